@@ -1,0 +1,87 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { createTokenVerifier } from '../auth/api-tokens.ts';
+import type { Database } from '../db/database.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { PersonasService } from '../personas/personas.service.ts';
+import type { PostsService } from '../posts/posts.service.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { TaskEvents } from '../tasks/task-events.ts';
+import type { TasksService } from '../tasks/tasks.service.ts';
+import { handleError } from './error-handler.ts';
+import { registerOpsRoutes } from './routes/ops.routes.ts';
+import { registerPersonaRoutes } from './routes/personas.routes.ts';
+import { registerPostRoutes } from './routes/posts.routes.ts';
+import { registerTaskRoutes } from './routes/tasks.routes.ts';
+
+export interface AppDeps {
+  db: Database;
+  queue: Queue;
+  metrics: Metrics;
+  logger: Logger;
+  events: TaskEvents;
+  personas: PersonasService;
+  tasks: TasksService;
+  posts: PostsService;
+  adminToken?: string;
+}
+
+/** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    // Requests are measured by the latency histogram; a log line each would drown the logs.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'threads-agent API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const verifyToken = createTokenVerifier({ db: deps.db, adminToken: deps.adminToken });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const message = match ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>';
+    if (match && (await verifyToken(match[1]!))) return;
+    return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'unauthorized', message } });
+  });
+
+  registerOpsRoutes(app, deps);
+  registerPersonaRoutes(app, deps.personas);
+  registerTaskRoutes(app, deps);
+  registerPostRoutes(app, deps.posts);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import type { Metrics } from '../../metrics/metrics.ts';
+import { refreshInfraMetrics } from '../../metrics/infra-metrics.ts';
+import type { Queue } from '../../queue/queue.ts';
+import type { ZodApp } from '../zod-app.ts';
+
+export function registerOpsRoutes(app: ZodApp, deps: { db: Database; queue: Queue; metrics: Metrics }) {
+  const tags = ['operations'];
+  app.get('/health', {
+    schema: { tags, summary: 'The process is alive', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+  app.get('/ready', {
+    schema: {
+      tags,
+      summary: 'The database and the queue answer',
+      security: [],
+      response: {
+        200: z.object({ status: z.literal('ready'), database: z.string(), queue: z.string() }),
+        503: z.object({ status: z.literal('unavailable'), database: z.string(), queue: z.string() }),
+      },
+    },
+    handler: async (_request, reply) => {
+      const database = await deps.db.query('SELECT 1').then(() => 'ok', () => 'unreachable');
+      const queue = await deps.queue.ping().then(() => 'ok', () => 'unreachable');
+      const ok = database === 'ok' && queue === 'ok';
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ready' : 'unavailable',
+        database: database === 'ok' ? deps.db.kind : database,
+        queue: queue === 'ok' ? 'pg-boss' : queue,
+      } as never);
+    },
+  });
+  app.get('/metrics', {
+    schema: { tags, summary: 'Prometheus metrics', security: [] },
+    handler: async (_request, reply) => {
+      await refreshInfraMetrics(deps);
+      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    },
+  });
+}

@@ -1,0 +1,106 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { lockDataDir } from '../db/data-dir-lock.ts';
+import type { Database } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { createPgliteDatabase } from '../db/pglite-database.ts';
+import { createPostgresDatabase } from '../db/postgres-database.ts';
+import type { ContentModel } from '../llm/content-model.ts';
+import { createOfflineComposer } from '../llm/offline-composer.ts';
+import { createOpenAiCompatibleModel } from '../llm/openai-compatible-model.ts';
+import { createLogger } from '../logger.ts';
+import { createMetrics } from '../metrics/metrics.ts';
+import { createPersonasService } from '../personas/personas.service.ts';
+import { createPostsService } from '../posts/posts.service.ts';
+import { createQueue } from '../queue/queue.ts';
+import { createPersonaGraph } from '../runtime/persona-graph.ts';
+import { createTaskRunner } from '../tasks/run-task.ts';
+import { createTaskEvents } from '../tasks/task-events.ts';
+import { createTasksService } from '../tasks/tasks.service.ts';
+
+export interface DepsOverrides {
+  db?: Database;
+  logger?: Logger;
+  model?: ContentModel;
+}
+
+async function openDatabase(config: Config): Promise<{ db: Database; release: () => void }> {
+  if (config.database.kind === 'postgres') {
+    return { db: createPostgresDatabase(config.database), release: () => {} };
+  }
+  const release = lockDataDir(config.dataDir);
+  try {
+    return { db: await createPgliteDatabase(config.database.dir), release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+export function createContentModel(config: Config): ContentModel {
+  if (config.llm.provider === 'offline') return createOfflineComposer();
+  return createOpenAiCompatibleModel({
+    baseURL: config.llm.baseURL,
+    apiKey: config.llm.apiKey,
+    model: config.llm.model,
+    timeoutMs: config.llm.timeoutMs,
+    maxRetries: 2,
+  });
+}
+
+/** Everything every role shares, wired once. Migrates the schema and starts the queue. */
+export async function createDeps(config: Config, overrides: DepsOverrides = {}) {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const opened = overrides.db ? { db: overrides.db, release: () => {} } : await openDatabase(config);
+  const { db } = opened;
+  const metrics = createMetrics();
+  const queue = createQueue(
+    { db, metrics, logger },
+    {
+      retryLimit: config.worker.retryLimit,
+      retryDelaySeconds: config.worker.retryDelaySeconds,
+      pollSeconds: config.worker.pollSeconds,
+    },
+  );
+  try {
+    await migrate(db);
+    await queue.start();
+  } catch (error) {
+    await db.close().catch(() => {});
+    opened.release();
+    throw error;
+  }
+  const events = createTaskEvents(db);
+  const model = overrides.model ?? createContentModel(config);
+  const graph = createPersonaGraph({
+    db,
+    model,
+    metrics,
+    settings: config.generation,
+    recordEvent: events.record,
+  });
+  const runTask = createTaskRunner({ db, graph, events, metrics, logger, maxAttempts: config.generation.maxAttempts });
+
+  return {
+    config,
+    logger,
+    db,
+    metrics,
+    queue,
+    events,
+    model,
+    runTask,
+    personas: createPersonasService({ db }),
+    tasks: createTasksService({ db, queue }),
+    posts: createPostsService({ db }),
+    adminToken: config.adminToken,
+    /** Stops taking work, lets running jobs finish (or hands them back), then closes the database. */
+    async close(): Promise<void> {
+      await queue.stop();
+      await db.close();
+      opened.release();
+    },
+  };
+}
+
+export type Deps = Awaited<ReturnType<typeof createDeps>>;

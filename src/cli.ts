@@ -1,0 +1,98 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { createDeps, type Deps } from './app/create-deps.ts';
+import { createApiToken } from './auth/api-tokens.ts';
+import { runGenerate } from './commands/generate.command.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
+import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
+import { startApi, startWorker } from './roles/roles.ts';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+function positiveInt(max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+async function open(): Promise<Deps> {
+  const deps = await createDeps(loadConfig());
+  await seedPersonaLibrary(deps.db, deps.logger);
+  return deps;
+}
+
+/** Runs a long-lived role until SIGTERM/SIGINT, then stops taking work and closes in order. */
+async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
+  const deps = await open();
+  const app = roles.api ? await startApi(deps) : null;
+  if (roles.api) await ensureAdminToken(deps.db, deps.adminToken, print);
+  if (roles.worker) await startWorker(deps);
+  deps.logger.info(
+    { roles, database: deps.db.kind, model: deps.model.provider, url: app ? `http://${deps.config.host}:${deps.config.port}` : undefined },
+    'threads-agent started',
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'shutting down');
+    await app?.close();
+    await deps.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+const program = new Command('threads-agent').description('Run AI personas on Threads: generate, publish, measure.');
+
+program.command('all', { isDefault: true }).description('api and worker in one process (the embedded default)').action(() => serve({ api: true, worker: true }));
+program.command('api').description('HTTP API: REST, task progress streams, /metrics, /docs').action(() => serve({ api: true, worker: false }));
+program.command('worker').description('queue consumers: run generation tasks').action(() => serve({ api: false, worker: true }));
+
+program
+  .command('generate')
+  .description('generate posts for a persona from the terminal, showing progress node by node')
+  .requiredOption('--persona <slug>', 'the persona\'s slug')
+  .option('--topic <text>', 'what to write about (default: one of the persona\'s topics)')
+  .option('--variants <n>', 'how many drafts, 1 to 10', positiveInt(10), 1)
+  .option('--no-worker', 'only queue the task and follow it; a running worker does the work')
+  .action(async (options: { persona: string; topic?: string; variants: number; worker: boolean }) => {
+    const deps = await open();
+    const code = await runGenerate(deps, options, print);
+    await deps.close();
+    process.exit(code);
+  });
+
+program
+  .command('token')
+  .description('API tokens')
+  .command('create')
+  .option('--name <name>', 'what the token is for', 'admin')
+  .description('create an admin API token and print it once')
+  .action(async (options: { name: string }) => {
+    const deps = await createDeps(loadConfig());
+    print(await createApiToken(deps.db, options.name));
+    await deps.close();
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const deps = await createDeps(loadConfig());
+    print('database schema is up to date');
+    await deps.close();
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`threads-agent: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

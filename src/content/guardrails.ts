@@ -1,0 +1,114 @@
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import type { PersonaFields } from '../personas/persona.schema.ts';
+
+/** Threads' limits for a text post. */
+export const MAX_POST_CHARS = 500;
+export const MAX_LINKS = 5;
+
+export type GuardrailReason = 'too_long' | 'too_many_links' | 'banned_word' | 'banned_topic' | 'profanity';
+
+export type GuardrailResult = { ok: true } | { ok: false; reason: GuardrailReason; detail: string };
+
+export interface GuardrailInput {
+  text: string;
+  topic: string;
+  persona: Pick<PersonaFields, 'banned_words' | 'banned_topics'>;
+}
+
+// Building the matcher compiles every pattern in the dataset; do it once per process.
+const profanityMatcher = new RegExpMatcher({
+  ...englishDataset.build(),
+  ...englishRecommendedTransformers,
+});
+
+/** Threads counts characters, not UTF-16 units: an emoji is one character. */
+export function countChars(text: string): number {
+  return [...text].length;
+}
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
+
+// A short TLD allow-list keeps file names such as "Node.js" or "README.md" and
+// missing-space typos such as "done.It" from being counted as links.
+const TLDS = [
+  'com', 'net', 'org', 'io', 'co', 'ai', 'dev', 'app', 'me', 'ly', 'gg', 'tv', 'fm', 'xyz', 'info', 'biz',
+  'edu', 'gov', 'news', 'blog', 'shop', 'store', 'site', 'online', 'tech', 'link', 'page', 'uk', 'ca',
+  'au', 'fr', 'es', 'nl', 'eu', 'ch', 'se', 'dk', 'fi', 'pl', 'ie', 'nz', 'jp', 'br', 'mx', 'za', 'kr',
+];
+const BARE_DOMAIN_PATTERN = new RegExp(
+  `(?<![@\\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+(?:${TLDS.join('|')})(?![\\w-])(?:/[^\\s]*)?`,
+  'gi',
+);
+
+/** Links as Threads sees them: full http(s) URLs plus bare domains like example.com/path. */
+export function findLinks(text: string): string[] {
+  const urls = text.match(URL_PATTERN) ?? [];
+  const rest = text.replace(URL_PATTERN, ' ');
+  const domains = rest.match(BARE_DOMAIN_PATTERN) ?? [];
+  return [...urls, ...domains];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function phrasePattern(phrase: string): RegExp {
+  const body = phrase.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
+  // Letter/digit look-arounds instead of \b so phrases that start or end with punctuation still match.
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
+}
+
+/** First phrase that occurs in text as a whole word/phrase, case-insensitively; null when none does. */
+export function findPhrase(text: string, phrases: readonly string[]): string | null {
+  for (const phrase of phrases) {
+    if (phrase.trim() && phrasePattern(phrase).test(text)) return phrase;
+  }
+  return null;
+}
+
+/** Removes every occurrence of the phrases and tidies the spacing left behind. */
+export function removePhrases(text: string, phrases: readonly string[]): string {
+  let result = text;
+  for (const phrase of phrases) {
+    if (!phrase.trim()) continue;
+    const pattern = phrasePattern(phrase);
+    result = result.replace(new RegExp(pattern.source, 'giu'), '');
+  }
+  return result
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ +([.,!?:;])/g, '$1')
+    .replace(/^ +| +$/gm, '');
+}
+
+/** The profane word found in text (as listed in the dataset), or null. */
+export function findProfanity(text: string): string | null {
+  const [match] = profanityMatcher.getAllMatches(text, true);
+  if (!match) return null;
+  const listed = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord;
+  return listed ?? text.slice(match.startIndex, match.endIndex + 1);
+}
+
+export function checkGuardrails({ text, topic, persona }: GuardrailInput): GuardrailResult {
+  const length = countChars(text);
+  if (length > MAX_POST_CHARS) {
+    return { ok: false, reason: 'too_long', detail: `${length} characters (limit ${MAX_POST_CHARS})` };
+  }
+
+  const links = findLinks(text);
+  if (links.length > MAX_LINKS) {
+    return { ok: false, reason: 'too_many_links', detail: `${links.length} links (limit ${MAX_LINKS}): ${links.join(', ')}` };
+  }
+
+  const bannedWord = findPhrase(text, persona.banned_words);
+  if (bannedWord) return { ok: false, reason: 'banned_word', detail: `banned word "${bannedWord}"` };
+
+  const topicInText = findPhrase(text, persona.banned_topics);
+  if (topicInText) return { ok: false, reason: 'banned_topic', detail: `banned topic "${topicInText}" in text` };
+  const topicInTopic = findPhrase(topic, persona.banned_topics);
+  if (topicInTopic) return { ok: false, reason: 'banned_topic', detail: `banned topic "${topicInTopic}" in topic "${topic}"` };
+
+  const profanity = findProfanity(text);
+  if (profanity) return { ok: false, reason: 'profanity', detail: `profanity "${profanity}"` };
+
+  return { ok: true };
+}

@@ -1,0 +1,34 @@
+/** What repositories need from a connection or a transaction; both backends provide it. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs one or more statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+/** pg-boss talks to the database through this adapter, so jobs can join our transactions. */
+export function toBossDb(db: Queryable): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  return {
+    async executeSql(text, values) {
+      if (values && values.length > 0) return { rows: await db.query(text, values) };
+      // pg-boss sends multi-statement scripts without values (its own migrations).
+      if (/;\s*\S/.test(text)) {
+        await db.exec(text);
+        return { rows: [] };
+      }
+      return { rows: await db.query(text) };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { Database, Queryable } from './database.ts';
+
+function wrap(conn: PGlite | Transaction): Queryable {
+  return {
+    async query<T>(sql: string, params?: unknown[]) {
+      const result = await conn.query<T>(sql, params as unknown[] | undefined);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await conn.exec(sql);
+    },
+  };
+}
+
+/** Embedded Postgres (WASM). `dir` undefined means in memory, for tests. */
+export async function createPgliteDatabase(dir?: string): Promise<Database> {
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const pg = await PGlite.create(dir ?? 'memory://', { extensions: { vector } });
+  const base = wrap(pg);
+  let inFlight = 0;
+  const track = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  return {
+    kind: 'pglite',
+    query: (sql, params) => track(() => base.query(sql, params)),
+    exec: (sql) => track(() => base.exec(sql)),
+    transaction: (fn) => track(() => pg.transaction((tx) => fn(wrap(tx)))),
+    // One connection serves every caller; the rest wait their turn.
+    poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
+    close: () => pg.close(),
+  };
+}

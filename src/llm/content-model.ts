@@ -1,0 +1,41 @@
+import type { HookPattern } from '../content/hook-patterns.ts';
+import type { PersonaFields } from '../personas/persona.schema.ts';
+
+/**
+ * The one port every text model sits behind. The workflow asks for a hook, then a body;
+ * providers (the offline composer, an OpenAI-compatible API) decide how to produce them.
+ */
+export interface WriteHookInput {
+  persona: PersonaFields;
+  topic: string;
+  hookPattern: HookPattern;
+  /** Deterministic seed for this draft: same seed and inputs, same text (offline composer). */
+  seed: number;
+  /** Why the previous attempt was rejected, so a regeneration can steer away from it. */
+  feedback?: string;
+}
+
+export interface WriteBodyInput extends WriteHookInput {
+  hook: string;
+  /** Characters the body may use so hook + body fit Threads' 500-character limit. */
+  maxChars: number;
+}
+
+export interface ModelUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ModelOutput {
+  text: string;
+  usage: ModelUsage;
+  /** The model id as recorded on posts and llm_calls, e.g. "offline-composer-v1" or "gpt-4o-mini". */
+  model: string;
+  provider: 'offline' | 'openai-compatible';
+}
+
+export interface ContentModel {
+  readonly provider: ModelOutput['provider'];
+  writeHook(input: WriteHookInput): Promise<ModelOutput>;
+  writeBody(input: WriteBodyInput): Promise<ModelOutput>;
+}

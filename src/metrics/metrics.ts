@@ -1,0 +1,62 @@
+import client from 'prom-client';
+
+/**
+ * Every metric the product exposes, on one registry per process (a fresh one per test).
+ * Names and labels are the public contract in shared/design/metrics.md.
+ */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const on = { registers: [registry] };
+
+  return {
+    registry,
+    httpRequestDuration: new client.Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency by route pattern',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ...on,
+    }),
+    contentGenerationLatency: new client.Histogram({
+      name: 'content_generation_latency_seconds',
+      help: 'Time spent in each persona workflow node, and in the whole run (node="total")',
+      labelNames: ['node'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
+      ...on,
+    }),
+    postsGenerated: new client.Counter({
+      name: 'posts_generated_total',
+      help: 'Drafts produced by the workflow by outcome',
+      labelNames: ['persona', 'outcome'] as const,
+      ...on,
+    }),
+    queueJobs: new client.Gauge({
+      name: 'queue_jobs',
+      help: 'Jobs in the queue by state',
+      labelNames: ['queue', 'state'] as const,
+      ...on,
+    }),
+    jobsProcessed: new client.Counter({
+      name: 'jobs_processed_total',
+      help: 'Jobs handled by workers by outcome',
+      labelNames: ['queue', 'outcome'] as const,
+      ...on,
+    }),
+    jobDuration: new client.Histogram({
+      name: 'job_duration_seconds',
+      help: 'Time a worker spent on a job',
+      labelNames: ['queue'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      ...on,
+    }),
+    dbPoolConnections: new client.Gauge({
+      name: 'db_pool_connections',
+      help: 'Database connections by state',
+      labelNames: ['state'] as const,
+      ...on,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

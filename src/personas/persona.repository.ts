@@ -1,0 +1,94 @@
+import type { Queryable } from '../db/database.ts';
+import { toIso } from '../db/rows.ts';
+import type { Persona, PersonaFields } from './persona.schema.ts';
+
+const JSON_FIELDS = ['topics', 'vocabulary', 'banned_words', 'banned_topics', 'hook_patterns'] as const;
+const COLUMNS = `id, slug, name, niche, audience, voice, tone, topics, vocabulary, banned_words, banned_topics,
+  hook_patterns, source, created_at, updated_at`;
+
+function toPersona(row: Record<string, unknown>): Persona {
+  return {
+    ...(row as unknown as Persona),
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+  };
+}
+
+function values(fields: PersonaFields): unknown[] {
+  return [
+    fields.slug,
+    fields.name,
+    fields.niche,
+    fields.audience,
+    fields.voice,
+    fields.tone,
+    ...JSON_FIELDS.map((key) => JSON.stringify(fields[key])),
+  ];
+}
+
+export async function insertPersona(q: Queryable, fields: PersonaFields, source: Persona['source']): Promise<Persona> {
+  const [row] = await q.query(
+    `INSERT INTO personas (slug, name, niche, audience, voice, tone, topics, vocabulary, banned_words,
+       banned_topics, hook_patterns, source)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+    [...values(fields), source],
+  );
+  return toPersona(row!);
+}
+
+/** Adds the library personas that are not there yet, in one statement; returns how many were added. */
+export async function insertLibraryPersonas(q: Queryable, library: PersonaFields[]): Promise<number> {
+  const rows = await q.query(
+    `INSERT INTO personas (slug, name, niche, audience, voice, tone, topics, vocabulary, banned_words,
+       banned_topics, hook_patterns, source)
+     SELECT p.slug, p.name, p.niche, p.audience, p.voice, p.tone, p.topics, p.vocabulary, p.banned_words,
+       p.banned_topics, p.hook_patterns, 'library'
+       FROM jsonb_to_recordset($1::jsonb) AS p(slug text, name text, niche text, audience text, voice text,
+         tone text, topics jsonb, vocabulary jsonb, banned_words jsonb, banned_topics jsonb, hook_patterns jsonb)
+      WHERE NOT EXISTS (SELECT 1 FROM personas existing WHERE existing.slug = p.slug)
+     RETURNING id`,
+    [JSON.stringify(library)],
+  );
+  return rows.length;
+}
+
+export async function findPersonaById(q: Queryable, id: string): Promise<Persona | null> {
+  const [row] = await q.query(`SELECT ${COLUMNS} FROM personas WHERE id = $1 AND deleted_at IS NULL`, [id]);
+  return row ? toPersona(row) : null;
+}
+
+export async function listPersonas(
+  q: Queryable,
+  page: { limit: number; afterSlug?: string },
+): Promise<Persona[]> {
+  const rows = await q.query(
+    `SELECT ${COLUMNS} FROM personas
+      WHERE deleted_at IS NULL AND ($1::text IS NULL OR slug > $1)
+      ORDER BY slug LIMIT $2`,
+    [page.afterSlug ?? null, page.limit],
+  );
+  return rows.map(toPersona);
+}
+
+export async function updatePersona(q: Queryable, id: string, fields: PersonaFields): Promise<Persona | null> {
+  const [row] = await q.query(
+    `UPDATE personas SET slug = $1, name = $2, niche = $3, audience = $4, voice = $5, tone = $6, topics = $7,
+       vocabulary = $8, banned_words = $9, banned_topics = $10, hook_patterns = $11, updated_at = now()
+     WHERE id = $12 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+    [...values(fields), id],
+  );
+  return row ? toPersona(row) : null;
+}
+
+export async function softDeletePersona(q: Queryable, id: string): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE personas SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+    [id],
+  );
+  return rows.length > 0;
+}
+
+export async function findPersonaBySlug(q: Queryable, slug: string): Promise<Persona | null> {
+  const [row] = await q.query(`SELECT ${COLUMNS} FROM personas WHERE slug = $1 AND deleted_at IS NULL`, [slug]);
+  return row ? toPersona(row) : null;
+}

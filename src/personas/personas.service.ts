@@ -1,0 +1,58 @@
+import type { Database } from '../db/database.ts';
+import { isUniqueViolation } from '../db/rows.ts';
+import { AppError } from '../errors.ts';
+import {
+  findPersonaById,
+  insertPersona,
+  listPersonas,
+  softDeletePersona,
+  updatePersona,
+} from './persona.repository.ts';
+import { personaFieldsSchema, type Persona, type PersonaFields } from './persona.schema.ts';
+
+export function createPersonasService(deps: { db: Database }) {
+  const { db } = deps;
+
+  async function getPersona(id: string): Promise<Persona> {
+    const persona = await findPersonaById(db, id);
+    if (!persona) throw new AppError('not_found', `persona ${id} does not exist`);
+    return persona;
+  }
+
+  async function createPersona(fields: PersonaFields): Promise<Persona> {
+    try {
+      return await insertPersona(db, fields, 'user');
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('conflict', `a persona with slug "${fields.slug}" already exists`);
+      throw error;
+    }
+  }
+
+  async function patchPersona(id: string, patch: Partial<PersonaFields>): Promise<Persona> {
+    const current = await getPersona(id);
+    const { id: _id, source: _source, created_at: _c, updated_at: _u, ...fields } = current;
+    const merged = personaFieldsSchema.parse({ ...fields, ...patch });
+    try {
+      const updated = await updatePersona(db, id, merged);
+      if (!updated) throw new AppError('not_found', `persona ${id} does not exist`);
+      return updated;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('conflict', `a persona with slug "${merged.slug}" already exists`);
+      throw error;
+    }
+  }
+
+  async function deletePersona(id: string): Promise<void> {
+    if (!(await softDeletePersona(db, id))) throw new AppError('not_found', `persona ${id} does not exist`);
+  }
+
+  async function listPage(page: { limit: number; cursor?: string }) {
+    const personas = await listPersonas(db, { limit: page.limit, afterSlug: page.cursor });
+    const last = personas.at(-1);
+    return { data: personas, next_cursor: personas.length === page.limit && last ? last.slug : null };
+  }
+
+  return { getPersona, createPersona, patchPersona, deletePersona, listPage };
+}
+
+export type PersonasService = ReturnType<typeof createPersonasService>;

@@ -1,0 +1,116 @@
+import type { HookPattern } from '../content/hook-patterns.ts';
+import type { Queryable } from '../db/database.ts';
+import { toIso } from '../db/rows.ts';
+
+export type PostStatus = 'draft' | 'rejected';
+export type RejectionReason = 'rejected_quality' | 'rejected_duplicate' | 'rejected_guard';
+
+export interface Post {
+  id: string;
+  persona_id: string;
+  task_id: string | null;
+  variant: number;
+  status: PostStatus;
+  topic: string | null;
+  hook_pattern: HookPattern;
+  hook: string;
+  body: string;
+  text: string;
+  quality_score: number | null;
+  score_breakdown: Record<string, unknown>;
+  rejection_reason: RejectionReason | null;
+  rejection_detail: Record<string, unknown> | null;
+  attempts: number;
+  models: Record<string, unknown>;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type NewPost = Omit<Post, 'id' | 'created_at' | 'updated_at'>;
+
+const COLUMNS = `id, persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
+  score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens,
+  cost_usd::float8 AS cost_usd, created_at, updated_at, created_at::text AS cursor_ts`;
+
+function toPost(row: Record<string, unknown>): Post {
+  const { cursor_ts: _cursor, ...post } = row;
+  return { ...(post as unknown as Post), created_at: toIso(row.created_at), updated_at: toIso(row.updated_at) };
+}
+
+/** Inserts the post unless this task's variant already has one (a retried job); returns the stored post. */
+export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
+  const [row] = await q.query(
+    `INSERT INTO posts (persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
+       score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens, cost_usd)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+     ON CONFLICT (task_id, variant) WHERE task_id IS NOT NULL DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      post.persona_id, post.task_id, post.variant, post.status, post.topic, post.hook_pattern, post.hook, post.body,
+      post.text, post.quality_score, JSON.stringify(post.score_breakdown), post.rejection_reason,
+      post.rejection_detail === null ? null : JSON.stringify(post.rejection_detail), post.attempts,
+      JSON.stringify(post.models), post.prompt_tokens, post.completion_tokens, post.cost_usd,
+    ],
+  );
+  if (row) return toPost(row);
+  const [existing] = await q.query(`SELECT ${COLUMNS} FROM posts WHERE task_id = $1 AND variant = $2`, [
+    post.task_id,
+    post.variant,
+  ]);
+  return toPost(existing!);
+}
+
+export async function findPostById(q: Queryable, id: string): Promise<Post | null> {
+  const [row] = await q.query(`SELECT ${COLUMNS} FROM posts WHERE id = $1`, [id]);
+  return row ? toPost(row) : null;
+}
+
+export async function listPostIdsOfTask(q: Queryable, taskId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>('SELECT id FROM posts WHERE task_id = $1 ORDER BY variant', [taskId]);
+  return rows.map((r) => r.id);
+}
+
+export async function findVariantsDone(q: Queryable, taskId: string): Promise<Set<number>> {
+  const rows = await q.query<{ variant: number }>('SELECT variant FROM posts WHERE task_id = $1', [taskId]);
+  return new Set(rows.map((r) => r.variant));
+}
+
+/** The persona's latest accepted texts, for the duplicate check. */
+export async function listRecentPostTexts(
+  q: Queryable,
+  personaId: string,
+  limit: number,
+): Promise<{ id: string; text: string }[]> {
+  return q.query(
+    `SELECT id, text FROM posts WHERE persona_id = $1 AND status <> 'rejected' ORDER BY created_at DESC LIMIT $2`,
+    [personaId, limit],
+  );
+}
+
+export interface PostPageCursor {
+  ts: string;
+  id: string;
+}
+
+export async function listPosts(
+  q: Queryable,
+  filter: { personaId?: string; status?: PostStatus; limit: number; before?: PostPageCursor },
+): Promise<{ posts: Post[]; next: PostPageCursor | null }> {
+  const rows = await q.query(
+    `SELECT ${COLUMNS} FROM posts
+      WHERE ($1::uuid IS NULL OR persona_id = $1)
+        AND ($2::text IS NULL OR status = $2)
+        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+      ORDER BY created_at DESC, id DESC
+      LIMIT $5`,
+    [filter.personaId ?? null, filter.status ?? null, filter.before?.ts ?? null, filter.before?.id ?? null,
+      filter.limit + 1],
+  );
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  const next = rows.length > filter.limit && last ? { ts: String(last.cursor_ts), id: String(last.id) } : null;
+  return { posts: page.map(toPost), next };
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { findPostById, listPosts, type Post, type PostPageCursor, type PostStatus } from './post.repository.ts';
+
+const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
+
+function encodeCursor(cursor: PostPageCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string): PostPageCursor {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw new AppError('bad_request', 'cursor is not valid: pass the next_cursor value of a previous page');
+  }
+}
+
+export function createPostsService(deps: { db: Database }) {
+  const { db } = deps;
+
+  async function getPost(id: string): Promise<Post> {
+    const post = await findPostById(db, id);
+    if (!post) throw new AppError('not_found', `post ${id} does not exist`);
+    return post;
+  }
+
+  async function listPage(query: { persona_id?: string; status?: PostStatus; limit: number; cursor?: string }) {
+    const { posts, next } = await listPosts(db, {
+      personaId: query.persona_id,
+      status: query.status,
+      limit: query.limit,
+      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    return { data: posts, next_cursor: next ? encodeCursor(next) : null };
+  }
+
+  return { getPost, listPage };
+}
+
+export type PostsService = ReturnType<typeof createPostsService>;

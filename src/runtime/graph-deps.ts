@@ -1,0 +1,18 @@
+import type { Database } from '../db/database.ts';
+import type { ContentModel } from '../llm/content-model.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { NewTaskEvent } from '../tasks/task-event.repository.ts';
+
+export interface GenerationSettings {
+  maxAttempts: number;
+  qualityMinScore: number;
+  duplicateThreshold: number;
+}
+
+export interface GraphDeps {
+  db: Database;
+  model: ContentModel;
+  metrics: Metrics;
+  settings: GenerationSettings;
+  recordEvent(event: NewTaskEvent): Promise<unknown>;
+}

@@ -1,0 +1,37 @@
+import { attributeLlmCalls } from '../../llm/llm-call.repository.ts';
+import { insertPost } from '../../posts/post.repository.ts';
+import type { Draft, DraftUpdate } from '../draft-state.ts';
+import type { GraphDeps } from '../graph-deps.ts';
+
+/** Stores the draft: accepted as a draft post, or, after the last attempt, rejected with its reason. */
+export function createPersistNode(deps: Pick<GraphDeps, 'db' | 'metrics'>) {
+  return async (draft: Draft): Promise<DraftUpdate> => {
+    const rejection = draft.rejection;
+    const post = await deps.db.transaction(async (tx) => {
+      const stored = await insertPost(tx, {
+        persona_id: draft.persona.id,
+        task_id: draft.taskId,
+        variant: draft.variant,
+        status: rejection ? 'rejected' : 'draft',
+        topic: draft.topic,
+        hook_pattern: draft.hookPattern!,
+        hook: draft.hook,
+        body: draft.body,
+        text: draft.text,
+        quality_score: draft.quality?.score ?? null,
+        score_breakdown: draft.quality?.features ?? {},
+        rejection_reason: rejection?.reason ?? null,
+        rejection_detail: rejection ? { detail: rejection.detail, ...rejection.data, history: draft.rejections } : null,
+        attempts: draft.attempt,
+        models: draft.models,
+        prompt_tokens: draft.promptTokens,
+        completion_tokens: draft.completionTokens,
+        cost_usd: 0,
+      });
+      await attributeLlmCalls(tx, draft.llmCallIds, stored.id);
+      return stored;
+    });
+    if (!rejection) deps.metrics.postsGenerated.inc({ persona: draft.persona.slug, outcome: 'accepted' });
+    return { postId: post.id };
+  };
+}
