@@ -96,7 +96,8 @@ export function checkGuardrails({ text, topic, persona }: GuardrailInput): Guard
 
   const links = findLinks(text);
   if (links.length > MAX_LINKS) {
-    return { ok: false, reason: 'too_many_links', detail: `${links.length} links (limit ${MAX_LINKS}): ${links.join(', ')}` };
+    const detail = `${links.length} links (limit ${MAX_LINKS}): ${links.join(', ')}`;
+    return { ok: false, reason: 'too_many_links', detail };
   }
 
   const bannedWord = findPhrase(text, persona.banned_words);
@@ -105,7 +106,9 @@ export function checkGuardrails({ text, topic, persona }: GuardrailInput): Guard
   const topicInText = findPhrase(text, persona.banned_topics);
   if (topicInText) return { ok: false, reason: 'banned_topic', detail: `banned topic "${topicInText}" in text` };
   const topicInTopic = findPhrase(topic, persona.banned_topics);
-  if (topicInTopic) return { ok: false, reason: 'banned_topic', detail: `banned topic "${topicInTopic}" in topic "${topic}"` };
+  if (topicInTopic) {
+    return { ok: false, reason: 'banned_topic', detail: `banned topic "${topicInTopic}" in topic "${topic}"` };
+  }
 
   const profanity = findProfanity(text);
   if (profanity) return { ok: false, reason: 'profanity', detail: `profanity "${profanity}"` };

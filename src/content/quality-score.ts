@@ -55,7 +55,8 @@ export interface ScorePostInput {
 const THREADS_LIMIT = 500;
 
 const STOP_WORDS = new Set(
-  'a an and are as at be but by for from has have how i in is it its of on or our so that the their this to was we what when why with you your'.split(' '),
+  ('a an and are as at be but by for from has have how i in is it its of on or our so that the their this to was we ' +
+    'what when why with you your').split(' '),
 );
 
 const VAGUE_WORDS = [
@@ -63,14 +64,22 @@ const VAGUE_WORDS = [
   'kinda', 'sorta', 'something', 'good', 'nice', 'great', 'a lot', 'lots of', 'kind of', 'sort of',
 ];
 
-const INVITATION =
-  /\b(comment|reply|replies|tell me|let me know|share|save this|bookmark|follow|drop|dm me|tag|repost|agree|disagree|thoughts|your take|try this)\b/i;
+const INVITATION = new RegExp(
+  '\\b(comment|reply|replies|tell me|let me know|share|save this|bookmark|follow|drop|dm me|tag|repost|' +
+    'agree|disagree|thoughts|your take|try this)\\b',
+  'i',
+);
 
 // Standalone figures like 30, 1,000, 4.5, 40% or 3x, but not the digit inside a name such as "B2B".
 const FIGURE = /(?<![\p{L}\d])\d+(?:[.,]\d+)*(?:%|x\b|(?![\p{L}\d]))/u;
 
-const PAST_TENSE =
-  /\b(\w+ed|was|were|had|did|spent|made|took|thought|lost|built|rebuilt|wrote|learned|quit|began|got|sent|left|felt|found|went|came|saw|knew|told|kept|ran|said|used to|years? ago|last (?:year|month|week))\b/i;
+const PAST_TENSE = new RegExp(
+  '\\b(\\w+ed|was|were|had|did|spent|made|took|thought|lost|built|rebuilt|wrote|learned|quit|began|got|sent|' +
+    'left|felt|found|went|came|saw|knew|told|kept|ran|said|used to|years? ago|last (?:year|month|week))\\b',
+  'i',
+);
+const CONTRARIAN =
+  /^(unpopular opinion|hot take|controversial|stop\b|don['’]t\b|forget\b|everyone .*\b(wrong|disagree)|.*\boverrated\b)/i;
 
 const clamp01 = (n: number) => Math.min(1, Math.max(0, n));
 const chars = (text: string) => [...text].length;
@@ -103,9 +112,7 @@ function syllables(word: string): number {
 export function detectHookForm(hook: string): HookPattern | null {
   const h = hook.trim();
   if (/^how to\b/i.test(h)) return 'how_to';
-  if (/^(unpopular opinion|hot take|controversial|stop\b|don['’]t\b|forget\b|everyone .*\b(wrong|disagree)|.*\boverrated\b)/i.test(h)) {
-    return 'contrarian';
-  }
+  if (CONTRARIAN.test(h)) return 'contrarian';
   if (/^\d+\s+(?!in\s+\d)\p{L}/u.test(h)) return 'number_list';
   if (/\bmistakes?\b/i.test(h)) return 'mistake';
   // Any figure that is not a leading list count makes the hook a concrete, statistic-style claim.
@@ -184,10 +191,8 @@ function scoreReadability(text: string): [number, string] {
   const syllablesPerWord = ws.reduce((n, w) => n + syllables(w), 0) / ws.length;
   // Flesch reading ease: 60+ is plain English; short social posts should sit there.
   const ease = 206.835 - 1.015 * wordsPerSentence - 84.6 * syllablesPerWord;
-  return [
-    clamp01((ease - 10) / 50),
-    `Flesch ease ${ease.toFixed(0)} (${wordsPerSentence.toFixed(1)} words/sentence, ${syllablesPerWord.toFixed(2)} syllables/word)`,
-  ];
+  const note = `Flesch ease ${ease.toFixed(0)} (${wordsPerSentence.toFixed(1)} words/sentence, ${syllablesPerWord.toFixed(2)} syllables/word)`;
+  return [clamp01((ease - 10) / 50), note];
 }
 
 function scoreCallToAction(text: string): [number, string] {

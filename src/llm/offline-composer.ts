@@ -188,7 +188,11 @@ const CTAS: readonly string[] = [
   'Which part do you struggle with most?',
 ];
 
-const LIST_CTAS: readonly string[] = ['Which one are you trying first?', 'What would you add to this list?', 'Which one do you skip?'];
+const LIST_CTAS: readonly string[] = [
+  'Which one are you trying first?',
+  'What would you add to this list?',
+  'Which one do you skip?',
+];
 
 const FALLBACK_WORDS = ['consistency', 'focus', 'clarity', 'feedback', 'process', 'practice'];
 
@@ -374,7 +378,8 @@ function listBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separ
 
 function proseBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separator: string; hasCta: boolean } {
   const { rng, persona } = ctx;
-  const concise = /\b(concise|short|punchy|terse|minimal)/i.test(`${persona.voice} ${persona.tone}`) || /\blong/i.test(input.feedback ?? '');
+  const concise =
+    /\b(concise|short|punchy|terse|minimal)/i.test(`${persona.voice} ${persona.tone}`) || /\blong/i.test(input.feedback ?? '');
   const count = concise ? randomInt(rng, 2, 3) : randomInt(rng, 2, 4);
 
   const styled = styles(persona).flatMap((s) => STYLE_SENTENCES[s]);
