@@ -70,7 +70,8 @@ export async function buildApp(deps: AppDeps) {
 
   const verifyToken = createTokenVerifier({ db: deps.db, adminToken: deps.adminToken });
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    // The matched route pattern, not the raw URL, decides: no encoding trick reaches /v1 unchecked.
+    if (!request.routeOptions.url?.startsWith('/v1/')) return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const message = match ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>';
     if (match && (await verifyToken(match[1]!))) return;

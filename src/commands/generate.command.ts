@@ -11,6 +11,15 @@ export interface GenerateOptions {
   worker: boolean;
 }
 
+function resultOf(data: Record<string, unknown>): string {
+  if (data.error) return `failed: ${data.error}`;
+  if (data.rejection) return `rejected: ${(data.rejection as { detail: string }).detail}`;
+  if (data.quality_score !== undefined) return `score ${Number(data.quality_score).toFixed(2)}`;
+  if (data.hook_pattern) return String(data.hook_pattern);
+  if (data.hook) return `"${String(data.hook).slice(0, 60)}"`;
+  return '';
+}
+
 function describe(event: TaskEvent): string | null {
   const where = event.variant === null ? '' : `variant ${event.variant + 1}, attempt ${event.attempt}: `;
   const data = event.data;
@@ -19,18 +28,8 @@ function describe(event: TaskEvent): string | null {
       return `task started (run ${data.run})`;
     case 'node_started':
       return null;
-    case 'node_finished': {
-      const extra = data.error
-        ? `failed: ${data.error}`
-        : data.rejection
-          ? `rejected: ${(data.rejection as { detail: string }).detail}`
-          : data.quality_score !== undefined
-            ? `score ${Number(data.quality_score).toFixed(2)}`
-            : data.hook_pattern
-              ? String(data.hook_pattern)
-              : '';
-      return `  ${where}${String(event.node).padEnd(20)} ${String(data.duration_ms).padStart(8)} ms  ${extra}`;
-    }
+    case 'node_finished':
+      return `  ${where}${String(event.node).padEnd(20)} ${String(data.duration_ms).padStart(8)} ms  ${resultOf(data)}`;
     case 'done':
       return 'done';
     case 'error':

@@ -100,6 +100,15 @@ export function stepsFrom(events: TaskEvent[]): TaskStep[] {
   const steps: TaskStep[] = [];
   const open = new Map<string, TaskStep>();
   for (const event of events) {
+    if (event.type === 'task_started') {
+      // A new run: whatever the previous run left open was cut short by a stopped worker.
+      for (const step of open.values()) {
+        step.status = 'error';
+        step.error = 'interrupted: the worker stopped during this step';
+      }
+      open.clear();
+      continue;
+    }
     const key = `${event.node}/${event.variant}/${event.attempt}`;
     if (event.type === 'node_started' && event.node) {
       const step: TaskStep = {

@@ -5,6 +5,12 @@ import { refreshInfraMetrics } from '../../metrics/infra-metrics.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { ZodApp } from '../zod-app.ts';
 
+const readySchema = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  database: z.string(),
+  queue: z.string(),
+});
+
 export function registerOpsRoutes(app: ZodApp, deps: { db: Database; queue: Queue; metrics: Metrics }) {
   const tags = ['operations'];
   app.get('/health', {
@@ -16,10 +22,7 @@ export function registerOpsRoutes(app: ZodApp, deps: { db: Database; queue: Queu
       tags,
       summary: 'The database and the queue answer',
       security: [],
-      response: {
-        200: z.object({ status: z.literal('ready'), database: z.string(), queue: z.string() }),
-        503: z.object({ status: z.literal('unavailable'), database: z.string(), queue: z.string() }),
-      },
+      response: { 200: readySchema, 503: readySchema },
     },
     handler: async (_request, reply) => {
       const database = await deps.db.query('SELECT 1').then(() => 'ok', () => 'unreachable');
@@ -29,7 +32,7 @@ export function registerOpsRoutes(app: ZodApp, deps: { db: Database; queue: Queu
         status: ok ? 'ready' : 'unavailable',
         database: database === 'ok' ? deps.db.kind : database,
         queue: queue === 'ok' ? 'pg-boss' : queue,
-      } as never);
+      });
     },
   });
   app.get('/metrics', {
