@@ -42,7 +42,7 @@ export function createContentModel(config: Config): ContentModel {
   return createOpenAiCompatibleModel({
     baseURL: config.llm.baseURL,
     apiKey: config.llm.apiKey,
-    model: config.llm.model,
+    model: config.llm.hookModel,
     timeoutMs: config.llm.timeoutMs,
     maxRetries: 2,
   });

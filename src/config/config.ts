@@ -7,6 +7,10 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const optionalDollars = optionalString
+  .transform((v) => (v === undefined ? undefined : Number(v)))
+  .pipe(z.number().min(0, 'must be a dollar amount ≥ 0').optional());
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -19,15 +23,26 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
-  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  LLM_HOOK_MODEL: z.string().min(1).default('gpt-4o'),
+  LLM_BODY_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  LLM_PRICES_FILE: optionalString,
+  LLM_PRICES: optionalString,
+  LLM_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(86_400),
+  LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  LLM_BREAKER_HALF_OPEN_SECONDS: z.coerce.number().min(0.1).default(30),
+  LLM_DAILY_BUDGET_USD: optionalDollars,
+  LLM_PERSONA_DAILY_BUDGET_USD: optionalDollars,
+  EMBEDDINGS_MODEL: optionalString,
+  DEDUP_PERSONA_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.92),
+  DEDUP_GLOBAL_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.97),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(2),
   JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
   GENERATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   QUALITY_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.45),
-  DUPLICATE_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.6),
 });
 
 export interface Config {
@@ -37,11 +52,32 @@ export interface Config {
   database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; poolMax: number };
   adminToken: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  llm:
-    | { provider: 'offline' }
-    | { provider: 'openai-compatible'; apiKey?: string; baseURL?: string; model: string; timeoutMs: number };
+  llm: {
+    provider: 'offline' | 'openai-compatible';
+    apiKey?: string;
+    baseURL?: string;
+    /** Premium model for hooks, cheap model for bodies; a persona may override either. */
+    hookModel: string;
+    bodyModel: string;
+    timeoutMs: number;
+    maxRetries: number;
+    /** Path of a JSON price table merged over the defaults, and/or the same JSON inline. */
+    pricesFile?: string;
+    pricesJson?: string;
+    cacheTtlSeconds: number;
+    breaker: { failures: number; halfOpenSeconds: number };
+    budgets: { globalDailyUsd?: number; personaDailyUsd?: number };
+  };
+  embeddings: { provider: 'local' } | { provider: 'openai-compatible'; model: string };
   worker: { concurrency: number; pollSeconds: number; retryLimit: number; retryDelaySeconds: number };
-  generation: { maxAttempts: number; qualityMinScore: number; duplicateThreshold: number };
+  generation: {
+    maxAttempts: number;
+    qualityMinScore: number;
+    /** Similarity to one of the persona's recent posts at which a draft is a duplicate. */
+    personaDuplicateThreshold: number;
+    /** The higher bar against any persona's recent posts. */
+    globalDuplicateThreshold: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -65,15 +101,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },
     adminToken: e.API_ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
-    llm: useOpenAi
-      ? {
-          provider: 'openai-compatible',
-          apiKey: e.OPENAI_API_KEY,
-          baseURL: e.OPENAI_BASE_URL,
-          model: e.LLM_MODEL,
-          timeoutMs: e.LLM_TIMEOUT_MS,
-        }
-      : { provider: 'offline' },
+    llm: {
+      provider: useOpenAi ? 'openai-compatible' : 'offline',
+      apiKey: e.OPENAI_API_KEY,
+      baseURL: e.OPENAI_BASE_URL,
+      hookModel: e.LLM_HOOK_MODEL,
+      bodyModel: e.LLM_BODY_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+      pricesFile: e.LLM_PRICES_FILE,
+      pricesJson: e.LLM_PRICES,
+      cacheTtlSeconds: e.LLM_CACHE_TTL_SECONDS,
+      breaker: { failures: e.LLM_BREAKER_FAILURES, halfOpenSeconds: e.LLM_BREAKER_HALF_OPEN_SECONDS },
+      budgets: { globalDailyUsd: e.LLM_DAILY_BUDGET_USD, personaDailyUsd: e.LLM_PERSONA_DAILY_BUDGET_USD },
+    },
+    embeddings:
+      useOpenAi && e.EMBEDDINGS_MODEL
+        ? { provider: 'openai-compatible', model: e.EMBEDDINGS_MODEL }
+        : { provider: 'local' },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       pollSeconds: e.QUEUE_POLL_SECONDS,
@@ -83,7 +128,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     generation: {
       maxAttempts: e.GENERATION_MAX_ATTEMPTS,
       qualityMinScore: e.QUALITY_MIN_SCORE,
-      duplicateThreshold: e.DUPLICATE_THRESHOLD,
+      personaDuplicateThreshold: e.DEDUP_PERSONA_THRESHOLD,
+      globalDuplicateThreshold: e.DEDUP_GLOBAL_THRESHOLD,
     },
   } satisfies Config);
 }

@@ -1,13 +1,10 @@
+import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { ContentModel } from '../llm/content-model.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { NewTaskEvent } from '../tasks/task-event.repository.ts';
 
-export interface GenerationSettings {
-  maxAttempts: number;
-  qualityMinScore: number;
-  duplicateThreshold: number;
-}
+export type GenerationSettings = Config['generation'];
 
 export interface GraphDeps {
   db: Database;

@@ -9,7 +9,7 @@ export function createCheckDuplicateNode(deps: Pick<GraphDeps, 'db' | 'settings'
   return async (draft: Draft): Promise<DraftUpdate> => {
     const recent = await listRecentPostTexts(deps.db, draft.persona.id, RECENT_POSTS_COMPARED);
     const nearest = findMostSimilar(draft.text, recent);
-    const threshold = deps.settings.duplicateThreshold;
+    const threshold = deps.settings.personaDuplicateThreshold;
     if (!nearest || nearest.score < threshold) return {};
     deps.metrics.postsGenerated.inc({ persona: draft.persona.slug, outcome: 'rejected_duplicate' });
     return reject(draft, deps.settings.maxAttempts, {
