@@ -15,10 +15,6 @@ export const personaSchema = personaFieldsSchema.extend({
   updated_at: z.string(),
 });
 
-export const personaPatchSchema = personaFieldsSchema.partial().strict().refine((patch) => Object.keys(patch).length > 0, {
-  message: 'give at least one field to change',
-});
-
 export const createTaskBody = z
   .object({
     persona_id: z.uuid({ message: 'must be the UUID of an existing persona' }),

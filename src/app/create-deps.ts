@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { lockDataDir } from '../db/data-dir-lock.ts';
@@ -79,7 +80,15 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     settings: config.generation,
     recordEvent: events.record,
   });
-  const runTask = createTaskRunner({ db, graph, events, metrics, logger, maxAttempts: config.generation.maxAttempts });
+  const runTask = createTaskRunner({
+    db,
+    graph,
+    events,
+    metrics,
+    logger,
+    maxAttempts: config.generation.maxAttempts,
+    workerId: `${os.hostname()}:${process.pid}`,
+  });
 
   return {
     config,

@@ -3,26 +3,40 @@ import { HOOK_PATTERNS } from '../content/hook-patterns.ts';
 
 const phrase = z.string().trim().min(1).max(80);
 
+const shape = {
+  slug: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase letters, digits and single hyphens'),
+  name: z.string().trim().min(1).max(100),
+  niche: z.string().trim().min(1).max(100),
+  audience: z.string().trim().min(1).max(300),
+  voice: z.string().trim().min(1).max(300),
+  tone: z.string().trim().min(1).max(100),
+  topics: z.array(phrase).min(1).max(30),
+  vocabulary: z.array(phrase).max(60),
+  banned_words: z.array(phrase).max(100),
+  banned_topics: z.array(phrase).max(50),
+  hook_patterns: z.array(z.enum(HOOK_PATTERNS)).min(1).max(HOOK_PATTERNS.length),
+};
+
 /** What defines a persona's voice and limits; shared by the shipped library and the API. */
 export const personaFieldsSchema = z
   .object({
-    slug: z
-      .string()
-      .min(2)
-      .max(64)
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase letters, digits and single hyphens'),
-    name: z.string().trim().min(1).max(100),
-    niche: z.string().trim().min(1).max(100),
-    audience: z.string().trim().min(1).max(300),
-    voice: z.string().trim().min(1).max(300),
-    tone: z.string().trim().min(1).max(100),
-    topics: z.array(phrase).min(1).max(30),
-    vocabulary: z.array(phrase).max(60).default([]),
-    banned_words: z.array(phrase).max(100).default([]),
-    banned_topics: z.array(phrase).max(50).default([]),
-    hook_patterns: z.array(z.enum(HOOK_PATTERNS)).min(1).max(HOOK_PATTERNS.length),
+    ...shape,
+    vocabulary: shape.vocabulary.default([]),
+    banned_words: shape.banned_words.default([]),
+    banned_topics: shape.banned_topics.default([]),
   })
   .strict();
+
+/** A change to some fields; no defaults, so an absent field is left as it is. */
+export const personaPatchSchema = z
+  .object(shape)
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'give at least one field to change' });
 
 export type PersonaFields = z.infer<typeof personaFieldsSchema>;
 

@@ -17,6 +17,8 @@ export interface TaskRunnerDeps {
   metrics: Metrics;
   logger: Logger;
   maxAttempts: number;
+  /** Shown in the task's events, so an operator can tell which process ran it. */
+  workerId: string;
 }
 
 /** Runs a generation task: one workflow run per variant not yet stored (a retried job resumes). */
@@ -26,7 +28,7 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
   return async function runTask(taskId: string, context: JobContext): Promise<void> {
     const task = await startTaskRun(db, taskId);
     if (!task) return;
-    await events.record({ task_id: task.id, type: 'task_started', data: { run: task.runs } });
+    await events.record({ task_id: task.id, type: 'task_started', data: { run: task.runs, worker: deps.workerId } });
     const stopTotal = metrics.contentGenerationLatency.startTimer({ node: 'total' });
     let personaSlug = 'unknown';
     try {

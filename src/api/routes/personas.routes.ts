@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { personaFieldsSchema } from '../../personas/persona.schema.ts';
+import { personaFieldsSchema, personaPatchSchema } from '../../personas/persona.schema.ts';
 import type { PersonasService } from '../../personas/personas.service.ts';
 import type { ZodApp } from '../zod-app.ts';
-import { errorSchema, idParams, pageOf, pageQuery, personaPatchSchema, personaSchema } from '../schemas.ts';
+import { errorSchema, idParams, pageOf, pageQuery, personaSchema } from '../schemas.ts';
 
 export function registerPersonaRoutes(app: ZodApp, personas: PersonasService) {
   const tags = ['personas'];

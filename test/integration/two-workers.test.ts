@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+const TASKS = 200;
+
+function startWorker(dbUrl: string): ChildProcess {
+  return spawn(process.execPath, ['bin/threads-agent.mjs', 'worker'], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      QUEUE_POLL_SECONDS: '0.5',
+      WORKER_CONCURRENCY: '2',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+// Several processes sharing one queue needs a database server; PGlite is one process's.
+describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on PostgreSQL', () => {
+  let t: TestApp;
+  const workers: ChildProcess[] = [];
+  beforeAll(async () => {
+    t = await startTestApp('postgres', { worker: false });
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await t?.close();
+  });
+
+  it(`takes ${TASKS} tasks with none lost and none run twice`, async () => {
+    const persona = await t.createPersona();
+    const ids: string[] = [];
+    for (let i = 0; i < TASKS; i++) {
+      const res = await t.api('/v1/tasks', {
+        method: 'POST',
+        body: JSON.stringify({ persona_id: persona.id, topic: `weekly metrics review ${i}` }),
+      });
+      expect(res.status).toBe(202);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    workers.push(startWorker(t.dbUrl!), startWorker(t.dbUrl!));
+
+    const deadline = Date.now() + 150_000;
+    let done = 0;
+    while (Date.now() < deadline) {
+      const [row] = await t.deps.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tasks WHERE status IN ('succeeded', 'failed')`,
+      );
+      done = row!.n;
+      if (done === TASKS) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(done).toBe(TASKS);
+
+    const tasks = await t.deps.db.query<{ id: string; status: string; runs: number }>('SELECT id, status, runs FROM tasks');
+    expect(tasks.map((task) => task.id).sort()).toEqual([...ids].sort());
+    expect(tasks.every((task) => task.status === 'succeeded' && task.runs === 1)).toBe(true);
+
+    const starts = await t.deps.db.query<{ task_id: string; worker: string }>(
+      `SELECT task_id, data->>'worker' AS worker FROM task_events WHERE type = 'task_started'`,
+    );
+    expect(starts).toHaveLength(TASKS);
+    expect(new Set(starts.map((s) => s.task_id)).size).toBe(TASKS);
+    const byWorker = new Map<string, number>();
+    for (const s of starts) byWorker.set(s.worker, (byWorker.get(s.worker) ?? 0) + 1);
+    expect(byWorker.size).toBe(2);
+
+    const [posts] = await t.deps.db.query<{ n: number; tasks: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT task_id)::int AS tasks FROM posts',
+    );
+    expect(posts).toEqual({ n: TASKS, tasks: TASKS });
+
+    for (const w of workers) w.kill('SIGTERM');
+    const codes = await Promise.all(workers.map(async (w) => (w.exitCode ?? (await once(w, 'exit'))[0]) as number));
+    expect(codes).toEqual([0, 0]);
+  }, 200_000);
+});
