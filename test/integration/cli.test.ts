@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadPersonaLibrary } from '../../src/personas/library.ts';
+import { freePort, runCli, startCli, waitFor, type RunningCli } from '../support/child-process.ts';
+
+const dirs: string[] = [];
+const children: RunningCli[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threads-agent-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const slug = loadPersonaLibrary()[0]!.slug;
+
+describe('the threads-agent command on the embedded database', () => {
+  it('generate shows progress node by node, then the drafts', async () => {
+    const { code, output } = await runCli(
+      ['generate', '--persona', slug, '--topic', 'pricing', '--variants', '2'],
+      { DATA_DIR: tempDir() },
+    );
+    expect(output, output).toMatch(/write_hook\s+[\d.]+ ms/);
+    expect(output).toMatch(/variant 2, attempt 1: persist\s+[\d.]+ ms/);
+    expect(output).toContain('\ndone\n');
+    expect(output.match(/^--- post /gm)).toHaveLength(2);
+    expect(code).toBe(0);
+  });
+
+  it('says clearly what is wrong with bad arguments and settings, without a stack trace', async () => {
+    const dataDir = tempDir();
+    const variants = await runCli(['generate', '--persona', slug, '--variants', '0'], { DATA_DIR: dataDir });
+    expect(variants.code).not.toBe(0);
+    expect(variants.output).toMatch(/must be a whole number from 1 to 10/);
+    const unknown = await runCli(['generate', '--persona', 'no-such-persona'], { DATA_DIR: dataDir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain('No persona with slug "no-such-persona"');
+    const env = await runCli(['all'], { DATA_DIR: dataDir, PORT: 'abc' });
+    expect(env.code).toBe(2);
+    expect(env.output).toMatch(/PORT/);
+    for (const run of [variants, unknown, env]) expect(run.output).not.toMatch(/\n\s+at /);
+  });
+
+  it('npm start: serves the API, prints the admin token once, keeps data across restarts and stops cleanly', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { DATA_DIR: dataDir, PORT: String(port), QUEUE_POLL_SECONDS: '0.5' };
+
+    const first = startCli(['all'], env);
+    children.push(first);
+    await waitFor(async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 60_000);
+    const ready = (await (await fetch(`${base}/ready`)).json()) as { database: string };
+    expect(ready.database).toBe('pglite');
+    const token = await waitFor(async () => /ta_[A-Za-z0-9_-]{20,}/.exec(first.output())?.[0], 10_000);
+    const auth = { authorization: `Bearer ${token}` };
+
+    const page = (await (await fetch(`${base}/v1/personas?limit=100`, { headers: auth })).json()) as {
+      data: { id: string }[];
+      next_cursor: string | null;
+    };
+    expect(page.data).toHaveLength(100);
+    expect(page.next_cursor).not.toBeNull();
+
+    const created = await fetch(`${base}/v1/tasks`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ persona_id: page.data[0]!.id }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await waitFor(async () => {
+      const task = (await (await fetch(`${base}/v1/tasks/${id}`, { headers: auth })).json()) as { status: string };
+      return task.status === 'succeeded' ? true : undefined;
+    }, 30_000);
+
+    const second = startCli(['generate', '--persona', slug], { DATA_DIR: dataDir });
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toMatch(/in use by process/);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output().match(/ta_[A-Za-z0-9_-]{20,}/g)).toHaveLength(1);
+
+    const restarted = startCli(['all'], env);
+    children.push(restarted);
+    await waitFor(async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 60_000);
+    const task = (await (await fetch(`${base}/v1/tasks/${id}`, { headers: auth })).json()) as { status: string };
+    expect(task.status).toBe('succeeded');
+    expect(restarted.output()).not.toMatch(/ta_[A-Za-z0-9_-]{20,}/);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
+  }, 180_000);
+});
