@@ -20,3 +20,8 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/** A failure that retrying cannot fix: the job ends at once and its task fails with this message. */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+}

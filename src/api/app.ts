@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/api-tokens.ts';
 import type { Database } from '../db/database.ts';
+import type { ReportCosts } from '../llm/costs.service.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { PersonasService } from '../personas/personas.service.ts';
 import type { PostsService } from '../posts/posts.service.ts';
@@ -17,6 +18,7 @@ import type { Queue } from '../queue/queue.ts';
 import type { TaskEvents } from '../tasks/task-events.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 import { handleError } from './error-handler.ts';
+import { registerCostRoutes } from './routes/costs.routes.ts';
 import { registerOpsRoutes } from './routes/ops.routes.ts';
 import { registerPersonaRoutes } from './routes/personas.routes.ts';
 import { registerPostRoutes } from './routes/posts.routes.ts';
@@ -31,6 +33,7 @@ export interface AppDeps {
   personas: PersonasService;
   tasks: TasksService;
   posts: PostsService;
+  reportCosts: ReportCosts;
   adminToken?: string;
 }
 
@@ -82,6 +85,7 @@ export async function buildApp(deps: AppDeps) {
   registerPersonaRoutes(app, deps.personas);
   registerTaskRoutes(app, deps);
   registerPostRoutes(app, deps.posts);
+  registerCostRoutes(app, deps.reportCosts);
   return app;
 }
 

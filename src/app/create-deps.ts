@@ -8,9 +8,15 @@ import { createPgliteDatabase } from '../db/pglite-database.ts';
 import { createPostgresDatabase } from '../db/postgres-database.ts';
 import type { ContentModel } from '../llm/content-model.ts';
 import { createOfflineComposer } from '../llm/offline-composer.ts';
+import { createBudgets } from '../llm/budgets.ts';
+import { createChatGateway } from '../llm/chat-gateway.ts';
+import { createCostsService } from '../llm/costs.service.ts';
+import { createProviderBreaker } from '../llm/circuit-breaker.ts';
+import { createOpenAiClient, providerLabel } from '../llm/openai-client.ts';
 import { createOpenAiCompatibleModel } from '../llm/openai-compatible-model.ts';
+import { createPricing, loadPriceOverrides, type Pricing } from '../llm/pricing.ts';
 import { createLogger } from '../logger.ts';
-import { createMetrics } from '../metrics/metrics.ts';
+import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import { createPersonasService } from '../personas/personas.service.ts';
 import { createPostsService } from '../posts/posts.service.ts';
 import { createQueue } from '../queue/queue.ts';
@@ -38,20 +44,28 @@ async function openDatabase(config: Config): Promise<{ db: Database; release: ()
   }
 }
 
-export function createContentModel(config: Config): ContentModel {
-  if (config.llm.provider === 'offline') return createOfflineComposer();
-  return createOpenAiCompatibleModel({
-    baseURL: config.llm.baseURL,
-    apiKey: config.llm.apiKey,
-    model: config.llm.hookModel,
-    timeoutMs: config.llm.timeoutMs,
-    maxRetries: 2,
+/** The offline composer, or the OpenAI-compatible models behind the gateway (price table, cache, breaker). */
+export function createContentModel(
+  config: Config,
+  deps: { db: Database; metrics: Metrics; logger: Logger; pricing: Pricing },
+): ContentModel {
+  const { llm } = config;
+  if (llm.provider === 'offline') return createOfflineComposer();
+  const gateway = createChatGateway({
+    client: createOpenAiClient(llm),
+    db: deps.db,
+    metrics: deps.metrics,
+    pricing: deps.pricing,
+    breaker: createProviderBreaker({ dependency: providerLabel(llm.baseURL), ...llm.breaker, metrics: deps.metrics }),
+    cacheTtlSeconds: llm.cacheTtlSeconds,
   });
+  return createOpenAiCompatibleModel({ gateway, hookModel: llm.hookModel, bodyModel: llm.bodyModel });
 }
 
 /** Everything every role shares, wired once. Migrates the schema and starts the queue. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  const pricing = createPricing(loadPriceOverrides(config.llm), logger);
   const opened = overrides.db ? { db: overrides.db, release: () => {} } : await openDatabase(config);
   const { db } = opened;
   const metrics = createMetrics();
@@ -72,13 +86,18 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     throw error;
   }
   const events = createTaskEvents(db);
-  const model = overrides.model ?? createContentModel(config);
+  const model = overrides.model ?? createContentModel(config, { db, metrics, logger, pricing });
   const graph = createPersonaGraph({
     db,
     model,
     metrics,
     settings: config.generation,
     recordEvent: events.record,
+    assertWithinBudget: createBudgets({
+      db,
+      globalDailyUsd: config.llm.budgets.globalDailyUsd,
+      personaDailyUsd: config.llm.budgets.personaDailyUsd,
+    }),
   });
   const runTask = createTaskRunner({
     db,
@@ -102,6 +121,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     personas: createPersonasService({ db }),
     tasks: createTasksService({ db, queue }),
     posts: createPostsService({ db }),
+    reportCosts: createCostsService({ db }),
     adminToken: config.adminToken,
     /** Stops taking work, lets running jobs finish (or hands them back), then closes the database. */
     async close(): Promise<void> {

@@ -1,12 +1,18 @@
 import type { HookPattern } from '../content/hook-patterns.ts';
 import type { PersonaFields } from '../personas/persona.schema.ts';
 
+/** A persona's model tiers; null means the configured default. */
+export interface ModelChoice {
+  hook_model: string | null;
+  body_model: string | null;
+}
+
 /**
  * The one port every text model sits behind. The workflow asks for a hook, then a body;
  * providers (the offline composer, an OpenAI-compatible API) decide how to produce them.
  */
 export interface WriteHookInput {
-  persona: PersonaFields;
+  persona: PersonaFields & Partial<ModelChoice>;
   topic: string;
   hookPattern: HookPattern;
   /** Deterministic seed for this draft: same seed and inputs, same text (offline composer). */
@@ -32,10 +38,17 @@ export interface ModelOutput {
   /** The model id as recorded on posts and llm_calls, e.g. "offline-composer-v1" or "gpt-4o-mini". */
   model: string;
   provider: 'offline' | 'openai-compatible';
+  /** Dollars from the price table; 0 for cache hits and the offline composer. */
+  costUsd: number;
+  cacheHit: boolean;
+  /** False when the model is not in the price table (its cost is then 0 and unreliable). */
+  priced: boolean;
 }
 
 export interface ContentModel {
   readonly provider: ModelOutput['provider'];
   writeHook(input: WriteHookInput): Promise<ModelOutput>;
   writeBody(input: WriteBodyInput): Promise<ModelOutput>;
+  /** The most a call can cost, for the budget check made before it. */
+  estimateUsd(service: 'hook' | 'body', input: WriteHookInput): number;
 }

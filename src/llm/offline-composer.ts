@@ -149,6 +149,9 @@ function output(text: string, prompt: unknown): ModelOutput {
     usage: { promptTokens: estimateTokens(JSON.stringify(prompt)), completionTokens: estimateTokens(text) },
     model: OFFLINE_MODEL_ID,
     provider: 'offline',
+    costUsd: 0,
+    cacheHit: false,
+    priced: true,
   };
 }
 
@@ -228,5 +231,6 @@ export function createOfflineComposer(): ContentModel {
     provider: 'offline',
     writeHook: async (input) => output(composeHook(input), input),
     writeBody: async (input) => output(composeBody(input), input),
+    estimateUsd: () => 0,
   };
 }

@@ -1,20 +1,10 @@
-import OpenAI from 'openai';
-import type { ContentModel, ModelOutput } from './content-model.ts';
-import { buildBodyMessages, buildHookMessages, type ChatMessage } from './prompts.ts';
-
-export interface OpenAiCompatibleModelOptions {
-  baseURL?: string;
-  /** Local servers (Ollama, vLLM, llama.cpp…) need none; a placeholder is sent then. */
-  apiKey?: string;
-  model: string;
-  timeoutMs: number;
-  maxRetries: number;
-  /** Inject a ready client (tests); otherwise one is built from the options above. */
-  client?: OpenAI;
-}
+import type { ChatGateway, ChatRequest } from './chat-gateway.ts';
+import type { ContentModel, ModelOutput, WriteHookInput } from './content-model.ts';
+import { buildBodyMessages, buildHookMessages } from './prompts.ts';
 
 const HOOK_MAX_TOKENS = 80;
 const BODY_MAX_TOKENS = 300;
+const TEMPERATURE = 0.9;
 
 /** Trim and strip quotes the model wrapped the whole text in. */
 export function cleanCompletion(text: string, oneLine: boolean): string {
@@ -25,48 +15,37 @@ export function cleanCompletion(text: string, oneLine: boolean): string {
   return out;
 }
 
-export function createOpenAiCompatibleModel(options: OpenAiCompatibleModelOptions): ContentModel {
-  const client =
-    options.client ??
-    new OpenAI({
-      baseURL: options.baseURL,
-      apiKey: options.apiKey || 'not-needed',
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    });
+/**
+ * Writes hooks with the premium model and bodies with the cheap one (a persona may override
+ * either), through the gateway that prices, caches and guards every call.
+ */
+export function createOpenAiCompatibleModel(options: {
+  gateway: ChatGateway;
+  hookModel: string;
+  bodyModel: string;
+}): ContentModel {
+  const { gateway } = options;
 
-  async function complete(
-    messages: ChatMessage[],
-    seed: number,
-    maxTokens: number,
-    oneLine: boolean,
-  ): Promise<ModelOutput> {
-    const response = await client.chat.completions.create(
-      { model: options.model, messages, temperature: 0.9, seed, max_tokens: maxTokens },
-      { timeout: options.timeoutMs, maxRetries: options.maxRetries },
-    );
-    const raw = response.choices[0]?.message?.content ?? '';
-    const text = cleanCompletion(raw, oneLine);
-    if (!text) {
-      throw new Error(
-        `openai-compatible model "${response.model || options.model}" returned an empty completion` +
-          ` (finish_reason: ${response.choices[0]?.finish_reason ?? 'none'})`,
-      );
-    }
+  function requestFor(service: 'hook' | 'body', input: WriteHookInput): ChatRequest {
+    const hook = service === 'hook';
     return {
-      text,
-      usage: {
-        promptTokens: response.usage?.prompt_tokens ?? 0,
-        completionTokens: response.usage?.completion_tokens ?? 0,
-      },
-      model: response.model || options.model,
-      provider: 'openai-compatible',
+      model: hook ? (input.persona.hook_model ?? options.hookModel) : (input.persona.body_model ?? options.bodyModel),
+      messages: hook ? buildHookMessages(input) : buildBodyMessages({ hook: '', maxChars: 500, ...input }),
+      params: { temperature: TEMPERATURE, seed: input.seed, max_tokens: hook ? HOOK_MAX_TOKENS : BODY_MAX_TOKENS },
     };
+  }
+
+  async function complete(request: ChatRequest, oneLine: boolean): Promise<ModelOutput> {
+    const result = await gateway.complete(request);
+    const text = cleanCompletion(result.text, oneLine);
+    if (!text) throw new Error(`openai-compatible model "${result.model}" returned an empty completion`);
+    return { ...result, text, provider: 'openai-compatible' };
   }
 
   return {
     provider: 'openai-compatible',
-    writeHook: (input) => complete(buildHookMessages(input), input.seed, HOOK_MAX_TOKENS, true),
-    writeBody: (input) => complete(buildBodyMessages(input), input.seed, BODY_MAX_TOKENS, false),
+    writeHook: (input) => complete(requestFor('hook', input), true),
+    writeBody: (input) => complete(requestFor('body', input), false),
+    estimateUsd: (service, input) => gateway.estimateUsd(requestFor(service, input)),
   };
 }

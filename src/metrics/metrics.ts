@@ -31,6 +31,37 @@ export function createMetrics() {
       labelNames: ['persona', 'outcome'] as const,
       ...on,
     }),
+    llmTokens: new client.Counter({
+      name: 'llm_tokens_total',
+      help: 'Model tokens by model, service and type (prompt, completion); cache hits add none',
+      labelNames: ['model', 'service', 'type'] as const,
+      ...on,
+    }),
+    llmCost: new client.Counter({
+      name: 'llm_cost_dollars_total',
+      help: 'Dollars spent on models, from the price table',
+      labelNames: ['model', 'service'] as const,
+      ...on,
+    }),
+    llmRequestDuration: new client.Histogram({
+      name: 'llm_request_duration_seconds',
+      help: 'Model call latency by outcome (ok, cache_hit, error)',
+      labelNames: ['model', 'outcome'] as const,
+      buckets: [0.005, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      ...on,
+    }),
+    llmCacheRequests: new client.Counter({
+      name: 'llm_cache_requests_total',
+      help: 'Model cache look-ups by result (hit, miss)',
+      labelNames: ['result'] as const,
+      ...on,
+    }),
+    circuitBreakerState: new client.Gauge({
+      name: 'circuit_breaker_state',
+      help: 'Circuit breaker per dependency: 0 closed, 1 half-open, 2 open',
+      labelNames: ['dependency'] as const,
+      ...on,
+    }),
     queueJobs: new client.Gauge({
       name: 'queue_jobs',
       help: 'Jobs in the queue by state',

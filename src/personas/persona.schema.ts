@@ -19,6 +19,10 @@ const shape = {
   banned_words: z.array(phrase).max(100),
   banned_topics: z.array(phrase).max(50),
   hook_patterns: z.array(z.enum(HOOK_PATTERNS)).min(1).max(HOOK_PATTERNS.length),
+  /** Model tiers and a daily dollar cap for this persona; null uses the configured default. */
+  hook_model: z.string().trim().min(1).max(100).nullable(),
+  body_model: z.string().trim().min(1).max(100).nullable(),
+  daily_budget_usd: z.number().min(0).max(1_000_000).nullable(),
 };
 
 /** What defines a persona's voice and limits; shared by the shipped library and the API. */
@@ -28,6 +32,9 @@ export const personaFieldsSchema = z
     vocabulary: shape.vocabulary.default([]),
     banned_words: shape.banned_words.default([]),
     banned_topics: shape.banned_topics.default([]),
+    hook_model: shape.hook_model.default(null),
+    body_model: shape.body_model.default(null),
+    daily_budget_usd: shape.daily_budget_usd.default(null),
   })
   .strict();
 

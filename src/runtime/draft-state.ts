@@ -39,6 +39,7 @@ export const DraftState = Annotation.Root({
   models: Annotation<Record<string, string>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
   promptTokens: Annotation<number>({ reducer: sum, default: () => 0 }),
   completionTokens: Annotation<number>({ reducer: sum, default: () => 0 }),
+  costUsd: Annotation<number>({ reducer: sum, default: () => 0 }),
   llmCallIds: Annotation<number[]>({ reducer: append, default: () => [] }),
   postId: Annotation<string | null>,
 });

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
+import type { AssertWithinBudget } from '../llm/budgets.ts';
 import type { ContentModel } from '../llm/content-model.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { NewTaskEvent } from '../tasks/task-event.repository.ts';
@@ -12,4 +13,5 @@ export interface GraphDeps {
   metrics: Metrics;
   settings: GenerationSettings;
   recordEvent(event: NewTaskEvent): Promise<unknown>;
+  assertWithinBudget: AssertWithinBudget;
 }

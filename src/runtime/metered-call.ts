@@ -1,55 +1,79 @@
+import type { ModelOutput, WriteHookInput } from '../llm/content-model.ts';
 import { insertLlmCall } from '../llm/llm-call.repository.ts';
-import type { ModelOutput } from '../llm/content-model.ts';
 import type { Draft, DraftUpdate } from './draft-state.ts';
 import type { GraphDeps } from './graph-deps.ts';
 
+type Service = 'hook' | 'body';
+
 /**
- * Runs one model call and records it in llm_calls (tokens, latency, outcome), attributed to
- * the persona and task; the post is attributed when it is persisted. Pricing arrives with the
- * model gateway, so dollars are 0 here.
+ * The one place a model call is checked and recorded: the daily budgets first (a call that
+ * could exceed one is not made), then one llm_calls row (tokens, dollars, latency, cache hit,
+ * outcome; the post is attributed when it is persisted) and the llm_* metrics.
  */
 export async function meteredCall(
-  deps: Pick<GraphDeps, 'db' | 'model'>,
+  deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'assertWithinBudget'>,
   draft: Draft,
-  service: 'hook' | 'body',
+  service: Service,
+  input: WriteHookInput,
   call: () => Promise<ModelOutput>,
 ): Promise<{ output: ModelOutput; update: DraftUpdate }> {
+  await deps.assertWithinBudget(draft.persona, deps.model.estimateUsd(service, input));
   const started = performance.now();
-  const base = { service, persona_id: draft.persona.id, task_id: draft.taskId, cost_usd: 0 };
+  const base = { service, persona_id: draft.persona.id, task_id: draft.taskId };
   try {
     const output = await call();
+    const latencyMs = performance.now() - started;
     const id = await insertLlmCall(deps.db, {
       ...base,
       provider: output.provider,
       model: output.model,
-      prompt_tokens: output.usage.promptTokens,
-      completion_tokens: output.usage.completionTokens,
-      latency_ms: Math.round(performance.now() - started),
+      prompt_tokens: output.cacheHit ? 0 : output.usage.promptTokens,
+      completion_tokens: output.cacheHit ? 0 : output.usage.completionTokens,
+      cost_usd: output.costUsd,
+      cache_hit: output.cacheHit,
+      priced: output.priced,
+      latency_ms: Math.round(latencyMs),
       outcome: 'ok',
       error: null,
     });
+    observe(deps, service, output, latencyMs);
     return {
       output,
       update: {
         models: { [service]: output.model, provider: output.provider },
         promptTokens: output.usage.promptTokens,
         completionTokens: output.usage.completionTokens,
+        costUsd: output.costUsd,
         llmCallIds: [id],
       },
     };
   } catch (error) {
+    const latencyMs = performance.now() - started;
     await insertLlmCall(deps.db, {
       ...base,
       provider: deps.model.provider,
       model: 'unknown',
       prompt_tokens: 0,
       completion_tokens: 0,
-      latency_ms: Math.round(performance.now() - started),
+      cost_usd: 0,
+      cache_hit: false,
+      priced: true,
+      latency_ms: Math.round(latencyMs),
       outcome: 'error',
       error: error instanceof Error ? error.message.slice(0, 500) : String(error),
     });
+    deps.metrics.llmRequestDuration.observe({ model: 'unknown', outcome: 'error' }, latencyMs / 1000);
     throw error;
   }
+}
+
+function observe(deps: Pick<GraphDeps, 'metrics'>, service: Service, output: ModelOutput, latencyMs: number) {
+  const { model } = output;
+  deps.metrics.llmRequestDuration.observe({ model, outcome: output.cacheHit ? 'cache_hit' : 'ok' }, latencyMs / 1000);
+  if (output.cacheHit) return;
+  deps.metrics.llmTokens.inc({ model, service, type: 'prompt' }, output.usage.promptTokens);
+  deps.metrics.llmTokens.inc({ model, service, type: 'completion' }, output.usage.completionTokens);
+  deps.metrics.llmCost.inc({ model, service }, output.costUsd);
 }
 
 export function feedbackOf(draft: Draft): string | undefined {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createSeededRandom, deriveSeed, pick } from '../content/seeded-random.ts';
 import type { Database } from '../db/database.ts';
+import { PermanentError } from '../errors.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { findPersonaById } from '../personas/persona.repository.ts';
 import { findVariantsDone, listPostIdsOfTask } from '../posts/post.repository.ts';
@@ -52,13 +53,15 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       const message = error instanceof Error ? error.message : String(error);
       metrics.postsGenerated.inc({ persona: personaSlug, outcome: 'failed' });
       logger.warn({ taskId, err: error, final: context.isFinalAttempt }, 'task run failed');
-      if (context.isFinalAttempt) {
+      const permanent = error instanceof PermanentError;
+      if (context.isFinalAttempt || permanent) {
         await finishTask(db, task.id, { status: 'failed', error: message });
         await events.record({ task_id: task.id, type: 'error', data: { message } });
       } else {
         await finishTask(db, task.id, { status: 'queued', error: message });
       }
-      throw error;
+      // A retry cannot fix a permanent failure: the job ends here instead of being retried.
+      if (!permanent) throw error;
     }
   };
 }

@@ -62,7 +62,7 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
 
   it('refuses bad personas', async () => {
     const post = (body: unknown) => t.api('/v1/personas', { method: 'POST', body: JSON.stringify(body) });
-    await expectError(await post(personaFields({ slug: 'Not A Slug' })), 400, /slug/);
+    await expectError(await post({ ...personaFields(), slug: 'Not A Slug' }), 400, /slug/);
     const { name: _name, ...missingName } = personaFields();
     await expectError(await post(missingName), 400, /name/);
     await expectError(await post({ ...personaFields(), hook_patterns: ['interpretive_dance'] }), 400, /hook_patterns/);

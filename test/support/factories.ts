@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { PersonaFields } from '../../src/personas/persona.schema.ts';
+import { personaFieldsSchema, type PersonaFields } from '../../src/personas/persona.schema.ts';
 
 export function uniqueSlug(prefix = 'persona'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
 export function personaFields(overrides: Partial<PersonaFields> = {}): PersonaFields {
-  return {
+  return personaFieldsSchema.parse({
     slug: uniqueSlug(),
     name: 'Ada Metrics',
     niche: 'indie SaaS growth',
@@ -19,5 +19,5 @@ export function personaFields(overrides: Partial<PersonaFields> = {}): PersonaFi
     banned_topics: ['crypto pumps'],
     hook_patterns: ['question', 'number_list', 'statistic', 'how_to'],
     ...overrides,
-  };
+  });
 }

@@ -5,6 +5,9 @@ const output = (text: string): ModelOutput => ({
   usage: { promptTokens: 10, completionTokens: 5 },
   model: 'scripted-model',
   provider: 'offline',
+  costUsd: 0,
+  cacheHit: false,
+  priced: true,
 });
 
 /** A ContentModel whose hook and body come from the test, so the workflow's branches can be driven. */
@@ -22,5 +25,6 @@ export function scriptedModel(script: {
     async writeBody() {
       return output(script.body(calls.body++));
     },
+    estimateUsd: () => 0,
   };
 }

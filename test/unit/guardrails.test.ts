@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { checkGuardrails, findLinks } from '../../src/content/guardrails.ts';
-import type { PersonaFields } from '../../src/personas/persona.schema.ts';
+import { personaFields } from '../support/factories.ts';
 
-const persona: PersonaFields = {
+const persona = personaFields({
   slug: 'sales-sam',
   name: 'Sam',
   niche: 'B2B sales',
@@ -14,7 +14,7 @@ const persona: PersonaFields = {
   banned_words: ['guru', 'growth hack'],
   banned_topics: ['crypto', 'politics'],
   hook_patterns: ['question'],
-};
+});
 const topic = 'cold email outreach';
 const clean = 'Cold email works when you keep it short. Send one follow-up after 4 days. What has worked for you?';
 const check = (text: string, t = topic) => checkGuardrails({ text, topic: t, persona });

@@ -4,8 +4,9 @@ import { HOOK_PATTERNS, type HookPattern } from '../../src/content/hook-patterns
 import { checkGuardrails } from '../../src/content/guardrails.ts';
 import { detectHookForm } from '../../src/content/quality-score.ts';
 import type { PersonaFields } from '../../src/personas/persona.schema.ts';
+import { personaFields } from '../support/factories.ts';
 
-const persona: PersonaFields = {
+const persona = personaFields({
   slug: 'sales-sam',
   name: 'Sam',
   niche: 'B2B sales',
@@ -17,7 +18,7 @@ const persona: PersonaFields = {
   banned_words: ['guru', 'hack'],
   banned_topics: ['crypto'],
   hook_patterns: [...HOOK_PATTERNS],
-};
+});
 
 const topic = 'cold email outreach';
 const model = createOfflineComposer();

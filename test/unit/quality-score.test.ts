@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { QUALITY_FEATURES, QUALITY_WEIGHTS, detectHookForm, scorePost } from '../../src/content/quality-score.ts';
-import type { PersonaFields } from '../../src/personas/persona.schema.ts';
+import { personaFields } from '../support/factories.ts';
 
-const persona: PersonaFields = {
+const persona = personaFields({
   slug: 'sales-sam',
   name: 'Sam',
   niche: 'B2B sales',
@@ -14,7 +14,7 @@ const persona: PersonaFields = {
   banned_words: [],
   banned_topics: [],
   hook_patterns: ['number_list', 'question'],
-};
+});
 const topic = 'cold email outreach';
 
 const strongHook = '3 cold email outreach fixes that doubled my reply rate in 30 days:';

@@ -26,7 +26,7 @@ export function createPersistNode(deps: Pick<GraphDeps, 'db' | 'metrics'>) {
         models: draft.models,
         prompt_tokens: draft.promptTokens,
         completion_tokens: draft.completionTokens,
-        cost_usd: 0,
+        cost_usd: draft.costUsd,
       });
       await attributeLlmCalls(tx, draft.llmCallIds, stored.id);
       return stored;

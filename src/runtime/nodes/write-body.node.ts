@@ -1,4 +1,5 @@
 import { deriveSeed } from '../../content/seeded-random.ts';
+import type { WriteBodyInput } from '../../llm/content-model.ts';
 import type { Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
 import { feedbackOf, meteredCall } from '../metered-call.ts';
@@ -6,20 +7,18 @@ import { feedbackOf, meteredCall } from '../metered-call.ts';
 export const THREADS_MAX_CHARS = 500;
 const SEPARATOR = '\n\n';
 
-export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model'>) {
+export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'assertWithinBudget'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
-    const maxChars = Math.max(0, THREADS_MAX_CHARS - [...draft.hook].length - SEPARATOR.length);
-    const { output, update } = await meteredCall(deps, draft, 'body', () =>
-      deps.model.writeBody({
-        persona: draft.persona,
-        topic: draft.topic,
-        hookPattern: draft.hookPattern!,
-        hook: draft.hook,
-        maxChars,
-        seed: deriveSeed(draft.seed, 'body', String(draft.attempt)),
-        feedback: feedbackOf(draft),
-      }),
-    );
+    const input: WriteBodyInput = {
+      persona: draft.persona,
+      topic: draft.topic,
+      hookPattern: draft.hookPattern!,
+      hook: draft.hook,
+      maxChars: Math.max(0, THREADS_MAX_CHARS - [...draft.hook].length - SEPARATOR.length),
+      seed: deriveSeed(draft.seed, 'body', String(draft.attempt)),
+      feedback: feedbackOf(draft),
+    };
+    const { output, update } = await meteredCall(deps, draft, 'body', input, () => deps.model.writeBody(input));
     const body = output.text;
     return { ...update, body, text: body ? `${draft.hook}${SEPARATOR}${body}` : draft.hook };
   };

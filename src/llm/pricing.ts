@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ModelUsage } from './content-model.ts';
+
+/** Dollars per 1M tokens. */
+export interface ModelPrice {
+  prompt: number;
+  completion: number;
+}
+
+/** OpenAI list prices (USD per 1M tokens), late 2025; override with LLM_PRICES_FILE or LLM_PRICES. */
+export const DEFAULT_PRICES: Record<string, ModelPrice> = {
+  'gpt-5': { prompt: 1.25, completion: 10 },
+  'gpt-5-mini': { prompt: 0.25, completion: 2 },
+  'gpt-5-nano': { prompt: 0.05, completion: 0.4 },
+  'gpt-4.1': { prompt: 2, completion: 8 },
+  'gpt-4.1-mini': { prompt: 0.4, completion: 1.6 },
+  'gpt-4.1-nano': { prompt: 0.1, completion: 0.4 },
+  'gpt-4o': { prompt: 2.5, completion: 10 },
+  'gpt-4o-mini': { prompt: 0.15, completion: 0.6 },
+  o3: { prompt: 2, completion: 8 },
+  'o4-mini': { prompt: 1.1, completion: 4.4 },
+  'text-embedding-3-small': { prompt: 0.02, completion: 0 },
+  'text-embedding-3-large': { prompt: 0.13, completion: 0 },
+};
+
+const priceTableSchema = z.record(
+  z.string().min(1),
+  z.object({ prompt: z.number().min(0), completion: z.number().min(0) }).strict(),
+);
+
+/** Reads the overrides named by the config; a bad file or JSON stops the start with a clear message. */
+export function loadPriceOverrides(source: { pricesFile?: string; pricesJson?: string }): Record<string, ModelPrice> {
+  const parse = (text: string, where: string) => {
+    try {
+      return priceTableSchema.parse(JSON.parse(text));
+    } catch (error) {
+      throw new Error(
+        `${where} must be JSON like {"my-model":{"prompt":0.5,"completion":1.5}} (dollars per 1M tokens): ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+    }
+  };
+  return {
+    ...(source.pricesFile ? parse(fs.readFileSync(source.pricesFile, 'utf8'), `LLM_PRICES_FILE (${source.pricesFile})`) : {}),
+    ...(source.pricesJson ? parse(source.pricesJson, 'LLM_PRICES') : {}),
+  };
+}
+
+export function createPricing(overrides: Record<string, ModelPrice>, logger?: Logger) {
+  const table = { ...DEFAULT_PRICES, ...overrides };
+  // Longest first, so "gpt-4o-mini-2024-07-18" matches gpt-4o-mini rather than gpt-4o.
+  const names = Object.keys(table).sort((a, b) => b.length - a.length);
+  const warned = new Set<string>();
+
+  function priceFor(model: string): ModelPrice | null {
+    if (table[model]) return table[model];
+    const name = names.find((n) => model.startsWith(`${n}-`));
+    return name ? table[name]! : null;
+  }
+
+  /** Dollars for the tokens used; an unknown model costs 0 and is flagged as not priced. */
+  function priceOf(model: string, usage: ModelUsage): { usd: number; priced: boolean } {
+    const price = priceFor(model);
+    if (!price) {
+      if (!warned.has(model)) {
+        warned.add(model);
+        logger?.warn({ model }, 'model is not in the price table: its calls are recorded at $0 (set LLM_PRICES)');
+      }
+      return { usd: 0, priced: false };
+    }
+    return { usd: (usage.promptTokens * price.prompt + usage.completionTokens * price.completion) / 1_000_000, priced: true };
+  }
+
+  return { priceOf };
+}
+
+export type Pricing = ReturnType<typeof createPricing>;
