@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/api-tokens.ts';
 import type { Database } from '../db/database.ts';
+import type { VectorStore } from '../embeddings/vector-store.ts';
 import type { ReportCosts } from '../llm/costs.service.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { PersonasService } from '../personas/personas.service.ts';
@@ -34,6 +35,7 @@ export interface AppDeps {
   tasks: TasksService;
   posts: PostsService;
   reportCosts: ReportCosts;
+  vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
 }
 

@@ -75,6 +75,8 @@ export const postSchema = z.object({
   prompt_tokens: z.number(),
   completion_tokens: z.number(),
   cost_usd: z.number(),
+  nearest_post_id: z.uuid().nullable(),
+  nearest_similarity: z.number().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

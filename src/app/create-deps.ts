@@ -4,6 +4,10 @@ import type { Config } from '../config/config.ts';
 import { lockDataDir } from '../db/data-dir-lock.ts';
 import type { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
+import type { Embedder } from '../embeddings/embedder.ts';
+import { createLocalEmbedder } from '../embeddings/local-embedder.ts';
+import { createOpenAiEmbedder } from '../embeddings/openai-embedder.ts';
+import { createVectorStore, detectVectorMode } from '../embeddings/vector-store.ts';
 import { createPgliteDatabase } from '../db/pglite-database.ts';
 import { createPostgresDatabase } from '../db/postgres-database.ts';
 import type { ContentModel } from '../llm/content-model.ts';
@@ -29,6 +33,7 @@ export interface DepsOverrides {
   db?: Database;
   logger?: Logger;
   model?: ContentModel;
+  embedder?: Embedder;
 }
 
 async function openDatabase(config: Config): Promise<{ db: Database; release: () => void }> {
@@ -62,6 +67,11 @@ export function createContentModel(
   return createOpenAiCompatibleModel({ gateway, hookModel: llm.hookModel, bodyModel: llm.bodyModel });
 }
 
+function createEmbedder(config: Config): Embedder {
+  if (config.embeddings.provider === 'local') return createLocalEmbedder();
+  return createOpenAiEmbedder({ client: createOpenAiClient(config.llm), model: config.embeddings.model });
+}
+
 /** Everything every role shares, wired once. Migrates the schema and starts the queue. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.logLevel);
@@ -87,12 +97,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
   }
   const events = createTaskEvents(db);
   const model = overrides.model ?? createContentModel(config, { db, metrics, logger, pricing });
+  const embedder = overrides.embedder ?? createEmbedder(config);
+  const vectors = createVectorStore({ db, mode: await detectVectorMode(db), logger });
   const graph = createPersonaGraph({
     db,
     model,
     metrics,
     settings: config.generation,
     recordEvent: events.record,
+    embedder,
+    vectors,
     assertWithinBudget: createBudgets({
       db,
       globalDailyUsd: config.llm.budgets.globalDailyUsd,
@@ -117,10 +131,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     queue,
     events,
     model,
+    vectors,
     runTask,
     personas: createPersonasService({ db }),
     tasks: createTasksService({ db, queue }),
-    posts: createPostsService({ db }),
+    posts: createPostsService({ db, vectors }),
     reportCosts: createCostsService({ db }),
     adminToken: config.adminToken,
     /** Stops taking work, lets running jobs finish (or hands them back), then closes the database. */

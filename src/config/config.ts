@@ -7,9 +7,14 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const optionalDollars = optionalString
-  .transform((v) => (v === undefined ? undefined : Number(v)))
-  .pipe(z.number().min(0, 'must be a dollar amount ≥ 0').optional());
+function optionalNumber(schema: z.ZodNumber) {
+  return optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(schema.optional());
+}
+
+const optionalDollars = optionalNumber(z.number().min(0, 'must be a dollar amount ≥ 0'));
+const optionalSimilarity = optionalNumber(
+  z.number().gt(0, 'must be a similarity in (0, 1]').max(1, 'must be a similarity in (0, 1]'),
+);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -35,8 +40,8 @@ const envSchema = z.object({
   LLM_DAILY_BUDGET_USD: optionalDollars,
   LLM_PERSONA_DAILY_BUDGET_USD: optionalDollars,
   EMBEDDINGS_MODEL: optionalString,
-  DEDUP_PERSONA_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.92),
-  DEDUP_GLOBAL_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.97),
+  DEDUP_PERSONA_THRESHOLD: optionalSimilarity,
+  DEDUP_GLOBAL_THRESHOLD: optionalSimilarity,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(2),
   JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
@@ -73,10 +78,10 @@ export interface Config {
   generation: {
     maxAttempts: number;
     qualityMinScore: number;
-    /** Similarity to one of the persona's recent posts at which a draft is a duplicate. */
-    personaDuplicateThreshold: number;
-    /** The higher bar against any persona's recent posts. */
-    globalDuplicateThreshold: number;
+    /** Similarity to one of the persona's recent posts at which a draft is a duplicate (default: the embedder's). */
+    personaDuplicateThreshold?: number;
+    /** The higher bar against any persona's recent posts (default: the embedder's). */
+    globalDuplicateThreshold?: number;
   };
 }
 

@@ -25,6 +25,8 @@ export interface Post {
   prompt_tokens: number;
   completion_tokens: number;
   cost_usd: number;
+  nearest_post_id: string | null;
+  nearest_similarity: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -33,7 +35,8 @@ export type NewPost = Omit<Post, 'id' | 'created_at' | 'updated_at'>;
 
 const COLUMNS = `id, persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
   score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens,
-  cost_usd::float8 AS cost_usd, created_at, updated_at, created_at::text AS cursor_ts`;
+  cost_usd::float8 AS cost_usd, nearest_post_id, nearest_similarity::float8 AS nearest_similarity, created_at,
+  updated_at, created_at::text AS cursor_ts`;
 
 function toPost(row: Record<string, unknown>): Post {
   const { cursor_ts: _cursor, ...post } = row;
@@ -44,8 +47,9 @@ function toPost(row: Record<string, unknown>): Post {
 export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
   const [row] = await q.query(
     `INSERT INTO posts (persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
-       score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens, cost_usd)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens, cost_usd,
+       nearest_post_id, nearest_similarity)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
      ON CONFLICT (task_id, variant) WHERE task_id IS NOT NULL DO NOTHING
      RETURNING ${COLUMNS}`,
     [
@@ -53,6 +57,7 @@ export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
       post.text, post.quality_score, JSON.stringify(post.score_breakdown), post.rejection_reason,
       post.rejection_detail === null ? null : JSON.stringify(post.rejection_detail), post.attempts,
       JSON.stringify(post.models), post.prompt_tokens, post.completion_tokens, post.cost_usd,
+      post.nearest_post_id, post.nearest_similarity,
     ],
   );
   if (row) return toPost(row);
@@ -78,16 +83,9 @@ export async function findVariantsDone(q: Queryable, taskId: string): Promise<Se
   return new Set(rows.map((r) => r.variant));
 }
 
-/** The persona's latest accepted texts, for the duplicate check. */
-export async function listRecentPostTexts(
-  q: Queryable,
-  personaId: string,
-  limit: number,
-): Promise<{ id: string; text: string }[]> {
-  return q.query(
-    `SELECT id, text FROM posts WHERE persona_id = $1 AND status <> 'rejected' ORDER BY created_at DESC LIMIT $2`,
-    [personaId, limit],
-  );
+export async function findPostTexts(q: Queryable, ids: string[]): Promise<{ id: string; text: string }[]> {
+  if (ids.length === 0) return [];
+  return q.query('SELECT id, text FROM posts WHERE id = ANY($1::uuid[])', [ids]);
 }
 
 export interface PostPageCursor {

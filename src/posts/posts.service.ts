@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { findPostById, listPosts, type Post, type PostPageCursor, type PostStatus } from './post.repository.ts';
+import type { VectorStore } from '../embeddings/vector-store.ts';
+import { findPostById, findPostTexts, listPosts, type Post, type PostPageCursor, type PostStatus } from './post.repository.ts';
 
 const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
 
@@ -17,8 +18,10 @@ function decodeCursor(raw: string): PostPageCursor {
   }
 }
 
-export function createPostsService(deps: { db: Database }) {
-  const { db } = deps;
+const SIMILAR_SCAN = 5000;
+
+export function createPostsService(deps: { db: Database; vectors: VectorStore }) {
+  const { db, vectors } = deps;
 
   async function getPost(id: string): Promise<Post> {
     const post = await findPostById(db, id);
@@ -36,7 +39,19 @@ export function createPostsService(deps: { db: Database }) {
     return { data: posts, next_cursor: next ? encodeCursor(next) : null };
   }
 
-  return { getPost, listPage };
+  /** The posts closest in meaning to this one, any persona's, best first; none when it has no vector. */
+  async function listSimilar(id: string, limit: number) {
+    await getPost(id);
+    const own = await vectors.vectorOf(id);
+    if (!own) return { data: [] };
+    const neighbours = await vectors.nearest({ ...own, excludePostId: id, limit, scanLimit: SIMILAR_SCAN });
+    const texts = new Map(
+      (await findPostTexts(db, neighbours.map((n) => n.post_id))).map((row) => [row.id, row.text] as const),
+    );
+    return { data: neighbours.map((n) => ({ ...n, text: texts.get(n.post_id) ?? '' })) };
+  }
+
+  return { getPost, listPage, listSimilar };
 }
 
 export type PostsService = ReturnType<typeof createPostsService>;

@@ -42,6 +42,9 @@ export const DraftState = Annotation.Root({
   costUsd: Annotation<number>({ reducer: sum, default: () => 0 }),
   llmCallIds: Annotation<number[]>({ reducer: append, default: () => [] }),
   postId: Annotation<string | null>,
+  /** The draft's meaning as a vector, and the closest earlier post, from the duplicate check. */
+  embedding: Annotation<number[] | null>,
+  nearest: Annotation<{ postId: string; similarity: number } | null>,
 });
 
 export type Draft = typeof DraftState.State;
@@ -59,6 +62,8 @@ export function initialDraft(input: Pick<Draft, 'taskId' | 'persona' | 'topic' |
     rejection: null,
     retry: false,
     postId: null,
+    embedding: null,
+    nearest: null,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
+import type { Embedder } from '../embeddings/embedder.ts';
+import type { VectorStore } from '../embeddings/vector-store.ts';
 import type { AssertWithinBudget } from '../llm/budgets.ts';
 import type { ContentModel } from '../llm/content-model.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -12,6 +14,8 @@ export interface GraphDeps {
   model: ContentModel;
   metrics: Metrics;
   settings: GenerationSettings;
+  embedder: Embedder;
+  vectors: VectorStore;
   recordEvent(event: NewTaskEvent): Promise<unknown>;
   assertWithinBudget: AssertWithinBudget;
 }

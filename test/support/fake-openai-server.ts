@@ -16,6 +16,10 @@ export interface FakeOpenAiServer {
   url: string;
   /** Parsed JSON bodies of every POST /v1/chat/completions, in arrival order. */
   requests: any[];
+  /** Parsed bodies of every POST /v1/embeddings. */
+  embeddingRequests: any[];
+  /** How POST /v1/embeddings turns an input into a vector (default: a 26-letter histogram). */
+  embedWith(fn: (input: string) => number[]): void;
   /** Script replies: a function of the request body, or a queue of canned replies (used in order, then the default). */
   respondWith(fn: FakeResponder | FakeReply[]): void;
   close(): Promise<void>;
@@ -51,6 +55,15 @@ export function chatCompletion(
 
 const defaultResponder: FakeResponder = (body) => chatCompletion('Fake completion.', { model: body?.model });
 
+function letterHistogram(input: string): number[] {
+  const counts = new Array<number>(26).fill(0);
+  for (const ch of input.toLowerCase()) {
+    const i = ch.charCodeAt(0) - 97;
+    if (i >= 0 && i < 26) counts[i]! += 1;
+  }
+  return counts;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -59,11 +72,29 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   const requests: any[] = [];
+  const embeddingRequests: any[] = [];
   let responder: FakeResponder = defaultResponder;
+  let embed: (input: string) => number[] = letterHistogram;
 
   const server = createServer(async (req, res) => {
     try {
-      if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/chat/completions') {
+      const path = req.url?.split('?')[0];
+      if (req.method === 'POST' && path === '/v1/embeddings') {
+        const body = JSON.parse(await readBody(req));
+        embeddingRequests.push(body);
+        const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
+        // Like OpenAI: floats, or base64 of little-endian float32 when asked (the SDK asks by default).
+        const encode = (vector: number[]) =>
+          body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+        const data = inputs.map((input, index) => ({ object: 'embedding', index, embedding: encode(embed(input)) }));
+        // Out of order on purpose: clients must use `index`.
+        data.reverse();
+        const tokens = inputs.reduce((n, input) => n + Math.ceil(input.length / 4), 0);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
+        return;
+      }
+      if (req.method !== 'POST' || path !== '/v1/chat/completions') {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' } }));
         return;
@@ -89,6 +120,10 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
+    embedWith(fn) {
+      embed = fn;
+    },
     respondWith(fn) {
       if (typeof fn === 'function') {
         responder = fn;

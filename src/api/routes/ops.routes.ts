@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
+import type { VectorStore } from '../../embeddings/vector-store.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { refreshInfraMetrics } from '../../metrics/infra-metrics.ts';
 import type { Queue } from '../../queue/queue.ts';
@@ -9,9 +10,13 @@ const readySchema = z.object({
   status: z.enum(['ready', 'unavailable']),
   database: z.string(),
   queue: z.string(),
+  vector_store: z.enum(['pgvector', 'portable']),
 });
 
-export function registerOpsRoutes(app: ZodApp, deps: { db: Database; queue: Queue; metrics: Metrics }) {
+export function registerOpsRoutes(
+  app: ZodApp,
+  deps: { db: Database; queue: Queue; metrics: Metrics; vectors: Pick<VectorStore, 'mode'> },
+) {
   const tags = ['operations'];
   app.get('/health', {
     schema: { tags, summary: 'The process is alive', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
@@ -32,6 +37,7 @@ export function registerOpsRoutes(app: ZodApp, deps: { db: Database; queue: Queu
         status: ok ? 'ready' : 'unavailable',
         database: database === 'ok' ? deps.db.kind : database,
         queue: queue === 'ok' ? 'pg-boss' : queue,
+        vector_store: deps.vectors.mode,
       });
     },
   });

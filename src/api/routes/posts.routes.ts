@@ -25,4 +25,19 @@ export function registerPostRoutes(app: ZodApp, posts: PostsService) {
     },
     handler: (request) => posts.getPost(request.params.id),
   });
+  app.get('/v1/posts/:id/similar', {
+    schema: {
+      tags,
+      summary: 'The posts nearest in meaning to this one (any persona), with cosine similarity scores',
+      params: idParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),
+      response: {
+        200: z.object({
+          data: z.array(z.object({ post_id: z.uuid(), persona_id: z.uuid(), text: z.string(), score: z.number() })),
+        }),
+        404: errorSchema,
+      },
+    },
+    handler: (request) => posts.listSimilar(request.params.id, request.query.limit),
+  });
 }

@@ -4,7 +4,7 @@ import type { Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
 
 /** Stores the draft: accepted as a draft post, or, after the last attempt, rejected with its reason. */
-export function createPersistNode(deps: Pick<GraphDeps, 'db' | 'metrics'>) {
+export function createPersistNode(deps: Pick<GraphDeps, 'db' | 'metrics' | 'vectors' | 'embedder'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     const rejection = draft.rejection;
     const post = await deps.db.transaction(async (tx) => {
@@ -27,8 +27,19 @@ export function createPersistNode(deps: Pick<GraphDeps, 'db' | 'metrics'>) {
         prompt_tokens: draft.promptTokens,
         completion_tokens: draft.completionTokens,
         cost_usd: draft.costUsd,
+        nearest_post_id: draft.nearest?.postId ?? null,
+        nearest_similarity: draft.nearest?.similarity ?? null,
       });
       await attributeLlmCalls(tx, draft.llmCallIds, stored.id);
+      // Only what was accepted counts as "already said" for later duplicate checks.
+      if (!rejection && draft.embedding) {
+        await deps.vectors.upsert(tx, {
+          postId: stored.id,
+          personaId: draft.persona.id,
+          model: deps.embedder.model,
+          vector: draft.embedding,
+        });
+      }
       return stored;
     });
     if (!rejection) deps.metrics.postsGenerated.inc({ persona: draft.persona.slug, outcome: 'accepted' });
