@@ -11,7 +11,9 @@ import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/api-tokens.ts';
 import type { Database } from '../db/database.ts';
 import type { VectorStore } from '../embeddings/vector-store.ts';
+import type { KpiService } from '../kpis/kpi.service.ts';
 import type { ReportCosts } from '../llm/costs.service.ts';
+import type { RevenueService } from '../revenue/revenue.service.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { PersonasService } from '../personas/personas.service.ts';
 import type { PostsService } from '../posts/posts.service.ts';
@@ -20,9 +22,11 @@ import type { TaskEvents } from '../tasks/task-events.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 import { handleError } from './error-handler.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';
+import { registerKpiRoutes } from './routes/kpis.routes.ts';
 import { registerOpsRoutes } from './routes/ops.routes.ts';
 import { registerPersonaRoutes } from './routes/personas.routes.ts';
 import { registerPostRoutes } from './routes/posts.routes.ts';
+import { registerRevenueRoutes } from './routes/revenue.routes.ts';
 import { registerTaskRoutes } from './routes/tasks.routes.ts';
 
 export interface AppDeps {
@@ -35,6 +39,8 @@ export interface AppDeps {
   tasks: TasksService;
   posts: PostsService;
   reportCosts: ReportCosts;
+  kpis: KpiService;
+  revenue: RevenueService;
   vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
 }
@@ -88,6 +94,8 @@ export async function buildApp(deps: AppDeps) {
   registerTaskRoutes(app, deps);
   registerPostRoutes(app, deps.posts);
   registerCostRoutes(app, deps.reportCosts);
+  registerKpiRoutes(app, deps.kpis);
+  registerRevenueRoutes(app, deps.revenue);
   return app;
 }
 

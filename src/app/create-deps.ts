@@ -19,7 +19,9 @@ import { createProviderBreaker } from '../llm/circuit-breaker.ts';
 import { createOpenAiClient, providerLabel } from '../llm/openai-client.ts';
 import { createOpenAiCompatibleModel } from '../llm/openai-compatible-model.ts';
 import { createPricing, loadPriceOverrides, type Pricing } from '../llm/pricing.ts';
+import { createKpiService } from '../kpis/kpi.service.ts';
 import { createLogger } from '../logger.ts';
+import { createRevenueService } from '../revenue/revenue.service.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import { createPersonasService } from '../personas/personas.service.ts';
 import { createPostsService } from '../posts/posts.service.ts';
@@ -137,6 +139,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     tasks: createTasksService({ db, queue }),
     posts: createPostsService({ db, vectors }),
     reportCosts: createCostsService({ db }),
+    kpis: createKpiService({ db }),
+    revenue: createRevenueService({ db }),
     adminToken: config.adminToken,
     /** Stops taking work, lets running jobs finish (or hands them back), then closes the database. */
     async close(): Promise<void> {

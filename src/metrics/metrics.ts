@@ -11,6 +11,43 @@ export function createMetrics() {
 
   return {
     registry,
+    postsEngagementRate: new client.Gauge({
+      name: 'posts_engagement_rate',
+      help: 'Interactions / views over the persona\'s posts of the last 7 days (persona="all": every persona)',
+      labelNames: ['persona'] as const,
+      ...on,
+    }),
+    costPerFollow: new client.Gauge({
+      name: 'cost_per_follow_dollars',
+      help: 'Attributed spend of the last 30 days / net new followers; absent while there are none',
+      labelNames: ['persona'] as const,
+      ...on,
+    }),
+    followersTotal: new client.Gauge({
+      name: 'followers_total',
+      help: 'Latest follower count',
+      labelNames: ['persona'] as const,
+      ...on,
+    }),
+    revenueProjectionMonthly: new client.Gauge({
+      name: 'revenue_projection_monthly',
+      help: 'Active subscription MRR + last-30-day affiliate and lead revenue, in USD',
+      labelNames: ['stream'] as const,
+      ...on,
+    }),
+    viralPosts: new client.Counter({
+      name: 'viral_posts_total',
+      help: 'Posts whose engagement rate first crossed 0.10 with at least 100 views (counted in the database)',
+      labelNames: ['persona'] as const,
+      ...on,
+    }),
+    dbQueryDuration: new client.Histogram({
+      name: 'db_query_duration_seconds',
+      help: 'Database statement latency by operation',
+      labelNames: ['operation'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      ...on,
+    }),
     httpRequestDuration: new client.Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by route pattern',

@@ -8,7 +8,9 @@ const shape = {
     .string()
     .min(2)
     .max(64)
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase letters, digits and single hyphens'),
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase letters, digits and single hyphens')
+    // "all" labels the every-persona KPIs.
+    .refine((slug) => slug !== 'all', '"all" is reserved'),
   name: z.string().trim().min(1).max(100),
   niche: z.string().trim().min(1).max(100),
   audience: z.string().trim().min(1).max(300),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import type { VectorStore } from '../../embeddings/vector-store.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
+import { refreshKpiMetrics } from '../../kpis/kpi-metrics.ts';
 import { refreshInfraMetrics } from '../../metrics/infra-metrics.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { ZodApp } from '../zod-app.ts';
@@ -44,7 +45,7 @@ export function registerOpsRoutes(
   app.get('/metrics', {
     schema: { tags, summary: 'Prometheus metrics', security: [] },
     handler: async (_request, reply) => {
-      await refreshInfraMetrics(deps);
+      await Promise.all([refreshInfraMetrics(deps), refreshKpiMetrics(deps)]);
       return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
     },
   });
