@@ -99,6 +99,19 @@ export function createMetrics() {
       labelNames: ['dependency'] as const,
       ...on,
     }),
+    // Incremented by Threads publishing (not built yet); defined here as part of the contract.
+    postsPublished: new client.Counter({
+      name: 'posts_published_total',
+      help: 'Publish attempts that ended, by outcome',
+      labelNames: ['persona', 'outcome'] as const,
+      ...on,
+    }),
+    threadsApiRequests: new client.Counter({
+      name: 'threads_api_requests_total',
+      help: 'Threads Graph API requests by endpoint name and HTTP status',
+      labelNames: ['endpoint', 'status_code'] as const,
+      ...on,
+    }),
     queueJobs: new client.Gauge({
       name: 'queue_jobs',
       help: 'Jobs in the queue by state',
