@@ -1,34 +1,29 @@
 // The model gateway's own cost per call: the same local chat-completions server is called
 // directly with the SDK and through the gateway, interleaved, so the model's time cancels out.
-// Run: npx tsx bench/gateway-overhead.ts [calls]
+// Run: npx tsx bench/gateway-overhead.ts [calls]   (with DATABASE_URL set, also on that server)
+import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createPgliteDatabase } from '../src/db/pglite-database.ts';
+import { createBudgets } from '../src/llm/budgets.ts';
 import { createChatGateway, type ChatRequest } from '../src/llm/chat-gateway.ts';
 import { createProviderBreaker } from '../src/llm/circuit-breaker.ts';
+import type { WriteHookInput } from '../src/llm/content-model.ts';
 import { createOpenAiClient } from '../src/llm/openai-client.ts';
+import { createOpenAiCompatibleModel } from '../src/llm/openai-compatible-model.ts';
 import { createPricing } from '../src/llm/pricing.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
+import { insertPersona } from '../src/personas/persona.repository.ts';
+import type { Draft } from '../src/runtime/draft-state.ts';
+import { meteredCall } from '../src/runtime/metered-call.ts';
+import { insertTask } from '../src/tasks/task.repository.ts';
+import { personaFields } from '../test/support/factories.ts';
 import { startFakeOpenAiServer } from '../test/support/fake-openai-server.ts';
+import { DATABASE_KINDS, createTestDatabase, type DatabaseKind } from '../test/support/test-database.ts';
 
 const CALLS = Number(process.argv[2] ?? 300);
 const WARMUP = 30;
 
 const server = await startFakeOpenAiServer();
-const db = await createPgliteDatabase();
-await migrate(db);
-const metrics = createMetrics();
 const client = createOpenAiClient({ baseURL: server.url, timeoutMs: 10_000, maxRetries: 0 });
-const gateway = (cacheTtlSeconds: number) =>
-  createChatGateway({
-    client,
-    db,
-    metrics,
-    pricing: createPricing({}),
-    breaker: createProviderBreaker({ dependency: 'llm:bench', failures: 5, halfOpenSeconds: 30, metrics }),
-    cacheTtlSeconds,
-  });
-const withoutCache = gateway(0);
-const withCache = gateway(3600);
 
 let seed = 0;
 const request = (): ChatRequest => ({
@@ -37,39 +32,91 @@ const request = (): ChatRequest => ({
     { role: 'system', content: 'You write short Threads posts as a dry, numbers-first SaaS founder.' },
     { role: 'user', content: 'Write one hook about pricing experiments.' },
   ],
-  // A new seed each call: the cached variant measures the miss path (look-up and store).
+  // A new seed each call: with the cache on, every call takes the miss path (a look-up and a store).
   params: { temperature: 0.9, seed: seed++, max_tokens: 80 },
 });
 
-const variants = {
-  'direct SDK': async () => {
-    const r = request();
-    await client.chat.completions.create({ model: r.model, messages: r.messages, ...r.params });
-  },
-  'gateway, cache off': () => withoutCache.complete(request()),
-  'gateway, cache miss (PGlite)': () => withCache.complete(request()),
-};
+async function variantsOn(db: Database): Promise<Record<string, () => Promise<unknown>>> {
+  const metrics = createMetrics();
+  const gateway = (cacheTtlSeconds: number) =>
+    createChatGateway({
+      client,
+      db,
+      metrics,
+      pricing: createPricing({}),
+      breaker: createProviderBreaker({ host: 'bench', failures: 5, halfOpenSeconds: 30, metrics }),
+      cacheTtlSeconds,
+      timeoutMs: 10_000,
+      maxRetries: 2,
+    });
+  const withoutCache = gateway(0);
+  const withCache = gateway(3600);
 
-const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, [] as number[]]));
-for (let i = 0; i < WARMUP + CALLS; i++) {
-  for (const [name, run] of Object.entries(variants)) {
-    const started = performance.now();
-    await run();
-    if (i >= WARMUP) samples[name]!.push(performance.now() - started);
+  // What a workflow node pays: the budget check, the gateway, and the llm_calls row with its metrics.
+  const persona = await insertPersona(db, personaFields({ daily_budget_usd: 1_000_000 }), 'user');
+  const task = await insertTask(db, {
+    persona_id: persona.id, topic: null, variants: 1, seed: 1, idempotency_key: null, request_hash: null,
+  });
+  const model = createOpenAiCompatibleModel({ gateway: withCache, hookModel: 'gpt-4o', bodyModel: 'gpt-4o-mini' });
+  const metered = { db, model, metrics, assertWithinBudget: createBudgets({ db, globalDailyUsd: 1_000_000 }) };
+  const draft = { persona, taskId: task.id } as Draft;
+
+  return {
+    'direct SDK': () => {
+      const r = request();
+      return client.chat.completions.create({ model: r.model, messages: r.messages, ...r.params });
+    },
+    'gateway, cache off': () => withoutCache.complete(request()),
+    'gateway, cache miss': () => withCache.complete(request()),
+    'metered call, cache miss': () => {
+      const input: WriteHookInput = { persona, topic: 'pricing experiments', hookPattern: 'question', seed: seed++ };
+      return meteredCall(metered, draft, 'hook', input, () => model.writeHook(input));
+    },
+  };
+}
+
+function shuffled<T>(xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
   }
+  return out;
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
-const base = percentile(samples['direct SDK']!, 0.5);
-console.log(`${CALLS} calls each, interleaved, after ${WARMUP} warm-up rounds; local server on 127.0.0.1\n`);
-console.log('variant                          median ms   p95 ms   overhead ms (median)   ratio to direct');
-for (const [name, xs] of Object.entries(samples)) {
-  const median = percentile(xs, 0.5);
-  console.log(
-    `${name.padEnd(32)} ${median.toFixed(3).padStart(9)} ${percentile(xs, 0.95).toFixed(3).padStart(8)} ${(median - base)
-      .toFixed(3)
-      .padStart(22)} ${(median / base).toFixed(2).padStart(17)}`,
-  );
+
+async function benchOn(kind: DatabaseKind): Promise<void> {
+  const testDb = await createTestDatabase(kind);
+  try {
+    await migrate(testDb.db);
+    const variants = await variantsOn(testDb.db);
+    const entries = Object.entries(variants);
+    const samples = Object.fromEntries(entries.map(([name]) => [name, [] as number[]]));
+    for (let i = 0; i < WARMUP + CALLS; i++) {
+      // A new order each round: a variant that always ran after the heaviest one would pay for its garbage.
+      for (const [name, run] of shuffled(entries)) {
+        const started = performance.now();
+        await run();
+        if (i >= WARMUP) samples[name]!.push(performance.now() - started);
+      }
+    }
+    const base = percentile(samples['direct SDK']!, 0.5);
+    console.log(`\n${kind === 'pglite' ? 'in-memory PGlite' : 'PostgreSQL server (DATABASE_URL)'}:`);
+    console.log('variant                     median ms   p95 ms   overhead ms (median)   ratio to direct');
+    for (const [name, xs] of Object.entries(samples)) {
+      const median = percentile(xs, 0.5);
+      console.log(
+        `${name.padEnd(26)} ${median.toFixed(3).padStart(10)} ${percentile(xs, 0.95).toFixed(3).padStart(8)} ${(median - base)
+          .toFixed(3)
+          .padStart(22)} ${(median / base).toFixed(2).padStart(17)}`,
+      );
+    }
+  } finally {
+    await testDb.drop();
+  }
 }
+
+console.log(`${CALLS} calls per variant, interleaved, after ${WARMUP} warm-up rounds; local server on 127.0.0.1`);
+for (const kind of DATABASE_KINDS) await benchOn(kind);
 await server.close();
-await db.close();

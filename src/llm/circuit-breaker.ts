@@ -1,6 +1,6 @@
-import { APIConnectionError, APIError } from 'openai';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import type { Metrics } from '../metrics/metrics.ts';
+import { isProviderFailure } from './provider-retry.ts';
 
 /** metrics.md: 0 closed, 1 half-open, 2 open. */
 const GAUGE_VALUE: Record<CircuitState, number> = {
@@ -10,51 +10,54 @@ const GAUGE_VALUE: Record<CircuitState, number> = {
   [CircuitState.Isolated]: 2,
 };
 
-/** Failures that say the provider is unwell (not that our request was wrong). */
-export function isProviderFailure(error: unknown): boolean {
-  if (error instanceof APIConnectionError) return true;
-  if (error instanceof APIError) return error.status === 429 || (error.status ?? 0) >= 500;
-  return false;
-}
-
+/** Not an Error the queue treats as permanent: the task goes back to the queue's retries and, at the end, its dead letters. */
 export class ProviderUnavailableError extends Error {
-  constructor(dependency: string, halfOpenSeconds: number) {
-    super(`${dependency} is failing: circuit breaker open, no call made; it is tried again within ${halfOpenSeconds} s`);
-    this.name = 'ProviderUnavailableError';
-  }
+  override name = 'ProviderUnavailableError';
 }
 
 /**
- * One breaker per provider, around a whole call (the SDK's retries included), so a burst of
- * retries counts as one failure and an open breaker fails fast instead of waiting on timeouts.
+ * One breaker per provider, around a whole call with its retries, so an exhausted call counts
+ * as one failure and an open breaker fails at once instead of waiting on timeouts. Only failures
+ * that say the provider is unwell count; a 400 says our request was wrong.
  */
 export function createProviderBreaker(options: {
-  dependency: string;
+  /** host[:port] of the provider's base URL: the gauge's `llm:<host>` label and the error's subject. */
+  host: string;
   failures: number;
   halfOpenSeconds: number;
-  metrics: Metrics;
+  metrics: Pick<Metrics, 'circuitBreakerState'>;
 }) {
+  const halfOpenMs = options.halfOpenSeconds * 1000;
+  const dependency = `llm:${options.host}`;
   const policy = circuitBreaker(handleWhen(isProviderFailure), {
-    halfOpenAfter: options.halfOpenSeconds * 1000,
+    halfOpenAfter: halfOpenMs,
     breaker: new ConsecutiveBreaker(options.failures),
   });
   const gauge = options.metrics.circuitBreakerState;
-  gauge.set({ dependency: options.dependency }, 0);
-  policy.onStateChange((state) => gauge.set({ dependency: options.dependency }, GAUGE_VALUE[state]));
+  gauge.set({ dependency }, 0);
+  let openedAt = 0;
+  policy.onStateChange((state) => {
+    if (state === CircuitState.Open) openedAt = Date.now();
+    gauge.set({ dependency }, GAUGE_VALUE[state]);
+  });
+
+  function unavailable(): ProviderUnavailableError {
+    const retryAt = new Date(Math.max(Date.now(), openedAt + halfOpenMs));
+    const inSeconds = Math.ceil((retryAt.getTime() - Date.now()) / 1000);
+    return new ProviderUnavailableError(
+      `LLM provider ${options.host} is failing; circuit open, retry after ${retryAt.toISOString()} (in ${inSeconds} s); no call was made`,
+    );
+  }
 
   return {
+    dependency,
     async execute<T>(fn: () => Promise<T>): Promise<T> {
       try {
         return await policy.execute(fn);
       } catch (error) {
-        if (error instanceof BrokenCircuitError) {
-          throw new ProviderUnavailableError(options.dependency, options.halfOpenSeconds);
-        }
+        if (error instanceof BrokenCircuitError) throw unavailable();
         throw error;
       }
-    },
-    get state(): number {
-      return GAUGE_VALUE[policy.state];
     },
   };
 }

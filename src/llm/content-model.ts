@@ -45,10 +45,17 @@ export interface ModelOutput {
   priced: boolean;
 }
 
+/** What a call will be, known before it is made. */
+export interface CallPlan {
+  /** The model asked for (the answer may name a dated version of it). */
+  model: string;
+  /** The most the call can cost, for the budget check made before it. */
+  maxUsd: number;
+}
+
 export interface ContentModel {
   readonly provider: ModelOutput['provider'];
   writeHook(input: WriteHookInput): Promise<ModelOutput>;
   writeBody(input: WriteBodyInput): Promise<ModelOutput>;
-  /** The most a call can cost, for the budget check made before it. */
-  estimateUsd(service: 'hook' | 'body', input: WriteHookInput): number;
+  planCall(service: 'hook' | 'body', input: WriteHookInput): CallPlan;
 }

@@ -26,3 +26,7 @@ export async function storeCachedCompletion(
     [key, response.model, JSON.stringify(response), ttlSeconds],
   );
 }
+
+export async function deleteExpiredCompletions(q: Queryable): Promise<void> {
+  await q.query('DELETE FROM llm_cache WHERE expires_at <= now()');
+}

@@ -231,6 +231,6 @@ export function createOfflineComposer(): ContentModel {
     provider: 'offline',
     writeHook: async (input) => output(composeHook(input), input),
     writeBody: async (input) => output(composeBody(input), input),
-    estimateUsd: () => 0,
+    planCall: () => ({ model: OFFLINE_MODEL_ID, maxUsd: 0 }),
   };
 }

@@ -10,7 +10,7 @@ export function createOpenAiClient(options: { baseURL?: string; apiKey?: string;
   });
 }
 
-/** A bounded metric label for the provider: its host, never a path or a key. */
-export function providerLabel(baseURL: string | undefined): string {
-  return `llm:${baseURL ? new URL(baseURL).host : 'api.openai.com'}`;
+/** The provider's host[:port], for the breaker's label and messages: never a path, credentials or a key. */
+export function providerHost(baseURL: string | undefined): string {
+  return baseURL ? new URL(baseURL).host : 'api.openai.com';
 }

@@ -46,6 +46,9 @@ export function createOpenAiCompatibleModel(options: {
     provider: 'openai-compatible',
     writeHook: (input) => complete(requestFor('hook', input), true),
     writeBody: (input) => complete(requestFor('body', input), false),
-    estimateUsd: (service, input) => gateway.estimateUsd(requestFor(service, input)),
+    planCall: (service, input) => {
+      const request = requestFor(service, input);
+      return { model: request.model, maxUsd: gateway.estimateUsd(request) };
+    },
   };
 }

@@ -18,8 +18,11 @@ export const DEFAULT_PRICES: Record<string, ModelPrice> = {
   'gpt-4.1-mini': { prompt: 0.4, completion: 1.6 },
   'gpt-4.1-nano': { prompt: 0.1, completion: 0.4 },
   'gpt-4o': { prompt: 2.5, completion: 10 },
+  // The first gpt-4o snapshot kept its launch price.
+  'gpt-4o-2024-05-13': { prompt: 5, completion: 15 },
   'gpt-4o-mini': { prompt: 0.15, completion: 0.6 },
   o3: { prompt: 2, completion: 8 },
+  'o3-mini': { prompt: 1.1, completion: 4.4 },
   'o4-mini': { prompt: 1.1, completion: 4.4 },
   'text-embedding-3-small': { prompt: 0.02, completion: 0 },
   'text-embedding-3-large': { prompt: 0.13, completion: 0 },
@@ -50,15 +53,14 @@ export function loadPriceOverrides(source: { pricesFile?: string; pricesJson?: s
 }
 
 export function createPricing(overrides: Record<string, ModelPrice>, logger?: Logger) {
-  const table = { ...DEFAULT_PRICES, ...overrides };
-  // Longest first, so "gpt-4o-mini-2024-07-18" matches gpt-4o-mini rather than gpt-4o.
-  const names = Object.keys(table).sort((a, b) => b.length - a.length);
+  // A Map, so a model called "constructor" is unknown rather than priced by Object.prototype.
+  const table = new Map(Object.entries({ ...DEFAULT_PRICES, ...overrides }));
   const warned = new Set<string>();
 
+  // A dated snapshot ("gpt-4o-mini-2024-07-18", "gpt-4-0613") costs what its model costs unless listed itself;
+  // any other suffix is another model ("o3-mini" is not "o3"), so it must be listed to be priced.
   function priceFor(model: string): ModelPrice | null {
-    if (table[model]) return table[model];
-    const name = names.find((n) => model.startsWith(`${n}-`));
-    return name ? table[name]! : null;
+    return table.get(model) ?? table.get(model.replace(/-(\d{4}-\d{2}-\d{2}|\d{4})$/, '')) ?? null;
   }
 
   /** Dollars for the tokens used; an unknown model costs 0 and is flagged as not priced. */

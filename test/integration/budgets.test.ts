@@ -1,30 +1,39 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Queryable } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { BudgetExceededError, createBudgets } from '../../src/llm/budgets.ts';
 import { insertPersona } from '../../src/personas/persona.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import { personaFields } from '../support/factories.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { chatCompletion, startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
+import { readSse } from '../support/sse.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-describe('daily budgets', () => {
+const PRICES = JSON.stringify({ 'premium-1': { prompt: 3, completion: 15 }, 'cheap-1': { prompt: 0.2, completion: 0.8 } });
+
+/** Spend recorded as an earlier call would have: `when` is SQL. */
+function spend(db: Queryable, personaId: string, usd: number, when = 'now()') {
+  return db.query(
+    `INSERT INTO llm_calls (provider, model, service, persona_id, cost_usd, latency_ms, outcome, created_at)
+     VALUES ('openai-compatible', 'premium-1', 'hook', $1, $2, 1, 'ok', ${when})`,
+    [personaId, usd],
+  );
+}
+
+describe.each(DATABASE_KINDS)('daily budgets on %s', (kind) => {
   let testDb: TestDatabase;
   let spender: Persona;
   let other: Persona;
   beforeAll(async () => {
-    testDb = await createTestDatabase('pglite');
+    testDb = await createTestDatabase(kind);
     await migrate(testDb.db);
     spender = await insertPersona(testDb.db, personaFields({ daily_budget_usd: 0.5 }), 'user');
     other = await insertPersona(testDb.db, personaFields(), 'user');
-    const spend = (personaId: string, usd: number, when: string) =>
-      testDb.db.query(
-        `INSERT INTO llm_calls (provider, model, service, persona_id, cost_usd, latency_ms, outcome, created_at)
-         VALUES ('openai-compatible', 'm', 'hook', $1, $2, 1, 'ok', ${when})`,
-        [personaId, usd],
-      );
-    await spend(spender.id, 0.4, 'now()');
-    await spend(other.id, 0.3, 'now()');
+    await spend(testDb.db, spender.id, 0.4);
+    await spend(testDb.db, other.id, 0.3);
     // Yesterday (UTC) does not count today.
-    await spend(spender.id, 5, "date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 minute'");
+    await spend(testDb.db, spender.id, 5, "date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 minute'");
   });
   afterAll(() => testDb?.drop());
 
@@ -33,7 +42,7 @@ describe('daily budgets', () => {
     await expect(check(spender, 0.09)).resolves.toBeUndefined();
   });
 
-  it('uses the persona\'s own cap before the default and names it', async () => {
+  it("uses the persona's own cap before the default and names it", async () => {
     const check = createBudgets({ db: testDb.db, personaDailyUsd: 10 });
     await expect(check(spender, 0.11)).rejects.toThrow(BudgetExceededError);
     await expect(check(spender, 0.11)).rejects.toThrow(/persona .* spent \$0\.4000 today.*cap \$0\.5000/);
@@ -43,5 +52,92 @@ describe('daily budgets', () => {
   it('stops every persona once the global cap would be passed', async () => {
     const check = createBudgets({ db: testDb.db, globalDailyUsd: 0.75 });
     await expect(check(other, 0.06)).rejects.toThrow(/global daily budget reached .* spent \$0\.7000/);
+  });
+});
+
+describe.each(DATABASE_KINDS)('a task that would pass a daily budget, on %s', (kind) => {
+  let server: FakeOpenAiServer;
+  beforeAll(async () => {
+    server = await startFakeOpenAiServer();
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    server.requests.length = 0;
+    server.respondWith((body) => chatCompletion('What would you change about your pricing page?', { model: body.model }));
+  });
+
+  async function startApp(budgets: Record<string, string>) {
+    return startTestApp(kind, {
+      env: {
+        OPENAI_BASE_URL: server.url,
+        LLM_HOOK_MODEL: 'premium-1',
+        LLM_BODY_MODEL: 'cheap-1',
+        LLM_PRICES: PRICES,
+        LLM_MAX_RETRIES: '0',
+        JOB_RETRY_LIMIT: '2',
+        ...budgets,
+      },
+    });
+  }
+
+  async function runTask(t: TestApp, personaId: string) {
+    const res = await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: personaId }) });
+    const { id } = (await res.json()) as { id: string };
+    const events = await readSse(await t.api(`/v1/tasks/${id}/events`));
+    const task = (await (await t.api(`/v1/tasks/${id}`)).json()) as { status: string; runs: number; error: string };
+    return { events, task };
+  }
+
+  describe('per persona', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp({ LLM_PERSONA_DAILY_BUDGET_USD: '1' });
+    });
+    afterAll(() => t?.close());
+
+    it('fails at once, with no call and no retry, when the next call could pass the default cap', async () => {
+      const persona = await t.createPersona();
+      await spend(t.deps.db, persona.id, 0.9999);
+      const { events, task } = await runTask(t, persona.id);
+      expect(server.requests).toHaveLength(0);
+      expect(events.at(-1)!.event).toBe('error');
+      expect(String(events.at(-1)!.data.message)).toMatch(
+        new RegExp(`daily budget of persona ${persona.slug} reached: spent \\$0\\.9999 today.*cap \\$1\\.0000`),
+      );
+      expect(events.filter((e) => e.event === 'task_started')).toHaveLength(1);
+      expect(task).toMatchObject({ status: 'failed', runs: 1 });
+      expect(task.error).toMatch(/daily budget of persona/);
+    });
+
+    it("holds a persona to its own cap, and lets another persona's tasks run", async () => {
+      const frugal = await t.createPersona({ daily_budget_usd: 0.0001 });
+      const { task } = await runTask(t, frugal.id);
+      expect(task).toMatchObject({ status: 'failed', runs: 1 });
+      expect(task.error).toMatch(/cap \$0\.0001/);
+      expect(server.requests).toHaveLength(0);
+
+      const { task: fine } = await runTask(t, (await t.createPersona()).id);
+      expect(fine.status).toBe('succeeded');
+      expect(server.requests.length).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('for all personas (LLM_DAILY_BUDGET_USD)', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp({ LLM_DAILY_BUDGET_USD: '2' });
+    });
+    afterAll(() => t?.close());
+
+    it("stops a persona that spent nothing once everyone's spend reaches the global cap", async () => {
+      const bigSpender = await t.createPersona();
+      await spend(t.deps.db, bigSpender.id, 1.9999);
+      const { events, task } = await runTask(t, (await t.createPersona()).id);
+      expect(server.requests).toHaveLength(0);
+      expect(String(events.at(-1)!.data.message)).toMatch(
+        /global daily budget reached \(LLM_DAILY_BUDGET_USD\): spent \$1\.9999 today.*cap \$2\.0000/,
+      );
+      expect(task).toMatchObject({ status: 'failed', runs: 1 });
+    });
   });
 });

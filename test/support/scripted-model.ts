@@ -25,6 +25,6 @@ export function scriptedModel(script: {
     async writeBody() {
       return output(script.body(calls.body++));
     },
-    estimateUsd: () => 0,
+    planCall: () => ({ model: 'scripted-model', maxUsd: 0 }),
   };
 }
