@@ -1,25 +1,27 @@
 import type { Queryable } from '../db/database.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { computeRevenueProjection } from '../revenue/compute-revenue-projection.ts';
 import { computeKpis } from './compute-kpis.ts';
 
 /**
- * Sets the business gauges from the database at scrape time, so every replica reports the same
- * numbers and a restart loses nothing. Label sets are rebuilt each time: an undefined KPI
- * (no views, no new followers) is absent, not 0. viral_posts_total is a counter whose value is
- * the count kept in the database, so it never goes back after a restart.
+ * Sets the business metrics from the database at scrape time (a few indexed queries, measured in
+ * the KPI refresh-cost test), so every replica reports the same numbers and a restart loses
+ * nothing. Label sets are rebuilt each time: an undefined KPI (no views, no new followers) and a
+ * deleted persona are absent, not 0.
  */
 export async function refreshKpiMetrics(deps: { db: Queryable; metrics: Metrics }, now = new Date()): Promise<void> {
-  const report = await computeKpis(deps.db, { now });
+  const [report, revenue] = await Promise.all([computeKpis(deps.db, { now }), computeRevenueProjection(deps.db, { now })]);
   const { postsEngagementRate, costPerFollow, followersTotal, viralPosts, revenueProjectionMonthly } = deps.metrics;
+  // Nothing is awaited from here on, so a concurrent scrape never sees a half-rebuilt set.
   for (const metric of [postsEngagementRate, costPerFollow, followersTotal, viralPosts]) metric.reset();
   for (const k of [report.overall, ...report.personas]) {
     const labels = { persona: k.persona };
-    if (k.engagement.rate !== null) postsEngagementRate.set(labels, k.engagement.rate);
-    if (k.cost_per_follow.dollars !== null) costPerFollow.set(labels, k.cost_per_follow.dollars);
+    if (k.engagement_rate !== undefined) postsEngagementRate.set(labels, k.engagement_rate);
+    if (k.cost_per_follow !== undefined) costPerFollow.set(labels, k.cost_per_follow);
     if (k.followers_total !== null) followersTotal.set(labels, k.followers_total);
-    viralPosts.inc(labels, k.viral_posts_total);
+    // A prom-client counter cannot be set: reset then add the count kept in viral_crossings, which
+    // only grows, so the exposed counter never goes back across restarts or replicas.
+    viralPosts.inc(labels, k.inputs.viral_posts);
   }
-  for (const [stream, value] of Object.entries(report.revenue_projection_monthly)) {
-    revenueProjectionMonthly.set({ stream }, value);
-  }
+  for (const [stream, value] of Object.entries(revenue.projection)) revenueProjectionMonthly.set({ stream }, value);
 }

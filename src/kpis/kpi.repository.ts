@@ -1,68 +1,76 @@
 import type { Queryable } from '../db/database.ts';
-import { VIRAL_MIN_VIEWS, VIRAL_RATE, type RevenueEventRow } from './kpi-formulas.ts';
+import type { FollowerSnapshot, KpiWindow, PostInsight } from './kpi-formulas.ts';
 
-export interface Window {
-  from: Date;
-  to: Date;
-}
+const toDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
 
-/** Views and interactions of posts published in the window, each from its latest snapshot up to `to`. */
-export async function sumEngagementByPersona(q: Queryable, window: Window) {
-  return q.query<{ persona_id: string; posts: number; views: number; interactions: number }>(
-    `WITH latest AS (
-       SELECT DISTINCT ON (s.post_id) s.post_id, s.views, s.likes + s.replies + s.reposts + s.quotes + s.shares AS interactions
-         FROM post_insight_snapshots s WHERE s.captured_at <= $2
-        ORDER BY s.post_id, s.captured_at DESC)
-     SELECT p.persona_id, count(*)::int AS posts, sum(l.views)::float8 AS views, sum(l.interactions)::float8 AS interactions
-       FROM posts p JOIN latest l ON l.post_id = p.id
-      WHERE p.status = 'published' AND p.published_at > $1 AND p.published_at <= $2
-      GROUP BY p.persona_id`,
+/**
+ * Posts published in the window, each with its latest snapshot up to the window's end (0 and 0
+ * before the first). One index probe per post, so the cost follows the window's posts, not the
+ * snapshot history.
+ */
+export async function listPostInsights(q: Queryable, window: KpiWindow): Promise<(PostInsight & { persona_id: string })[]> {
+  const rows = await q.query<{ persona_id: string; published_at: Date | string; views: number; interactions: number }>(
+    `SELECT p.persona_id, p.published_at, coalesce(l.views, 0)::float8 AS views, coalesce(l.interactions, 0)::float8 AS interactions
+       FROM posts p
+       LEFT JOIN LATERAL (
+         SELECT s.views, s.likes::bigint + s.replies + s.reposts + s.quotes + s.shares AS interactions
+           FROM post_insight_snapshots s
+          WHERE s.post_id = p.id AND s.captured_at <= $2
+          ORDER BY s.captured_at DESC LIMIT 1) l ON true
+      WHERE p.status = 'published' AND p.published_at > $1 AND p.published_at <= $2`,
     [window.from.toISOString(), window.to.toISOString()],
   );
+  return rows.map((r) => ({ ...r, published_at: toDate(r.published_at) }));
 }
 
 /**
- * Follower counts per persona at the window's end, and at its start: the last capture before
- * the window, or (for an account linked during it) its first capture inside it.
+ * Per account, the only captures `followerGrowth` can pick: the last at or before the window's
+ * start, the first inside it, and the last up to its end. captured_on is the UTC day of
+ * captured_at, so bounding and ordering by it lets each pick be one probe of the primary key.
  */
-export async function followersByPersona(q: Queryable, window: Window) {
-  return q.query<{ persona_id: string; start_count: number | null; end_count: number | null }>(
-    `SELECT a.persona_id,
-       (SELECT f.followers_count FROM follower_snapshots f
-         WHERE f.account_id = a.id AND f.captured_at <= $2 ORDER BY f.captured_at DESC LIMIT 1) AS end_count,
-       coalesce(
-         (SELECT f.followers_count FROM follower_snapshots f
-           WHERE f.account_id = a.id AND f.captured_at <= $1 ORDER BY f.captured_at DESC LIMIT 1),
-         (SELECT f.followers_count FROM follower_snapshots f
-           WHERE f.account_id = a.id AND f.captured_at > $1 AND f.captured_at <= $2 ORDER BY f.captured_at LIMIT 1)
-       ) AS start_count
-     FROM threads_accounts a`,
+export async function listFollowerCandidates(
+  q: Queryable,
+  window: KpiWindow,
+): Promise<(FollowerSnapshot & { account_id: string; persona_id: string })[]> {
+  const rows = await q.query<{ account_id: string; persona_id: string; captured_at: Date | string; followers_count: number }>(
+    `SELECT a.id AS account_id, a.persona_id, f.captured_at, f.followers_count
+       FROM threads_accounts a
+       CROSS JOIN LATERAL (
+         (SELECT captured_at, followers_count FROM follower_snapshots
+           WHERE account_id = a.id AND captured_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date AND captured_at <= $1
+           ORDER BY captured_on DESC LIMIT 1)
+         UNION
+         (SELECT captured_at, followers_count FROM follower_snapshots
+           WHERE account_id = a.id AND captured_on >= ($1::timestamptz AT TIME ZONE 'UTC')::date
+             AND captured_at > $1 AND captured_at <= $2
+           ORDER BY captured_on LIMIT 1)
+         UNION
+         (SELECT captured_at, followers_count FROM follower_snapshots
+           WHERE account_id = a.id AND captured_on <= ($2::timestamptz AT TIME ZONE 'UTC')::date AND captured_at <= $2
+           ORDER BY captured_on DESC LIMIT 1)
+       ) f`,
     [window.from.toISOString(), window.to.toISOString()],
   );
+  return rows.map((r) => ({ ...r, captured_at: toDate(r.captured_at) }));
 }
 
-/** Model spend attributed to each persona in the window (the only recorded cost so far). */
-export async function spendByPersona(q: Queryable, window: Window) {
+/**
+ * Model dollars attributed to each live persona in the window: the only cost the product records
+ * so far. One index range per persona, so old calls cost nothing.
+ */
+export async function sumSpendByPersona(q: Queryable, window: KpiWindow) {
   return q.query<{ persona_id: string; spend_usd: number }>(
-    `SELECT persona_id, sum(cost_usd)::float8 AS spend_usd FROM llm_calls
-      WHERE persona_id IS NOT NULL AND created_at > $1 AND created_at <= $2 GROUP BY persona_id`,
+    `SELECT p.id AS persona_id, s.spend_usd
+       FROM personas p
+       CROSS JOIN LATERAL (
+         SELECT coalesce(sum(c.cost_usd), 0)::float8 AS spend_usd FROM llm_calls c
+          WHERE c.persona_id = p.id AND c.created_at > $1 AND c.created_at <= $2) s
+      WHERE p.deleted_at IS NULL`,
     [window.from.toISOString(), window.to.toISOString()],
   );
 }
 
-/** Records posts whose insights first showed them viral; a post is recorded once, at its first crossing. */
-export async function recordViralCrossings(q: Queryable): Promise<void> {
-  await q.query(
-    `INSERT INTO viral_crossings (post_id, persona_id, crossed_at)
-     SELECT s.post_id, p.persona_id, min(s.captured_at)
-       FROM post_insight_snapshots s JOIN posts p ON p.id = s.post_id
-      WHERE s.views >= $1 AND (s.likes + s.replies + s.reposts + s.quotes + s.shares)::float8 / s.views >= $2
-      GROUP BY s.post_id, p.persona_id
-     ON CONFLICT (post_id) DO NOTHING`,
-    [VIRAL_MIN_VIEWS, VIRAL_RATE],
-  );
-}
-
+/** Viral posts per persona, deleted personas included (their posts stay in the overall count). */
 export async function countViralByPersona(q: Queryable, until: Date) {
   return q.query<{ persona_id: string; viral: number }>(
     'SELECT persona_id, count(*)::int AS viral FROM viral_crossings WHERE crossed_at <= $1 GROUP BY persona_id',
@@ -70,15 +78,6 @@ export async function countViralByPersona(q: Queryable, until: Date) {
   );
 }
 
-export async function listRevenueEvents(q: Queryable, personaId?: string): Promise<RevenueEventRow[]> {
-  const rows = await q.query<Omit<RevenueEventRow, 'occurred_at'> & { occurred_at: Date | string }>(
-    `SELECT stream, type, amount::float8 AS amount, recurring, subscription_id, billing_period, occurred_at
-       FROM revenue_events WHERE $1::uuid IS NULL OR persona_id = $1`,
-    [personaId ?? null],
-  );
-  return rows.map((r) => ({ ...r, occurred_at: new Date(r.occurred_at) }));
-}
-
-export async function listLivePersonaSlugs(q: Queryable): Promise<{ id: string; slug: string }[]> {
-  return q.query('SELECT id, slug FROM personas WHERE deleted_at IS NULL');
+export async function listLivePersonas(q: Queryable): Promise<{ id: string; slug: string }[]> {
+  return q.query('SELECT id, slug FROM personas WHERE deleted_at IS NULL ORDER BY slug');
 }

@@ -1,28 +1,60 @@
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { findPersonaById, findPersonaBySlug } from '../personas/persona.repository.ts';
-import { computeKpis } from './compute-kpis.ts';
+import { computeRevenueProjection } from '../revenue/compute-revenue-projection.ts';
+import { BASE_CURRENCY } from '../revenue/revenue.service.ts';
+import { ALL_PERSONAS, computeKpis, type PersonaKpis } from './compute-kpis.ts';
+import type { KpiWindow } from './kpi-formulas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const windowView = (w: KpiWindow) => ({ window_days: w.days, from: w.from.toISOString(), to: w.to.toISOString() });
+
+/** The API view of one persona's KPIs: undefined ratios become null, next to the inputs that produced them. */
+function kpisView(k: PersonaKpis, engagement: KpiWindow, cost: KpiWindow) {
+  const { inputs } = k;
+  return {
+    persona: k.persona,
+    engagement: { ...windowView(engagement), rate: k.engagement_rate ?? null, ...inputs.engagement },
+    cost_per_follow: {
+      ...windowView(cost),
+      dollars: k.cost_per_follow ?? null,
+      spend_usd: inputs.spend_usd,
+      followers_start: inputs.followers.start,
+      followers_end: inputs.followers.end,
+      net_new_followers: k.net_new_followers,
+    },
+    followers_total: k.followers_total,
+    viral_posts_total: inputs.viral_posts,
+  };
+}
+
 export function createKpiService(deps: { db: Database }) {
+  async function resolvePersona(persona: string | undefined): Promise<{ id: string; slug: string } | null> {
+    if (!persona || persona === ALL_PERSONAS) return null;
+    const found = UUID.test(persona) ? await findPersonaById(deps.db, persona) : await findPersonaBySlug(deps.db, persona);
+    if (!found) throw new AppError('not_found', `persona ${persona} does not exist`);
+    return found;
+  }
+
+  /** The numbers the gauges show (for the same `now` and default windows), with their inputs. */
   async function getKpis(query: { persona?: string; window?: string }, now = new Date()) {
-    const days = query.window ? Number(query.window.slice(0, -1)) : undefined;
-    let personaId: string | undefined;
-    if (query.persona) {
-      const persona = UUID.test(query.persona)
-        ? await findPersonaById(deps.db, query.persona)
-        : await findPersonaBySlug(deps.db, query.persona);
-      if (!persona) throw new AppError('not_found', `persona ${query.persona} does not exist`);
-      personaId = persona.id;
-    }
-    const report = await computeKpis(deps.db, { now, engagementDays: days, costDays: days, personaId });
+    const persona = await resolvePersona(query.persona);
+    const windowDays = query.window ? Number(query.window.slice(0, -1)) : undefined;
+    const [report, revenue] = await Promise.all([
+      computeKpis(deps.db, { now, windowDays }),
+      computeRevenueProjection(deps.db, { now, personaId: persona?.id }),
+    ]);
+    const kpis = persona ? report.personas.find((k) => k.persona === persona.slug) : report.overall;
+    if (!kpis) throw new AppError('not_found', `persona ${query.persona} does not exist`);
     return {
-      as_of: report.as_of,
-      kpis: personaId ? report.personas[0]! : report.overall,
-      revenue_projection_monthly: report.revenue_projection_monthly,
+      as_of: now.toISOString(),
+      kpis: kpisView(kpis, report.engagementWindow, report.costWindow),
+      revenue_projection_monthly: revenue.projection,
+      revenue_inputs: { currency: BASE_CURRENCY, ...revenue.inputs },
     };
   }
+
   return { getKpis };
 }
 

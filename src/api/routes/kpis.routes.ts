@@ -3,12 +3,13 @@ import type { KpiService } from '../../kpis/kpi.service.ts';
 import type { ZodApp } from '../zod-app.ts';
 import { errorSchema } from '../schemas.ts';
 
+const window = { window_days: z.number(), from: z.string(), to: z.string() };
 const nullableNumber = z.number().nullable();
 const personaKpis = z.object({
   persona: z.string(),
-  engagement: z.object({ window_days: z.number(), rate: nullableNumber, posts: z.number(), views: z.number(), interactions: z.number() }),
+  engagement: z.object({ ...window, rate: nullableNumber, posts: z.number(), views: z.number(), interactions: z.number() }),
   cost_per_follow: z.object({
-    window_days: z.number(),
+    ...window,
     dollars: nullableNumber,
     spend_usd: z.number(),
     followers_start: nullableNumber,
@@ -18,6 +19,7 @@ const personaKpis = z.object({
   followers_total: nullableNumber,
   viral_posts_total: z.number(),
 });
+const flows = z.object({ payments: z.number(), refunds: z.number() });
 
 export function registerKpiRoutes(app: ZodApp, kpis: KpiService) {
   app.get('/v1/kpis', {
@@ -25,13 +27,15 @@ export function registerKpiRoutes(app: ZodApp, kpis: KpiService) {
       tags: ['kpis'],
       summary: 'Business KPIs with the inputs that produced them (the same numbers as the /metrics gauges)',
       description:
-        'Without `window`, engagement covers 7 days and cost per follow 30 days, as the gauges do; a window such as `14d` applies to both.',
+        'Windows are rolling UTC instants ending now. Without `window`, engagement covers 7 days and cost per follow 30, ' +
+        'as the gauges do; `window` such as `14d` applies to both. A KPI without a defined value (no views, no net new ' +
+        'followers) is null, where the gauge is absent. With `persona`, revenue is the revenue attributed to that persona.',
       querystring: z
         .object({
-          persona: z.string().min(1).max(64).optional().describe('a persona slug or id; default: all personas'),
+          persona: z.string().min(1).max(64).optional().describe('a persona slug or id, or `all` (the default)'),
           window: z
             .string()
-            .regex(/^([1-9]\d{0,2})d$/, 'use a number of days such as 7d or 30d (at most 999d)')
+            .regex(/^[1-9]\d{0,2}d$/, 'use a number of days such as 7d or 30d (1d to 999d)')
             .optional(),
         })
         .strict(),
@@ -40,6 +44,13 @@ export function registerKpiRoutes(app: ZodApp, kpis: KpiService) {
           as_of: z.string(),
           kpis: personaKpis,
           revenue_projection_monthly: z.object({ subscriptions: z.number(), affiliate: z.number(), leads: z.number(), total: z.number() }),
+          revenue_inputs: z.object({
+            currency: z.string(),
+            window_days: z.number(),
+            active_subscriptions: z.number(),
+            affiliate: flows,
+            leads: flows,
+          }),
         }),
         400: errorSchema,
         404: errorSchema,
