@@ -15,6 +15,7 @@ import type { KpiService } from '../kpis/kpi.service.ts';
 import type { ReportCosts } from '../llm/costs.service.ts';
 import type { RevenueService } from '../revenue/revenue.service.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { registerHttpTracing } from '../observability/http-tracing.ts';
 import type { PersonasService } from '../personas/personas.service.ts';
 import type { PostsService } from '../posts/posts.service.ts';
 import type { Queue } from '../queue/queue.ts';
@@ -71,6 +72,8 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // First of the request hooks, so the auth check and everything after it run inside the request's span.
+  registerHttpTracing(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.httpRequestDuration.observe(

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { lockDataDir } from '../db/data-dir-lock.ts';
 import type { Database } from '../db/database.ts';
+import { instrumentDatabase } from '../db/instrumented-database.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import { createLocalEmbedder } from '../embeddings/local-embedder.ts';
@@ -16,13 +17,14 @@ import { createBudgets } from '../llm/budgets.ts';
 import { createChatGateway } from '../llm/chat-gateway.ts';
 import { createCostsService } from '../llm/costs.service.ts';
 import { createProviderBreaker } from '../llm/circuit-breaker.ts';
-import { createOpenAiClient, providerLabel } from '../llm/openai-client.ts';
+import { createOpenAiClient, providerHost } from '../llm/openai-client.ts';
 import { createOpenAiCompatibleModel } from '../llm/openai-compatible-model.ts';
 import { createPricing, loadPriceOverrides, type Pricing } from '../llm/pricing.ts';
 import { createKpiService } from '../kpis/kpi.service.ts';
 import { createLogger } from '../logger.ts';
 import { createRevenueService } from '../revenue/revenue.service.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
+import { startTracing, tracingSettingsFrom } from '../observability/tracing.ts';
 import { createPersonasService } from '../personas/personas.service.ts';
 import { createPostsService } from '../posts/posts.service.ts';
 import { createQueue } from '../queue/queue.ts';
@@ -51,7 +53,7 @@ async function openDatabase(config: Config): Promise<{ db: Database; release: ()
   }
 }
 
-/** The offline composer, or the OpenAI-compatible models behind the gateway (price table, cache, breaker). */
+/** The offline composer, or the OpenAI-compatible models behind the gateway (price table, cache, retries, breaker). */
 export function createContentModel(
   config: Config,
   deps: { db: Database; metrics: Metrics; logger: Logger; pricing: Pricing },
@@ -63,8 +65,11 @@ export function createContentModel(
     db: deps.db,
     metrics: deps.metrics,
     pricing: deps.pricing,
-    breaker: createProviderBreaker({ dependency: providerLabel(llm.baseURL), ...llm.breaker, metrics: deps.metrics }),
+    breaker: createProviderBreaker({ host: providerHost(llm.baseURL), ...llm.breaker, metrics: deps.metrics }),
     cacheTtlSeconds: llm.cacheTtlSeconds,
+    timeoutMs: llm.timeoutMs,
+    maxRetries: llm.maxRetries,
+    logger: deps.logger,
   });
   return createOpenAiCompatibleModel({ gateway, hookModel: llm.hookModel, bodyModel: llm.bodyModel });
 }
@@ -77,10 +82,13 @@ function createEmbedder(config: Config): Embedder {
 /** Everything every role shares, wired once. Migrates the schema and starts the queue. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  // Once per process; exports over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (read here until config carries it).
+  const tracing = startTracing(tracingSettingsFrom(process.env));
   const pricing = createPricing(loadPriceOverrides(config.llm), logger);
   const opened = overrides.db ? { db: overrides.db, release: () => {} } : await openDatabase(config);
-  const { db } = opened;
   const metrics = createMetrics();
+  // Every statement is timed (db_query_duration_seconds) and, inside a request or a job, traced.
+  const db = instrumentDatabase(opened.db, metrics);
   const queue = createQueue(
     { db, metrics, logger },
     {
@@ -147,6 +155,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       await queue.stop();
       await db.close();
       opened.release();
+      await tracing.flush().catch(() => {});
     },
   };
 }

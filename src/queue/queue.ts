@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { toBossDb, type Database, type Queryable } from '../db/database.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/job-tracing.ts';
 import { JOB_NAMES, JOBS, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
 
 export interface JobContext {
@@ -45,7 +46,8 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   /** Enqueues a job; pass `tx` to make the job exist only if the surrounding transaction commits. */
   async function send<N extends JobName>(name: N, payload: JobPayload<N>, opts: { tx?: Queryable } = {}) {
     const data = JOBS[name].parse(payload);
-    const id = await boss.send(name, data, opts.tx ? { db: toBossDb(opts.tx) } : {});
+    // The request's trace context rides along, so the job's span continues that trace.
+    const id = await inSendSpan(name, () => boss.send(name, attachTraceContext(data), opts.tx ? { db: toBossDb(opts.tx) } : {}));
     if (!id) throw new Error(`queue refused job ${name}`);
     return id;
   }
@@ -66,18 +68,21 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
               retryCount: job.retryCount,
               isFinalAttempt: job.retryCount >= job.retryLimit,
             };
-            const stopTimer = metrics.jobDuration.startTimer({ queue: name });
-            try {
-              await handler(JOBS[name].parse(job.data), context);
-              metrics.jobsProcessed.inc({ queue: name, outcome: 'completed' });
-            } catch (error) {
-              const outcome = context.isFinalAttempt ? 'dead_letter' : 'retry';
-              metrics.jobsProcessed.inc({ queue: name, outcome });
-              logger.warn({ err: error, queue: name, jobId: job.id, outcome }, 'job failed');
-              throw error;
-            } finally {
-              stopTimer();
-            }
+            const { data, parent } = detachTraceContext(job.data);
+            await inJobSpan(name, job, parent, async () => {
+              const stopTimer = metrics.jobDuration.startTimer({ queue: name });
+              try {
+                await handler(JOBS[name].parse(data), context);
+                metrics.jobsProcessed.inc({ queue: name, outcome: 'completed' });
+              } catch (error) {
+                const outcome = context.isFinalAttempt ? 'dead_letter' : 'retry';
+                metrics.jobsProcessed.inc({ queue: name, outcome });
+                logger.warn({ err: error, queue: name, jobId: job.id, outcome }, 'job failed');
+                throw error;
+              } finally {
+                stopTimer();
+              }
+            });
           },
         );
       }

@@ -1,5 +1,6 @@
 import type { ModelOutput, WriteHookInput } from '../llm/content-model.ts';
 import { insertLlmCall } from '../llm/llm-call.repository.ts';
+import { inLlmSpan } from '../observability/spans.ts';
 import type { Draft, DraftUpdate } from './draft-state.ts';
 import type { GraphDeps } from './graph-deps.ts';
 
@@ -17,18 +18,21 @@ export async function meteredCall(
   input: WriteHookInput,
   call: () => Promise<ModelOutput>,
 ): Promise<{ output: ModelOutput; update: DraftUpdate }> {
-  await deps.assertWithinBudget(draft.persona, deps.model.estimateUsd(service, input));
+  const plan = deps.model.planCall(service, input);
+  await deps.assertWithinBudget(draft.persona, plan.maxUsd);
   const started = performance.now();
   const base = { service, persona_id: draft.persona.id, task_id: draft.taskId };
   try {
-    const output = await call();
+    const output = await inLlmSpan(service, deps.model.provider, call, (o) => o);
     const latencyMs = performance.now() - started;
+    // A cache hit used no tokens: the call, its post and the metrics all say so.
+    const billed = output.cacheHit ? { promptTokens: 0, completionTokens: 0 } : output.usage;
     const id = await insertLlmCall(deps.db, {
       ...base,
       provider: output.provider,
       model: output.model,
-      prompt_tokens: output.cacheHit ? 0 : output.usage.promptTokens,
-      completion_tokens: output.cacheHit ? 0 : output.usage.completionTokens,
+      prompt_tokens: billed.promptTokens,
+      completion_tokens: billed.completionTokens,
       cost_usd: output.costUsd,
       cache_hit: output.cacheHit,
       priced: output.priced,
@@ -41,8 +45,8 @@ export async function meteredCall(
       output,
       update: {
         models: { [service]: output.model, provider: output.provider },
-        promptTokens: output.usage.promptTokens,
-        completionTokens: output.usage.completionTokens,
+        promptTokens: billed.promptTokens,
+        completionTokens: billed.completionTokens,
         costUsd: output.costUsd,
         llmCallIds: [id],
       },
@@ -52,7 +56,7 @@ export async function meteredCall(
     await insertLlmCall(deps.db, {
       ...base,
       provider: deps.model.provider,
-      model: 'unknown',
+      model: plan.model,
       prompt_tokens: 0,
       completion_tokens: 0,
       cost_usd: 0,
@@ -62,7 +66,7 @@ export async function meteredCall(
       outcome: 'error',
       error: error instanceof Error ? error.message.slice(0, 500) : String(error),
     });
-    deps.metrics.llmRequestDuration.observe({ model: 'unknown', outcome: 'error' }, latencyMs / 1000);
+    deps.metrics.llmRequestDuration.observe({ model: plan.model, outcome: 'error' }, latencyMs / 1000);
     throw error;
   }
 }

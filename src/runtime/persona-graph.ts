@@ -1,4 +1,5 @@
 import { END, START, StateGraph } from '@langchain/langgraph';
+import { inNodeSpan } from '../observability/spans.ts';
 import { DraftState, type Draft, type DraftUpdate } from './draft-state.ts';
 import type { GraphDeps } from './graph-deps.ts';
 import { createCheckDuplicateNode } from './nodes/check-duplicate.node.ts';
@@ -22,9 +23,9 @@ export type GraphNodeName = (typeof GRAPH_NODES)[number];
 
 type NodeFn = (draft: Draft) => Promise<DraftUpdate>;
 
-/** Wraps a node so its start and end reach the task's event stream and its duration the histogram. */
+/** Wraps a node in a span, and sends its start and end to the task's event stream and its duration to the histogram. */
 function timed(deps: GraphDeps, node: GraphNodeName, fn: NodeFn): NodeFn {
-  return async (draft) => {
+  return (draft) => inNodeSpan(node, draft, async () => {
     const where = { task_id: draft.taskId, node, variant: draft.variant, attempt: draft.attempt };
     await deps.recordEvent({ ...where, type: 'node_started' });
     const started = performance.now();
@@ -43,7 +44,7 @@ function timed(deps: GraphDeps, node: GraphNodeName, fn: NodeFn): NodeFn {
       });
       throw error;
     }
-  };
+  });
 }
 
 function round(ms: number): number {
