@@ -1,5 +1,7 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
+import { createTokenVault } from '../accounts/token-vault.ts';
 import type { Config } from '../config/config.ts';
 import { lockDataDir } from '../db/data-dir-lock.ts';
 import type { Database } from '../db/database.ts';
@@ -24,11 +26,12 @@ import { createKpiService } from '../kpis/kpi.service.ts';
 import { createLogger } from '../logger.ts';
 import { createRevenueService } from '../revenue/revenue.service.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
-import { startTracing, tracingSettingsFrom } from '../observability/tracing.ts';
+import { startTracing } from '../observability/tracing.ts';
 import { createPersonasService } from '../personas/personas.service.ts';
 import { createPostsService } from '../posts/posts.service.ts';
 import { createQueue } from '../queue/queue.ts';
 import { createPersonaGraph } from '../runtime/persona-graph.ts';
+import { createThreadsClient } from '../threads/index.ts';
 import { createTaskRunner } from '../tasks/run-task.ts';
 import { createTaskEvents } from '../tasks/task-events.ts';
 import { createTasksService } from '../tasks/tasks.service.ts';
@@ -38,6 +41,8 @@ export interface DepsOverrides {
   logger?: Logger;
   model?: ContentModel;
   embedder?: Embedder;
+  /** The time every scheduling rule reads; tests pass a clock they move by hand. */
+  now?: () => Date;
 }
 
 async function openDatabase(config: Config): Promise<{ db: Database; release: () => void }> {
@@ -82,8 +87,8 @@ function createEmbedder(config: Config): Embedder {
 /** Everything every role shares, wired once. Migrates the schema and starts the queue. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  // Once per process; exports over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (read here until config carries it).
-  const tracing = startTracing(tracingSettingsFrom(process.env));
+  // Once per process; exports over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing(config.tracing);
   const pricing = createPricing(loadPriceOverrides(config.llm), logger);
   const opened = overrides.db ? { db: overrides.db, release: () => {} } : await openDatabase(config);
   const metrics = createMetrics();
@@ -105,6 +110,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     opened.release();
     throw error;
   }
+  const now = overrides.now ?? (() => new Date());
+  const threads = createThreadsClient({
+    baseUrl: config.threads.baseUrl,
+    timeoutMs: config.threads.timeoutMs,
+    onRequest: (endpoint, statusCode) => metrics.threadsApiRequests.inc({ endpoint, status_code: String(statusCode) }),
+  });
+  const vault = createTokenVault({ key: config.tokenEncryptionKey, keyFile: path.join(config.dataDir, 'token-encryption.key') });
   const events = createTaskEvents(db);
   const model = overrides.model ?? createContentModel(config, { db, metrics, logger, pricing });
   const embedder = overrides.embedder ?? createEmbedder(config);
@@ -136,6 +148,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
   return {
     config,
     logger,
+    now,
+    threads,
+    vault,
     db,
     metrics,
     queue,

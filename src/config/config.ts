@@ -48,6 +48,27 @@ const envSchema = z.object({
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
   GENERATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   QUALITY_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.45),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('threads-agent'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
+  THREADS_API_BASE_URL: optionalString.pipe(z.url().optional()),
+  THREADS_APP_ID: optionalString,
+  THREADS_APP_SECRET: optionalString,
+  THREADS_REDIRECT_URI: optionalString.pipe(z.url().optional()),
+  THREADS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  TOKEN_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or 44 base64 characters')
+      .optional(),
+  ),
+  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  SIM_HOST: z.string().min(1).default('127.0.0.1'),
+  SIM_SEED: z.coerce.number().int().default(42),
+  SIM_SPEED: z.coerce.number().min(1).max(100_000).default(1),
+  SIM_CONTAINER_READY_MS: z.coerce.number().int().min(0).default(2_000),
+  PUBLISH_MIN_GAP_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
+  AUTO_APPROVE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
 });
 
 export interface Config {
@@ -75,6 +96,31 @@ export interface Config {
   };
   embeddings: { provider: 'local' } | { provider: 'openai-compatible'; model: string };
   worker: { concurrency: number; pollSeconds: number; retryLimit: number; retryDelaySeconds: number };
+  tracing: {
+    serviceName: string;
+    /** Full OTLP/HTTP traces URL (…/v1/traces); no exporter when undefined. */
+    otlpTracesUrl?: string;
+  };
+  threads: {
+    /**
+     * The Graph API's address. Unset: `threads-agent all` (npm start) runs the simulator in process and
+     * uses it; the separate roles use Meta's (https://graph.threads.net).
+     */
+    baseUrl?: string;
+    appId?: string;
+    appSecret?: string;
+    redirectUri?: string;
+    timeoutMs: number;
+  };
+  /** AES-256-GCM key for stored Threads tokens; unset: a key file kept under DATA_DIR. */
+  tokenEncryptionKey?: Buffer;
+  simulator: { port: number; host: string; seed: number; speed: number; containerReadyMs: number; stateFile: string };
+  publishing: {
+    /** Least time between two posts of one persona. */
+    minGapMinutes: number;
+    /** Quality score at which a persona in `auto` approval mode has a draft approved (a persona may set its own). */
+    autoApproveMinScore: number;
+  };
   generation: {
     maxAttempts: number;
     qualityMinScore: number;
@@ -130,6 +176,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryLimit: e.JOB_RETRY_LIMIT,
       retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS,
     },
+    tracing: {
+      serviceName: e.OTEL_SERVICE_NAME,
+      // Jaeger and Tempo both take OTLP/HTTP; the generic endpoint gets the standard /v1/traces suffix.
+      otlpTracesUrl:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
+    },
+    threads: {
+      baseUrl: e.THREADS_API_BASE_URL,
+      appId: e.THREADS_APP_ID,
+      appSecret: e.THREADS_APP_SECRET,
+      redirectUri: e.THREADS_REDIRECT_URI,
+      timeoutMs: e.THREADS_TIMEOUT_MS,
+    },
+    tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY
+      ? Buffer.from(e.TOKEN_ENCRYPTION_KEY, e.TOKEN_ENCRYPTION_KEY.length === 64 ? 'hex' : 'base64')
+      : undefined,
+    simulator: {
+      port: e.SIM_PORT,
+      host: e.SIM_HOST,
+      seed: e.SIM_SEED,
+      speed: e.SIM_SPEED,
+      containerReadyMs: e.SIM_CONTAINER_READY_MS,
+      stateFile: path.join(dataDir, 'threads-sim.json'),
+    },
+    publishing: { minGapMinutes: e.PUBLISH_MIN_GAP_MINUTES, autoApproveMinScore: e.AUTO_APPROVE_MIN_SCORE },
     generation: {
       maxAttempts: e.GENERATION_MAX_ATTEMPTS,
       qualityMinScore: e.QUALITY_MIN_SCORE,

@@ -99,7 +99,6 @@ export function createMetrics() {
       labelNames: ['dependency'] as const,
       ...on,
     }),
-    // Incremented by Threads publishing (not built yet); defined here as part of the contract.
     postsPublished: new client.Counter({
       name: 'posts_published_total',
       help: 'Publish attempts that ended, by outcome',

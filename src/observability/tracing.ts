@@ -22,14 +22,9 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { z } from 'zod';
-import { ConfigError } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 
-export interface TracingSettings {
-  serviceName: string;
-  /** Full OTLP/HTTP traces URL (…/v1/traces); no exporter when undefined. */
-  otlpTracesUrl?: string;
-}
+export type TracingSettings = Config['tracing'];
 
 /** Every span of the product comes from this tracer; a no-op until `startTracing` registers a provider. */
 export const tracer = trace.getTracer('threads-agent');
@@ -40,30 +35,6 @@ export interface Tracing {
   addExporter(exporter: SpanExporter, options?: { batch?: boolean }): void;
   /** Pushes buffered spans out; call before the process exits. */
   flush(): Promise<void>;
-}
-
-const otelEnv = z.object({
-  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().or(z.literal('')),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional().or(z.literal('')),
-});
-
-/**
- * The standard OpenTelemetry variables: traces go to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is,
- * or to OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces (Jaeger and Tempo both take OTLP/HTTP on 4318).
- */
-export function tracingSettingsFrom(env: Record<string, string | undefined>): TracingSettings {
-  const parsed = otelEnv.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined;
-  return {
-    serviceName: e.OTEL_SERVICE_NAME ?? 'threads-agent',
-    otlpTracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || base,
-  };
 }
 
 /** Lets exporters join after the provider is registered (the SDK fixes its processors at construction). */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { toBossDb, type Database, type Queryable } from '../db/database.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/job-tracing.ts';
-import { JOB_NAMES, JOBS, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
+import { JOB_NAMES, JOBS, SCHEDULES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
 
 export interface JobContext {
   jobId: string;
@@ -41,6 +41,7 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
         deadLetter,
       });
     }
+    for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
   }
 
   /** Enqueues a job; pass `tx` to make the job exist only if the surrounding transaction commits. */

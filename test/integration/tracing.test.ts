@@ -11,7 +11,8 @@ import type { ZodApp } from '../../src/api/zod-app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { registerHttpTracing } from '../../src/observability/http-tracing.ts';
 import { inThreadsSpan } from '../../src/observability/spans.ts';
-import { inSpan, startTracing, tracingSettingsFrom } from '../../src/observability/tracing.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { inSpan, startTracing } from '../../src/observability/tracing.ts';
 import { freePort, startCli, waitFor } from '../support/child-process.ts';
 import { startWorker } from '../../src/roles/roles.ts';
 import { chatCompletion, startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
@@ -236,13 +237,13 @@ describe('traces and logs of one request', () => {
 
 describe('OTLP export', () => {
   it('reads the standard variables', () => {
-    expect(tracingSettingsFrom({})).toEqual({ serviceName: 'threads-agent', otlpTracesUrl: undefined });
-    expect(tracingSettingsFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).otlpTracesUrl).toBe('http://jaeger:4318/v1/traces');
+    expect(loadConfig({}).tracing).toEqual({ serviceName: 'threads-agent', otlpTracesUrl: undefined });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing.otlpTracesUrl).toBe('http://jaeger:4318/v1/traces');
     expect(
-      tracingSettingsFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces' })
-        .otlpTracesUrl,
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces' })
+        .tracing.otlpTracesUrl,
     ).toBe('http://tempo:4318/v1/traces');
-    expect(() => tracingSettingsFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 
   it('sends the running product\'s spans to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {

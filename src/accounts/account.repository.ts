@@ -1,0 +1,114 @@
+import type { Queryable } from '../db/database.ts';
+import { toIso, toIsoOrNull } from '../db/rows.ts';
+import type { TokenVault } from './token-vault.ts';
+
+/** A linked Threads account as the API shows it: never the token. */
+export interface ThreadsAccount {
+  id: string;
+  persona_id: string;
+  threads_user_id: string;
+  username: string | null;
+  token_expires_at: string | null;
+  token_refreshed_at: string | null;
+  scopes: string[];
+  status: 'active' | 'paused';
+  status_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What publishing and insights need to call the API as the account. */
+export interface AccountCredentials {
+  accountId: string;
+  personaId: string;
+  threadsUserId: string;
+  accessToken: string;
+}
+
+export interface AccountLink {
+  personaId: string;
+  threadsUserId: string;
+  username: string | null;
+  accessToken: string;
+  tokenExpiresAt: Date | null;
+  scopes: readonly string[];
+}
+
+const COLUMNS = `id, persona_id, threads_user_id, username, token_expires_at, token_refreshed_at, scopes, status,
+  status_reason, created_at, updated_at`;
+
+type Row = Omit<ThreadsAccount, 'token_expires_at' | 'token_refreshed_at' | 'created_at' | 'updated_at'> &
+  Record<'token_expires_at' | 'token_refreshed_at' | 'created_at' | 'updated_at', unknown>;
+
+function toAccount(row: Row): ThreadsAccount {
+  return {
+    ...row,
+    token_expires_at: toIsoOrNull(row.token_expires_at),
+    token_refreshed_at: toIsoOrNull(row.token_refreshed_at),
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+  };
+}
+
+/** Links (or relinks) the persona's account; a relinked account is active again with the new token. */
+export async function upsertAccount(db: Queryable, vault: TokenVault, link: AccountLink): Promise<ThreadsAccount> {
+  const [row] = await db.query<Row>(
+    `INSERT INTO threads_accounts (persona_id, threads_user_id, username, access_token_encrypted, token_expires_at, scopes)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+     ON CONFLICT (persona_id) DO UPDATE SET threads_user_id = EXCLUDED.threads_user_id, username = EXCLUDED.username,
+       access_token_encrypted = EXCLUDED.access_token_encrypted, token_expires_at = EXCLUDED.token_expires_at,
+       scopes = EXCLUDED.scopes, status = 'active', status_reason = NULL, updated_at = now()
+     RETURNING ${COLUMNS}`,
+    [link.personaId, link.threadsUserId, link.username, vault.encrypt(link.accessToken), link.tokenExpiresAt, JSON.stringify(link.scopes)],
+  );
+  return toAccount(row!);
+}
+
+export async function findAccountByPersona(db: Queryable, personaId: string): Promise<ThreadsAccount | null> {
+  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE persona_id = $1`, [personaId]);
+  return row ? toAccount(row) : null;
+}
+
+/** The active account's token, decrypted; null when the persona has no account or it is paused. */
+export async function credentialsFor(db: Queryable, vault: TokenVault, personaId: string): Promise<AccountCredentials | null> {
+  const [row] = await db.query<{ id: string; threads_user_id: string; access_token_encrypted: string }>(
+    `SELECT id, threads_user_id, access_token_encrypted FROM threads_accounts WHERE persona_id = $1 AND status = 'active'`,
+    [personaId],
+  );
+  if (!row) return null;
+  return { accountId: row.id, personaId, threadsUserId: row.threads_user_id, accessToken: vault.decrypt(row.access_token_encrypted) };
+}
+
+/** Every active account, with its token: for the collectors that walk all accounts. */
+export async function listActiveCredentials(db: Queryable, vault: TokenVault): Promise<AccountCredentials[]> {
+  const rows = await db.query<{ id: string; persona_id: string; threads_user_id: string; access_token_encrypted: string }>(
+    `SELECT id, persona_id, threads_user_id, access_token_encrypted FROM threads_accounts WHERE status = 'active' ORDER BY id`,
+  );
+  return rows.map((r) => ({
+    accountId: r.id,
+    personaId: r.persona_id,
+    threadsUserId: r.threads_user_id,
+    accessToken: vault.decrypt(r.access_token_encrypted),
+  }));
+}
+
+export async function replaceToken(
+  db: Queryable,
+  vault: TokenVault,
+  accountId: string,
+  token: { accessToken: string; expiresAt: Date | null; refreshedAt: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE threads_accounts SET access_token_encrypted = $2, token_expires_at = $3, token_refreshed_at = $4, updated_at = now()
+      WHERE id = $1`,
+    [accountId, vault.encrypt(token.accessToken), token.expiresAt, token.refreshedAt],
+  );
+}
+
+/** Stops publishing and collection for the account until it is relinked; the reason is shown in the API. */
+export async function pauseAccount(db: Queryable, accountId: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE threads_accounts SET status = 'paused', status_reason = $2, updated_at = now() WHERE id = $1`,
+    [accountId, reason],
+  );
+}
