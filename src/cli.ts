@@ -2,7 +2,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createDeps, type Deps } from './app/create-deps.ts';
 import { createApiToken } from './auth/api-tokens.ts';
 import { runGenerate } from './commands/generate.command.ts';
-import { ConfigError, loadConfig } from './config/config.ts';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { createLogger } from './logger.ts';
+import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
+import { startThreadsSimulator } from './sim/index.ts';
+import { META_GRAPH_URL } from './threads/index.ts';
 import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
 import { startApi, startWorker } from './roles/roles.ts';
 
@@ -16,20 +20,29 @@ function positiveInt(max: number) {
   };
 }
 
-async function open(): Promise<Deps> {
-  const deps = await createDeps(loadConfig());
+async function open(config: Config = loadConfig()): Promise<Deps> {
+  const deps = await createDeps(config);
   await seedPersonaLibrary(deps.db, deps.logger);
   return deps;
 }
 
 /** Runs a long-lived role until SIGTERM/SIGINT, then stops taking work and closes in order. */
 async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
-  const deps = await open();
+  const loaded = loadConfig();
+  // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
+  const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
+  const deps = await open(sim ? sim.config : loaded);
   const app = roles.api ? await startApi(deps) : null;
   if (roles.api) await ensureAdminToken(deps.db, deps.adminToken, print);
   if (roles.worker) await startWorker(deps);
   deps.logger.info(
-    { roles, database: deps.db.kind, model: deps.model.provider, url: app ? `http://${deps.config.host}:${deps.config.port}` : undefined },
+    {
+      roles,
+      database: deps.db.kind,
+      model: deps.model.provider,
+      url: app ? `http://${deps.config.host}:${deps.config.port}` : undefined,
+      threads: sim ? `simulator at ${sim.url}` : (deps.config.threads.baseUrl ?? META_GRAPH_URL),
+    },
     'threads-agent started',
   );
   let stopping = false;
@@ -39,6 +52,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
     deps.logger.info({ signal }, 'shutting down');
     await app?.close();
     await deps.close();
+    await sim?.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -50,6 +64,19 @@ const program = new Command('threads-agent').description('Run AI personas on Thr
 program.command('all', { isDefault: true }).description('api and worker in one process (the embedded default)').action(() => serve({ api: true, worker: true }));
 program.command('api').description('HTTP API: REST, task progress streams, /metrics, /docs').action(() => serve({ api: true, worker: false }));
 program.command('worker').description('queue consumers: run generation tasks').action(() => serve({ api: false, worker: true }));
+
+program
+  .command('sim')
+  .description('the Threads API simulator alone (SIM_PORT), for roles run as separate processes: set their THREADS_API_BASE_URL to it')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const sim = await startThreadsSimulator(simulatorOptions(config, logger));
+    logger.info({ url: sim.url, seed: config.simulator.seed, speed: config.simulator.speed }, 'Threads simulator listening');
+    const stop = () => void sim.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
 
 program
   .command('generate')

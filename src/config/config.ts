@@ -62,7 +62,7 @@ const envSchema = z.object({
       .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or 44 base64 characters')
       .optional(),
   ),
-  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_SEED: z.coerce.number().int().default(42),
   SIM_SPEED: z.coerce.number().min(1).max(100_000).default(1),

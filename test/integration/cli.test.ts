@@ -51,7 +51,7 @@ describe('the threads-agent command on the embedded database', () => {
     const dataDir = tempDir();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { DATA_DIR: dataDir, PORT: String(port), QUEUE_POLL_SECONDS: '0.5' };
+    const env = { DATA_DIR: dataDir, PORT: String(port), SIM_PORT: String(await freePort()), QUEUE_POLL_SECONDS: '0.5' };
 
     const first = startCli(['all'], env);
     children.push(first);
