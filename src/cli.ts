@@ -32,6 +32,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
   const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
   const deps = await open(sim ? sim.config : loaded);
+  if (sim) await deps.accounts.linkSimulatorAccounts(sim.url);
   const app = roles.api ? await startApi(deps) : null;
   if (roles.api) await ensureAdminToken(deps.db, deps.adminToken, print);
   if (roles.worker) await startWorker(deps);

@@ -21,6 +21,13 @@ const SECRET_KEYS = [
   'client_secret',
   'OPENAI_API_KEY',
   'API_ADMIN_TOKEN',
+  'appSecret',
+  'app_secret',
+  'THREADS_APP_SECRET',
+  'inputToken',
+  'input_token',
+  'tokenEncryptionKey',
+  'TOKEN_ENCRYPTION_KEY',
 ];
 
 /** Paths pino blanks out wherever they appear, so secrets never reach the logs. */

@@ -112,3 +112,65 @@ export async function pauseAccount(db: Queryable, accountId: string, reason: str
     [accountId, reason],
   );
 }
+
+export async function findAccountByThreadsUser(db: Queryable, threadsUserId: string): Promise<ThreadsAccount | null> {
+  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE threads_user_id = $1 LIMIT 1`, [threadsUserId]);
+  return row ? toAccount(row) : null;
+}
+
+export async function deleteAccountByPersona(db: Queryable, personaId: string): Promise<boolean> {
+  const rows = await db.query(`DELETE FROM threads_accounts WHERE persona_id = $1 RETURNING id`, [personaId]);
+  return rows.length > 0;
+}
+
+export interface ExpiringCredentials extends AccountCredentials {
+  tokenExpiresAt: Date;
+}
+
+/**
+ * Active accounts whose token expires before `expiringBefore` (expired ones included, so they can be
+ * paused) and that were not refreshed after `refreshedBefore`. Accounts of unknown expiry are left out.
+ */
+export async function listAccountsDueForRefresh(
+  db: Queryable,
+  vault: TokenVault,
+  window: { expiringBefore: Date; refreshedBefore: Date },
+): Promise<ExpiringCredentials[]> {
+  const rows = await db.query<{
+    id: string;
+    persona_id: string;
+    threads_user_id: string;
+    access_token_encrypted: string;
+    token_expires_at: unknown;
+  }>(
+    `SELECT id, persona_id, threads_user_id, access_token_encrypted, token_expires_at FROM threads_accounts
+      WHERE status = 'active' AND token_expires_at <= $1 AND (token_refreshed_at IS NULL OR token_refreshed_at <= $2)
+      ORDER BY token_expires_at`,
+    [window.expiringBefore, window.refreshedBefore],
+  );
+  return rows.map((r) => ({
+    accountId: r.id,
+    personaId: r.persona_id,
+    threadsUserId: r.threads_user_id,
+    accessToken: vault.decrypt(r.access_token_encrypted),
+    tokenExpiresAt: new Date(toIso(r.token_expires_at)),
+  }));
+}
+
+export interface UnlinkedPersona {
+  id: string;
+  slug: string;
+  name: string;
+  niche: string;
+  topics: string[];
+  vocabulary: string[];
+}
+
+/** Personas (not deleted) that have no Threads account, active or paused. */
+export async function listPersonasWithoutAccount(db: Queryable): Promise<UnlinkedPersona[]> {
+  return db.query<UnlinkedPersona>(
+    `SELECT p.id, p.slug, p.name, p.niche, p.topics, p.vocabulary FROM personas p
+      WHERE p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM threads_accounts a WHERE a.persona_id = p.id)
+      ORDER BY p.slug`,
+  );
+}

@@ -67,6 +67,13 @@ describe('the threads-agent command on the embedded database', () => {
     };
     expect(page.data).toHaveLength(100);
     expect(page.next_cursor).not.toBeNull();
+    // Every shipped persona is linked to an account of the in-process Threads simulator.
+    const account = (await (await fetch(`${base}/v1/personas/${page.data[99]!.id}/threads-account`, { headers: auth })).json()) as {
+      status: string;
+      username: string;
+    };
+    expect(account.status).toBe('active');
+    expect(first.output()).not.toContain('access_token');
 
     const created = await fetch(`${base}/v1/tasks`, {
       method: 'POST',
