@@ -45,4 +45,17 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
       expect(line, line).not.toMatch(UUID);
     }
   });
+
+  it('still answers with the process metrics when the KPI queries fail', async () => {
+    await t.deps.db.exec('ALTER TABLE revenue_events RENAME TO revenue_events_away');
+    try {
+      const res = await fetch(`${t.url}/metrics`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('process_cpu_seconds_total');
+      expect(text).toContain('http_request_duration_seconds_bucket');
+    } finally {
+      await t.deps.db.exec('ALTER TABLE revenue_events_away RENAME TO revenue_events');
+    }
+  });
 });

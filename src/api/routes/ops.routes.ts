@@ -44,8 +44,10 @@ export function registerOpsRoutes(
   });
   app.get('/metrics', {
     schema: { tags, summary: 'Prometheus metrics', security: [] },
-    handler: async (_request, reply) => {
-      await Promise.all([refreshInfraMetrics(deps), refreshKpiMetrics(deps)]);
+    handler: async (request, reply) => {
+      // With the database unreachable the process metrics still matter most: serve the last values.
+      const refreshed = await Promise.allSettled([refreshInfraMetrics(deps), refreshKpiMetrics(deps)]);
+      for (const r of refreshed) if (r.status === 'rejected') request.log.warn({ err: r.reason }, 'metrics refresh from the database failed');
       return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
     },
   });
