@@ -14,10 +14,13 @@ import type { VectorStore } from '../embeddings/vector-store.ts';
 import type { KpiService } from '../kpis/kpi.service.ts';
 import type { ReportCosts } from '../llm/costs.service.ts';
 import type { RevenueService } from '../revenue/revenue.service.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { registerHttpTracing } from '../observability/http-tracing.ts';
 import type { PersonasService } from '../personas/personas.service.ts';
 import type { PostsService } from '../posts/posts.service.ts';
+import type { PostInsightsService } from '../insights/post-insights.service.ts';
+import type { Publishing } from '../publishing/publishing.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { TaskEvents } from '../tasks/task-events.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
@@ -27,7 +30,10 @@ import { registerKpiRoutes } from './routes/kpis.routes.ts';
 import { registerOpsRoutes } from './routes/ops.routes.ts';
 import { registerPersonaRoutes } from './routes/personas.routes.ts';
 import { registerPostRoutes } from './routes/posts.routes.ts';
+import { registerInsightsRoutes } from './routes/insights.routes.ts';
 import { registerRevenueRoutes } from './routes/revenue.routes.ts';
+import { OAUTH_CALLBACK_ROUTE, registerAccountRoutes } from './routes/accounts.routes.ts';
+import { registerPublishingRoutes } from './routes/publishing.routes.ts';
 import { registerTaskRoutes } from './routes/tasks.routes.ts';
 
 export interface AppDeps {
@@ -39,9 +45,12 @@ export interface AppDeps {
   personas: PersonasService;
   tasks: TasksService;
   posts: PostsService;
+  insights: PostInsightsService;
   reportCosts: ReportCosts;
   kpis: KpiService;
   revenue: RevenueService;
+  accounts: AccountsService;
+  publishing: Pick<Publishing, 'approve' | 'reject' | 'schedule' | 'publishAttempts'>;
   vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
 }
@@ -85,7 +94,8 @@ export async function buildApp(deps: AppDeps) {
   const verifyToken = createTokenVerifier({ db: deps.db, adminToken: deps.adminToken });
   app.addHook('onRequest', async (request, reply) => {
     // The matched route pattern, not the raw URL, decides: no encoding trick reaches /v1 unchecked.
-    if (!request.routeOptions.url?.startsWith('/v1/')) return;
+    // The OAuth callback is opened by a browser coming back from Threads: its single-use state authenticates it.
+    if (!request.routeOptions.url?.startsWith('/v1/') || request.routeOptions.url === OAUTH_CALLBACK_ROUTE) return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const message = match ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>';
     if (match && (await verifyToken(match[1]!))) return;
@@ -95,10 +105,13 @@ export async function buildApp(deps: AppDeps) {
   registerOpsRoutes(app, deps);
   registerPersonaRoutes(app, deps.personas);
   registerTaskRoutes(app, deps);
-  registerPostRoutes(app, deps.posts);
+  registerPostRoutes(app, deps.posts, deps.insights);
+  registerInsightsRoutes(app, deps.insights);
   registerCostRoutes(app, deps.reportCosts);
   registerKpiRoutes(app, deps.kpis);
   registerRevenueRoutes(app, deps.revenue);
+  registerAccountRoutes(app, deps.accounts);
+  registerPublishingRoutes(app, deps.publishing);
   return app;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOOK_PATTERNS } from '../content/hook-patterns.ts';
 import { personaFieldsSchema } from '../personas/persona.schema.ts';
+import { POST_STATUSES, REJECTION_REASONS } from '../posts/post.repository.ts';
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -60,7 +61,7 @@ export const postSchema = z.object({
   persona_id: z.uuid(),
   task_id: z.uuid().nullable(),
   variant: z.number(),
-  status: z.enum(['draft', 'rejected']),
+  status: z.enum(POST_STATUSES),
   topic: z.string().nullable(),
   hook_pattern: z.enum(HOOK_PATTERNS),
   hook: z.string(),
@@ -68,7 +69,7 @@ export const postSchema = z.object({
   text: z.string(),
   quality_score: z.number().nullable(),
   score_breakdown: z.record(z.string(), z.unknown()),
-  rejection_reason: z.enum(['rejected_quality', 'rejected_duplicate', 'rejected_guard']).nullable(),
+  rejection_reason: z.enum(REJECTION_REASONS).nullable(),
   rejection_detail: z.record(z.string(), z.unknown()).nullable(),
   attempts: z.number(),
   models: z.record(z.string(), z.unknown()),
@@ -77,6 +78,12 @@ export const postSchema = z.object({
   cost_usd: z.number(),
   nearest_post_id: z.uuid().nullable(),
   nearest_similarity: z.number().nullable(),
+  approved_at: z.string().nullable(),
+  scheduled_at: z.string().nullable(),
+  published_at: z.string().nullable(),
+  threads_media_id: z.string().nullable(),
+  permalink: z.string().nullable(),
+  publish_error: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

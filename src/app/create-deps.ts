@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { createAccountsService } from '../accounts/accounts.service.ts';
 import { createTokenVault } from '../accounts/token-vault.ts';
 import type { Config } from '../config/config.ts';
 import { lockDataDir } from '../db/data-dir-lock.ts';
@@ -29,6 +30,8 @@ import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import { startTracing } from '../observability/tracing.ts';
 import { createPersonasService } from '../personas/personas.service.ts';
 import { createPostsService } from '../posts/posts.service.ts';
+import { createPostInsightsService } from '../insights/post-insights.service.ts';
+import { createPublishing } from '../publishing/publishing.ts';
 import { createQueue } from '../queue/queue.ts';
 import { createPersonaGraph } from '../runtime/persona-graph.ts';
 import { createThreadsClient } from '../threads/index.ts';
@@ -134,6 +137,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
       globalDailyUsd: config.llm.budgets.globalDailyUsd,
       personaDailyUsd: config.llm.budgets.personaDailyUsd,
     }),
+    autoApproveMinScore: config.publishing.autoApproveMinScore,
+    now,
   });
   const runTask = createTaskRunner({
     db,
@@ -161,9 +166,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     personas: createPersonasService({ db }),
     tasks: createTasksService({ db, queue }),
     posts: createPostsService({ db, vectors }),
+    insights: createPostInsightsService({ db }),
     reportCosts: createCostsService({ db }),
     kpis: createKpiService({ db }),
     revenue: createRevenueService({ db }),
+    accounts: createAccountsService({ db, threads, vault, config: config.threads, now, logger }),
+    publishing: createPublishing({ db, queue, threads, vault, metrics, logger, now, config: config.publishing }),
     adminToken: config.adminToken,
     /** Stops taking work, lets running jobs finish (or hands them back), then closes the database. */
     async close(): Promise<void> {

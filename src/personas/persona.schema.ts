@@ -25,6 +25,10 @@ const shape = {
   hook_model: z.string().trim().min(1).max(100).nullable(),
   body_model: z.string().trim().min(1).max(100).nullable(),
   daily_budget_usd: z.number().min(0).max(1_000_000).nullable(),
+  /** `auto`: an accepted draft whose quality score reaches the threshold is approved for publishing at once. */
+  approval_mode: z.enum(['manual', 'auto']),
+  /** The auto-approval threshold; null uses the configured default (AUTO_APPROVE_MIN_SCORE). */
+  auto_approve_min_score: z.number().min(0).max(1).nullable(),
 };
 
 /** What defines a persona's voice and limits; shared by the shipped library and the API. */
@@ -37,6 +41,8 @@ export const personaFieldsSchema = z
     hook_model: shape.hook_model.default(null),
     body_model: shape.body_model.default(null),
     daily_budget_usd: shape.daily_budget_usd.default(null),
+    approval_mode: shape.approval_mode.default('manual'),
+    auto_approve_min_score: shape.auto_approve_min_score.default(null),
   })
   .strict();
 

@@ -1,9 +1,11 @@
 import type { HookPattern } from '../content/hook-patterns.ts';
 import type { Queryable } from '../db/database.ts';
-import { toIso } from '../db/rows.ts';
+import { toIso, toIsoOrNull } from '../db/rows.ts';
 
-export type PostStatus = 'draft' | 'rejected';
-export type RejectionReason = 'rejected_quality' | 'rejected_duplicate' | 'rejected_guard';
+export const POST_STATUSES = ['draft', 'rejected', 'approved', 'scheduled', 'publishing', 'published', 'failed'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+export const REJECTION_REASONS = ['rejected_quality', 'rejected_duplicate', 'rejected_guard', 'rejected_by_user'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export interface Post {
   id: string;
@@ -27,20 +29,38 @@ export interface Post {
   cost_usd: number;
   nearest_post_id: string | null;
   nearest_similarity: number | null;
+  approved_at: string | null;
+  scheduled_at: string | null;
+  published_at: string | null;
+  threads_media_id: string | null;
+  permalink: string | null;
+  /** Why the last publishing attempt failed, or why a due post is waiting. */
+  publish_error: string | null;
   created_at: string;
   updated_at: string;
 }
 
-export type NewPost = Omit<Post, 'id' | 'created_at' | 'updated_at'>;
+type PublishingFields = 'approved_at' | 'scheduled_at' | 'published_at' | 'threads_media_id' | 'permalink' | 'publish_error';
 
-const COLUMNS = `id, persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
+/** A post as the workflow writes it; `approved_at` only for a draft approved at once (auto approval). */
+export type NewPost = Omit<Post, 'id' | 'created_at' | 'updated_at' | PublishingFields> & { approved_at?: Date | null };
+
+export const POST_COLUMNS = `id, persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
   score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens,
-  cost_usd::float8 AS cost_usd, nearest_post_id, nearest_similarity::float8 AS nearest_similarity, created_at,
-  updated_at, created_at::text AS cursor_ts`;
+  cost_usd::float8 AS cost_usd, nearest_post_id, nearest_similarity::float8 AS nearest_similarity, approved_at,
+  scheduled_at, published_at, threads_media_id, permalink, publish_error, created_at, updated_at,
+  created_at::text AS cursor_ts`;
 
-function toPost(row: Record<string, unknown>): Post {
+export function toPost(row: Record<string, unknown>): Post {
   const { cursor_ts: _cursor, ...post } = row;
-  return { ...(post as unknown as Post), created_at: toIso(row.created_at), updated_at: toIso(row.updated_at) };
+  return {
+    ...(post as unknown as Post),
+    approved_at: toIsoOrNull(row.approved_at),
+    scheduled_at: toIsoOrNull(row.scheduled_at),
+    published_at: toIsoOrNull(row.published_at),
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+  };
 }
 
 /** Inserts the post unless this task's variant already has one (a retried job); returns the stored post. */
@@ -48,20 +68,20 @@ export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
   const [row] = await q.query(
     `INSERT INTO posts (persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
        score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens, cost_usd,
-       nearest_post_id, nearest_similarity)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+       nearest_post_id, nearest_similarity, approved_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
      ON CONFLICT (task_id, variant) WHERE task_id IS NOT NULL DO NOTHING
-     RETURNING ${COLUMNS}`,
+     RETURNING ${POST_COLUMNS}`,
     [
       post.persona_id, post.task_id, post.variant, post.status, post.topic, post.hook_pattern, post.hook, post.body,
       post.text, post.quality_score, JSON.stringify(post.score_breakdown), post.rejection_reason,
       post.rejection_detail === null ? null : JSON.stringify(post.rejection_detail), post.attempts,
       JSON.stringify(post.models), post.prompt_tokens, post.completion_tokens, post.cost_usd,
-      post.nearest_post_id, post.nearest_similarity,
+      post.nearest_post_id, post.nearest_similarity, post.approved_at ?? null,
     ],
   );
   if (row) return toPost(row);
-  const [existing] = await q.query(`SELECT ${COLUMNS} FROM posts WHERE task_id = $1 AND variant = $2`, [
+  const [existing] = await q.query(`SELECT ${POST_COLUMNS} FROM posts WHERE task_id = $1 AND variant = $2`, [
     post.task_id,
     post.variant,
   ]);
@@ -69,7 +89,7 @@ export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
 }
 
 export async function findPostById(q: Queryable, id: string): Promise<Post | null> {
-  const [row] = await q.query(`SELECT ${COLUMNS} FROM posts WHERE id = $1`, [id]);
+  const [row] = await q.query(`SELECT ${POST_COLUMNS} FROM posts WHERE id = $1`, [id]);
   return row ? toPost(row) : null;
 }
 
@@ -98,7 +118,7 @@ export async function listPosts(
   filter: { personaId?: string; status?: PostStatus; limit: number; before?: PostPageCursor },
 ): Promise<{ posts: Post[]; next: PostPageCursor | null }> {
   const rows = await q.query(
-    `SELECT ${COLUMNS} FROM posts
+    `SELECT ${POST_COLUMNS} FROM posts
       WHERE ($1::uuid IS NULL OR persona_id = $1)
         AND ($2::text IS NULL OR status = $2)
         AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))

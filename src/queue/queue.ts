@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { toBossDb, type Database, type Queryable } from '../db/database.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/job-tracing.ts';
-import { JOB_NAMES, JOBS, SCHEDULES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
+import { JOB_NAMES, JOBS, QUEUE_POLICIES, SCHEDULES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
 
 export interface JobContext {
   jobId: string;
@@ -39,6 +39,7 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
         retryDelay: options.retryDelaySeconds,
         retryBackoff: options.retryDelaySeconds > 0,
         deadLetter,
+        policy: QUEUE_POLICIES[name] ?? 'standard',
       });
     }
     for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
@@ -51,6 +52,12 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
     const id = await inSendSpan(name, () => boss.send(name, attachTraceContext(data), opts.tx ? { db: toBossDb(opts.tx) } : {}));
     if (!id) throw new Error(`queue refused job ${name}`);
     return id;
+  }
+
+  /** Enqueues a job unless one with this key is already waiting (a `short` policy queue); null then. */
+  async function sendOnce<N extends JobName>(name: N, payload: JobPayload<N>, singletonKey: string): Promise<string | null> {
+    const data = JOBS[name].parse(payload);
+    return inSendSpan(name, () => boss.send(name, attachTraceContext(data), { singletonKey }));
   }
 
   async function work(handlers: JobHandlers, concurrency: number): Promise<void> {
@@ -117,7 +124,7 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
     await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
   }
 
-  return { start, send, work, countJobs, ping, stop, boss };
+  return { start, send, sendOnce, work, countJobs, ping, stop, boss };
 }
 
 export type Queue = ReturnType<typeof createQueue>;

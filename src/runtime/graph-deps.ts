@@ -18,4 +18,7 @@ export interface GraphDeps {
   vectors: VectorStore;
   recordEvent(event: NewTaskEvent): Promise<unknown>;
   assertWithinBudget: AssertWithinBudget;
+  /** Score at which a persona in `auto` approval mode without its own threshold has a draft approved. */
+  autoApproveMinScore: number;
+  now: () => Date;
 }

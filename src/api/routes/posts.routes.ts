@@ -1,16 +1,19 @@
 import { z } from 'zod';
+import { POST_STATUSES } from '../../posts/post.repository.ts';
 import type { PostsService } from '../../posts/posts.service.ts';
+import type { PostInsightsService } from '../../insights/post-insights.service.ts';
 import type { ZodApp } from '../zod-app.ts';
 import { errorSchema, idParams, pageOf, pageQuery, postSchema } from '../schemas.ts';
+import { insightSchema } from './insights.routes.ts';
 
-export function registerPostRoutes(app: ZodApp, posts: PostsService) {
+export function registerPostRoutes(app: ZodApp, posts: PostsService, insights: Pick<PostInsightsService, 'latestFor'>) {
   const tags = ['posts'];
   app.get('/v1/posts', {
     schema: {
       tags,
       summary: 'List posts, newest first',
       querystring: z
-        .object({ persona_id: z.uuid().optional(), status: z.enum(['draft', 'rejected']).optional(), ...pageQuery })
+        .object({ persona_id: z.uuid().optional(), status: z.enum(POST_STATUSES).optional(), ...pageQuery })
         .strict(),
       response: { 200: pageOf(postSchema), 400: errorSchema },
     },
@@ -19,11 +22,14 @@ export function registerPostRoutes(app: ZodApp, posts: PostsService) {
   app.get('/v1/posts/:id', {
     schema: {
       tags,
-      summary: 'Get a post: text, hook, body, scores, models, tokens, cost',
+      summary: 'Get a post: text, hook, body, scores, models, tokens, cost, and its latest insights once published',
       params: idParams,
-      response: { 200: postSchema, 404: errorSchema },
+      response: { 200: postSchema.extend({ insights: insightSchema.nullable() }), 404: errorSchema },
     },
-    handler: (request) => posts.getPost(request.params.id),
+    handler: async (request) => ({
+      ...(await posts.getPost(request.params.id)),
+      insights: await insights.latestFor(request.params.id),
+    }),
   });
   app.get('/v1/posts/:id/similar', {
     schema: {

@@ -1,18 +1,26 @@
 import { attributeLlmCalls } from '../../llm/llm-call.repository.ts';
 import { insertPost } from '../../posts/post.repository.ts';
+import { isAutoApproved } from '../../publishing/auto-approval.ts';
 import type { Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
 
-/** Stores the draft: accepted as a draft post, or, after the last attempt, rejected with its reason. */
-export function createPersistNode(deps: Pick<GraphDeps, 'db' | 'metrics' | 'vectors' | 'embedder'>) {
+/**
+ * Stores the draft: accepted as a draft post (approved at once when the persona auto-approves and the
+ * score is high enough), or, after the last attempt, rejected with its reason.
+ */
+export function createPersistNode(
+  deps: Pick<GraphDeps, 'db' | 'metrics' | 'vectors' | 'embedder' | 'autoApproveMinScore' | 'now'>,
+) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     const rejection = draft.rejection;
+    const approved = !rejection && isAutoApproved(draft.persona, draft.quality?.score ?? null, deps.autoApproveMinScore);
     const post = await deps.db.transaction(async (tx) => {
       const stored = await insertPost(tx, {
         persona_id: draft.persona.id,
         task_id: draft.taskId,
         variant: draft.variant,
-        status: rejection ? 'rejected' : 'draft',
+        status: rejection ? 'rejected' : approved ? 'approved' : 'draft',
+        approved_at: approved ? deps.now() : null,
         topic: draft.topic,
         hook_pattern: draft.hookPattern!,
         hook: draft.hook,

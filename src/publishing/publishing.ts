@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { TokenVault } from '../accounts/token-vault.ts';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { ThreadsClient } from '../threads/index.ts';
+import { createApprovalService } from './approval.service.ts';
+import { publishPost, type PublishRun } from './publish-post.ts';
+import { schedulePosts } from './schedule-posts.ts';
+
+export interface PublishingDeps {
+  db: Database;
+  queue: Pick<Queue, 'sendOnce'>;
+  threads: ThreadsClient;
+  vault: TokenVault;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => Date;
+  config: Config['publishing'];
+}
+
+/** Approval (API), the one-minute scheduling tick and the publish-post job, over one set of dependencies. */
+export function createPublishing(deps: PublishingDeps) {
+  const { minGapMinutes } = deps.config;
+  return {
+    ...createApprovalService({ db: deps.db, now: deps.now, minGapMinutes }),
+    schedulePosts: () => schedulePosts({ db: deps.db, queue: deps.queue, now: deps.now, minGapMinutes }),
+    publishPost: (postId: string, run: PublishRun) => publishPost({ ...deps, minGapMinutes }, postId, run),
+  };
+}
+
+export type Publishing = ReturnType<typeof createPublishing>;

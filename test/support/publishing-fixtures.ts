@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { upsertAccount } from '../../src/accounts/account.repository.ts';
+import type { TokenVault } from '../../src/accounts/token-vault.ts';
+import type { Database } from '../../src/db/database.ts';
+import { findPostById, insertPost, type Post } from '../../src/posts/post.repository.ts';
+import { waitFor } from './child-process.ts';
+
+/** A fixed token key, so a worker process decrypts what the test stored. */
+export const TEST_TOKEN_KEY = 'a3'.repeat(32);
+
+export interface SimUser {
+  user_id: string;
+  username: string;
+  access_token: string;
+}
+
+/** A simulated Threads user with a long-lived token, linked as the persona's account. */
+export async function linkSimAccount(
+  deps: { db: Database; vault: TokenVault },
+  simUrl: string,
+  personaId: string,
+): Promise<SimUser> {
+  const res = await fetch(`${simUrl}/__sim/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: `pub_${randomBytes(4).toString('hex')}` }),
+  });
+  if (res.status !== 201) throw new Error(`sim user: ${res.status} ${await res.text()}`);
+  const user = (await res.json()) as SimUser & { scopes: string[] };
+  await upsertAccount(deps.db, deps.vault, {
+    personaId,
+    threadsUserId: user.user_id,
+    username: user.username,
+    accessToken: user.access_token,
+    tokenExpiresAt: null,
+    scopes: user.scopes,
+  });
+  return user;
+}
+
+/** A draft as the workflow would store it, with text of its own. */
+export async function insertDraft(db: Database, personaId: string, text = `Three pricing tests that paid off ${randomBytes(3).toString('hex')}`): Promise<Post> {
+  return insertPost(db, {
+    persona_id: personaId,
+    task_id: null,
+    variant: 0,
+    status: 'draft',
+    topic: null,
+    hook_pattern: 'number_list',
+    hook: text,
+    body: '',
+    text,
+    quality_score: 0.8,
+    score_breakdown: {},
+    rejection_reason: null,
+    rejection_detail: null,
+    attempts: 1,
+    models: {},
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cost_usd: 0,
+    nearest_post_id: null,
+    nearest_similarity: null,
+  });
+}
+
+export function waitForPost(db: Database, id: string, done: (post: Post) => boolean, timeoutMs = 20_000): Promise<Post> {
+  return waitFor(async () => {
+    const post = await findPostById(db, id);
+    return post && done(post) ? post : undefined;
+  }, timeoutMs);
+}
+
+export interface SimState {
+  users: { id: string; published_posts: number; containers: Record<string, number>; quota_usage: { posts: number } }[];
+}
+
+export async function simUserState(simUrl: string, userId: string) {
+  const state = (await (await fetch(`${simUrl}/__sim/state`)).json()) as SimState;
+  return state.users.find((u) => u.id === userId)!;
+}
+
+export async function simUserPosts(simUrl: string, userId: string) {
+  const res = await fetch(`${simUrl}/__sim/users/${userId}/posts`);
+  return ((await res.json()) as { data: { id: string; text: string; permalink: string }[] }).data;
+}
+
+export async function injectFault(simUrl: string, fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${simUrl}/__sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  if (res.status >= 300) throw new Error(`fault: ${res.status} ${await res.text()}`);
+}
