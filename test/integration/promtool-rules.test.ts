@@ -213,7 +213,7 @@ describe('promtool check metrics on a live /metrics', () => {
   beforeAll(async () => {
     promtool();
     observed = await startObservedApp();
-    await generateObservedWork(observed.t);
+    await generateObservedWork(observed.t, observed.sim.url);
   }, 50_000);
   afterAll(() => observed?.close());
 

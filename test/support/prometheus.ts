@@ -1,7 +1,7 @@
 /**
  * Test support for the monitoring files in deploy/: Debian's promtool and Prometheus as
  * child processes, and the product doing enough real work that every metric of the contract
- * (shared/design/metrics.md) has samples to show, but the Threads publishing ones.
+ * (shared/design/metrics.md) has samples to show.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import { startWorker } from '../../src/roles/roles.ts';
+import { startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { freePort, waitFor } from './child-process.ts';
 import { chatCompletion, startFakeOpenAiServer, type FakeOpenAiServer } from './fake-openai-server.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
@@ -188,8 +189,16 @@ export async function startPrometheus(options: { job?: string } = {}): Promise<R
  * The product on the OpenAI-compatible gateway (a local fake provider), so the model cache,
  * price table and circuit breaker report too. The worker starts in generateObservedWork.
  */
-export async function startObservedApp(): Promise<{ t: TestApp; provider: FakeOpenAiServer; close(): Promise<void> }> {
+export async function startObservedApp(): Promise<{ t: TestApp; provider: FakeOpenAiServer; sim: RunningSimulator; close(): Promise<void> }> {
   const provider = await startFakeOpenAiServer();
+  const sim = await startThreadsSimulator({
+    seed: 5,
+    appId: 'observed-app',
+    appSecret: 'observed-secret',
+    containerReadyMs: 200,
+    port: 0,
+    host: '127.0.0.1',
+  });
   provider.respondWith((body) => {
     const prompt = String(body.messages?.at(-1)?.content ?? '');
     const text = prompt.includes('hook line')
@@ -201,14 +210,23 @@ export async function startObservedApp(): Promise<{ t: TestApp; provider: FakeOp
   const t = await startTestApp('pglite', {
     worker: false,
     // One job at a time: a later task runs after the first has filled the cache.
-    env: { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-test-observed', LLM_MAX_RETRIES: '0', WORKER_CONCURRENCY: '1' },
+    env: {
+      OPENAI_BASE_URL: provider.url,
+      OPENAI_API_KEY: 'sk-test-observed',
+      LLM_MAX_RETRIES: '0',
+      WORKER_CONCURRENCY: '1',
+      THREADS_API_BASE_URL: sim.url,
+      TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32),
+    },
   });
   return {
     t,
     provider,
+    sim,
     async close() {
       await t.close();
       await provider.close();
+      await sim.close();
     },
   };
 }
@@ -216,12 +234,28 @@ export async function startObservedApp(): Promise<{ t: TestApp; provider: FakeOp
 const DAY = 86_400_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
+/** Approves the persona's accepted draft and lets the scheduler and the worker publish it to the simulator. */
+async function publishOneDraft(t: TestApp, persona: Persona, simUrl: string): Promise<void> {
+  await t.deps.accounts.linkSimulatorAccounts(simUrl);
+  const [draft] = await t.deps.db.query<{ id: string }>(`SELECT id FROM posts WHERE persona_id = $1 AND status = 'draft' LIMIT 1`, [persona.id]);
+  if (!draft) throw new Error('no accepted draft to publish');
+  const approved = await t.api(`/v1/posts/${draft.id}/approve`, { method: 'POST' });
+  if (approved.status !== 200) throw new Error(`approve answered ${approved.status}: ${await approved.text()}`);
+  await t.deps.publishing.schedulePosts();
+  await waitFor(async () => {
+    const post = (await (await t.api(`/v1/posts/${draft.id}`)).json()) as { status: string };
+    return post.status === 'published' ? true : undefined;
+  }, 20_000);
+}
+
 /**
- * What Threads publishing and insight collection would store (they are not built yet): a
- * published post with viral insights, and follower growth, in the tables they will fill.
+ * An insight history the collectors would take weeks to gather, on a persona of its own whose
+ * account is paused (so no collector run during the test changes it): a published post with
+ * viral insights and follower growth, so the KPI panels have values.
  */
-async function seedThreadsData(t: TestApp, persona: Persona): Promise<void> {
+async function seedThreadsHistory(t: TestApp): Promise<Persona> {
   const db = t.deps.db;
+  const persona = await t.createPersona();
   const [post] = await db.query<{ id: string }>(
     `INSERT INTO posts (persona_id, status, hook_pattern, hook, body, text, published_at, threads_media_id)
      VALUES ($1, 'published', 'question', 'h', 'b', 'h b', $2, $3) RETURNING id`,
@@ -233,7 +267,8 @@ async function seedThreadsData(t: TestApp, persona: Persona): Promise<void> {
     [post!.id, ago(DAY)],
   );
   const [account] = await db.query<{ id: string }>(
-    `INSERT INTO threads_accounts (persona_id, threads_user_id, access_token_encrypted) VALUES ($1, $2, 'x') RETURNING id`,
+    `INSERT INTO threads_accounts (persona_id, threads_user_id, access_token_encrypted, status, status_reason)
+     VALUES ($1, $2, 'never read', 'paused', 'history only') RETURNING id`,
     [persona.id, String(Date.now())],
   );
   for (const [daysAgo, followers] of [[40, 1000], [1, 1250]] as const) {
@@ -243,6 +278,7 @@ async function seedThreadsData(t: TestApp, persona: Persona): Promise<void> {
       [account!.id, persona.id, ago(daysAgo * DAY), followers],
     );
   }
+  return persona;
 }
 
 async function finished(t: TestApp, id: string): Promise<string | undefined> {
@@ -251,17 +287,18 @@ async function finished(t: TestApp, id: string): Promise<string | undefined> {
 }
 
 /**
- * Moves every metric of the contract but the Threads publishing ones: a task that ends
- * dead-lettered, then three identical generation tasks one after another through HTTP (the
- * later ones are answered from the model cache and their drafts are duplicates), Threads
- * data for the KPI gauges, one revenue event when `POST /v1/revenue/events` exists, and
- * requests answering 2xx and 4xx. `pauseMs` between steps lets a scraper see each counter
+ * Moves every metric of the contract: a task that ends dead-lettered, then three identical
+ * generation tasks one after another through HTTP (the later ones are answered from the model
+ * cache and their drafts are duplicates), one draft approved and published to the Threads
+ * simulator, an insight history for the KPI gauges, one revenue event, and requests answering
+ * 2xx and 4xx. `pauseMs` between steps lets a scraper see each counter
  * before it moves again (a series first seen at 1 has no rate).
  */
 export async function generateObservedWork(
   t: TestApp,
+  simUrl: string,
   options: { pauseMs?: number } = {},
-): Promise<{ persona: Persona; taskIds: string[]; revenueRecorded: boolean }> {
+): Promise<{ persona: Persona; historic: Persona; taskIds: string[] }> {
   const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 0));
   const createTask = async (personaId: string) => {
     const res = await t.api('/v1/tasks', {
@@ -296,7 +333,9 @@ export async function generateObservedWork(
   }
   await pause();
 
-  await seedThreadsData(t, persona);
+  await publishOneDraft(t, persona, simUrl);
+  await pause();
+  const historic = await seedThreadsHistory(t);
   const revenue = await t.api('/v1/revenue/events', {
     method: 'POST',
     body: JSON.stringify({
@@ -310,14 +349,9 @@ export async function generateObservedWork(
       billing_period: 'month',
     }),
   });
-  const revenueBody = await revenue.text();
-  // 404 "no route": revenue is not built in this checkout; anything else but 201 is a failure.
-  const revenueRecorded = revenue.status === 201;
-  if (!revenueRecorded && !(revenue.status === 404 && revenueBody.includes('no route'))) {
-    throw new Error(`POST /v1/revenue/events answered ${revenue.status}: ${revenueBody}`);
-  }
+  if (revenue.status !== 201) throw new Error(`POST /v1/revenue/events answered ${revenue.status}: ${await revenue.text()}`);
   await t.api('/v1/personas');
   await t.api('/v1/kpis');
   await t.api(`/v1/tasks/${randomUUID()}`); // 404
-  return { persona, taskIds, revenueRecorded };
+  return { persona, historic, taskIds };
 }
