@@ -5,7 +5,7 @@ import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { findPersonaById } from '../personas/persona.repository.ts';
 import type { Persona } from '../personas/persona.schema.ts';
-import { ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../threads/index.ts';
+import { THREADS_SCOPES, ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../threads/index.ts';
 import {
   deleteAccountByPersona,
   findAccountByPersona,
@@ -19,14 +19,7 @@ import { refreshExpiringTokens } from './refresh-tokens.ts';
 import type { TokenVault } from './token-vault.ts';
 
 /** Publishing, replies and mentions (the product's conversations), and insights; not deleting posts. */
-export const CONNECT_SCOPES: readonly ThreadsScope[] = [
-  'threads_basic',
-  'threads_content_publish',
-  'threads_read_replies',
-  'threads_manage_replies',
-  'threads_manage_insights',
-  'threads_manage_mentions',
-];
+export const CONNECT_SCOPES: readonly ThreadsScope[] = THREADS_SCOPES.filter((scope) => scope !== 'threads_delete');
 
 const STATE_TTL_MS = 10 * 60_000;
 const HOUR_MS = 3_600_000;

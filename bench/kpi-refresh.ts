@@ -1,0 +1,47 @@
+// What a scrape of /metrics pays to recompute the business KPIs from the database at scale, against
+// the same refresh on an empty database (the fixed cost of the queries), measured in the same run.
+// Run: npx tsx bench/kpi-refresh.ts [rounds]   (with DATABASE_URL set, also on that server)
+import type { Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { refreshKpiMetrics } from '../src/kpis/kpi-metrics.ts';
+import { createMetrics } from '../src/metrics/metrics.ts';
+import { PERSONAS, POSTS, SNAPSHOTS, seedScale } from '../test/support/kpi-scale.ts';
+import { DATABASE_KINDS, createTestDatabase } from '../test/support/test-database.ts';
+
+const ROUNDS = Number(process.argv[2] ?? 21);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+
+async function once(db: Database, metrics: ReturnType<typeof createMetrics>): Promise<number> {
+  const started = performance.now();
+  await refreshKpiMetrics({ db, metrics });
+  return performance.now() - started;
+}
+
+console.log(`KPI refresh: ${PERSONAS} personas × ${POSTS} posts × ${SNAPSHOTS} snapshots, 180 days of follower counts,`);
+console.log(`200 model calls per persona, 6,000 revenue events; ${ROUNDS} rounds, alternating with the empty database\n`);
+console.log('database   | empty median ms | scale median ms | scale p95 ms | ratio');
+for (const kind of DATABASE_KINDS) {
+  const [empty, full] = [await createTestDatabase(kind), await createTestDatabase(kind)];
+  try {
+    await migrate(empty.db);
+    await migrate(full.db);
+    await seedScale(full.db);
+    const metrics = createMetrics();
+    // One warm-up each (query plans, PGlite's first touch of the pages).
+    await once(empty.db, metrics);
+    await once(full.db, metrics);
+    const emptyTimes: number[] = [];
+    const fullTimes: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      emptyTimes.push(await once(empty.db, metrics));
+      fullTimes.push(await once(full.db, metrics));
+    }
+    const [e, f] = [median(emptyTimes), median(fullTimes)];
+    console.log(`${kind.padEnd(10)} | ${e.toFixed(1).padStart(15)} | ${f.toFixed(1).padStart(15)} | ${p95(fullTimes).toFixed(1).padStart(12)} | ${(f / e).toFixed(1)}×`);
+  } finally {
+    await empty.drop();
+    await full.drop();
+  }
+}
