@@ -110,7 +110,9 @@ revenue_event() {
   api -X POST "$APP/v1/revenue/events" \
     -d "{\"external_id\":\"demo-$1\",\"stream\":\"affiliate\",\"amount\":12.5,\"currency\":\"USD\"}" >/dev/null || true
 }
-say "queueing generation tasks for persona $PERSONA"
+# Its accepted drafts are approved at once, so the scheduler publishes them to the Threads simulator.
+api -X PATCH "$APP/v1/personas/$PERSONA" -d '{"approval_mode":"auto"}' >/dev/null
+say "queueing generation tasks for persona $PERSONA (auto-approved, published to the simulator)"
 for i in 1 2 3; do queue_task >/dev/null; revenue_event "$(date +%s)-$i"; sleep 2; done
 
 if $CHECK; then
