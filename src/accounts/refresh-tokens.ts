@@ -22,6 +22,30 @@ const reconnectHint = (personaId: string) =>
   `Publishing and insights are stopped for this account until it is reconnected ` +
   `(POST /v1/personas/${personaId}/threads-account/connect, or PUT a new token).`;
 
+/**
+ * Swaps the account's token for a new 60-day one now; false when Threads refuses (revoked, expired,
+ * or younger than 24 h). Publishing tries this once on an auth error before pausing the account.
+ */
+export async function refreshAccountToken(
+  deps: { db: Database; threads: ThreadsClient; vault: TokenVault; now: () => Date },
+  account: { accountId: string; accessToken: string },
+): Promise<boolean> {
+  const now = deps.now();
+  try {
+    const token = await deps.threads.refreshLongLivedToken({ accessToken: account.accessToken });
+    await replaceToken(deps.db, deps.vault, account.accountId, {
+      accessToken: token.accessToken,
+      expiresAt: new Date(now.getTime() + token.expiresIn * 1000),
+      refreshedAt: now,
+    });
+    return true;
+  } catch (error) {
+    // A passing failure says nothing about the token: let the caller's retry ask again.
+    if (error instanceof ThreadsApiError && error.kind !== 'transient' && error.kind !== 'throttled') return false;
+    throw error;
+  }
+}
+
 /** Swaps each long-lived token close to expiry for a new 60-day one; an account Threads refuses is paused. */
 export async function refreshExpiringTokens(deps: {
   db: Database;

@@ -9,6 +9,7 @@ import { findPublishedMedia } from './find-published-media.ts';
 import { recordAttempt, type PublishStep } from './publish-attempt.repository.ts';
 import { deferQueue } from './publish-slots.ts';
 import { listScheduledPosts, moveScheduledPost } from './schedule.repository.ts';
+import { refreshAccountToken } from '../accounts/refresh-tokens.ts';
 import { GIVE_UP_RETRY_MS, later, NOT_READY_DELAYS_MS, QUOTA_RETRY_MS, THROTTLE_RETRY_MS } from './publish-delays.ts';
 import {
   claimPost,
@@ -195,6 +196,11 @@ async function handleFailure(
     const reason = `throttled by Threads (${message}); trying again later`;
     must(await returnToSchedule(db, post.id, run.claim, later(deps.now(), THROTTLE_RETRY_MS), reason));
     return 'throttled';
+  }
+  if (kind === 'auth' && (await refreshAccountToken(deps, account))) {
+    // A new token from Threads: the next tick tries again with it.
+    must(await returnToSchedule(db, post.id, run.claim, null, `Threads refused the token (${message}); it was refreshed, trying again`));
+    return 'retry_later';
   }
   if (kind === 'auth' || kind === 'permission') {
     const reason = `Threads refused the account's token while publishing (${kind}): ${message}`;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAccountByPersona, upsertAccount } from '../../src/accounts/account.repository.ts';
+import { credentialsFor, findAccountByPersona, upsertAccount } from '../../src/accounts/account.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import type { Post } from '../../src/posts/post.repository.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
@@ -222,6 +222,27 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     expect((await attempts(draft.id)).map((a) => `${a.step}:${a.outcome}`)).toEqual([
       'quota:ok', 'container:ok', 'publish:error', 'status:ok', 'publish:ok', 'lookup:ok',
     ]);
+  });
+
+  it('refreshes the token on an auth error and publishes with the new one', async () => {
+    const persona = await t.createPersona();
+    // Old enough for Threads to refresh it (at least 24 h).
+    const user = await linkSimAccount(t.deps, sim.url, persona.id, { tokenAgeHours: 25 });
+    const draft = await insertDraft(t.deps.db, persona.id);
+    await injectFault(sim.url, { endpoint: 'publishing_limit', preset: 'auth' });
+    await post(draft.id, 'schedule');
+    await t.deps.publishing.schedulePosts();
+
+    const retried = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null);
+    expect(retried.publish_error).toMatch(/refreshed/);
+    const credentials = await credentialsFor(t.deps.db, t.deps.vault, persona.id);
+    expect(credentials?.accessToken).toBeDefined();
+    expect(credentials?.accessToken).not.toBe(user.access_token);
+
+    await t.deps.publishing.schedulePosts();
+    await waitForPost(t.deps.db, draft.id, (p) => p.status === 'published');
+    expect((await simUserState(sim.url, user.user_id)).published_posts).toBe(1);
+    expect(await findAccountByPersona(t.deps.db, persona.id)).toMatchObject({ status: 'active' });
   });
 
   it('pauses the account on an auth error and keeps the post scheduled until the account is relinked', async () => {

@@ -19,11 +19,12 @@ export async function linkSimAccount(
   deps: { db: Database; vault: TokenVault },
   simUrl: string,
   personaId: string,
+  options: { tokenAgeHours?: number } = {},
 ): Promise<SimUser> {
   const res = await fetch(`${simUrl}/__sim/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: `pub_${randomBytes(4).toString('hex')}` }),
+    body: JSON.stringify({ username: `pub_${randomBytes(4).toString('hex')}`, token_age_hours: options.tokenAgeHours ?? 0 }),
   });
   if (res.status !== 201) throw new Error(`sim user: ${res.status} ${await res.text()}`);
   const user = (await res.json()) as SimUser & { scopes: string[] };
