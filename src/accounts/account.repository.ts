@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { toIso, toIsoOrNull } from '../db/rows.ts';
 import type { TokenVault } from './token-vault.ts';
 
@@ -50,22 +50,46 @@ function toAccount(row: Row): ThreadsAccount {
   };
 }
 
-/** Links (or relinks) the persona's account; a relinked account is active again with the new token. */
-export async function upsertAccount(db: Queryable, vault: TokenVault, link: AccountLink): Promise<ThreadsAccount> {
-  const [row] = await db.query<Row>(
-    `INSERT INTO threads_accounts (persona_id, threads_user_id, username, access_token_encrypted, token_expires_at, scopes)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-     ON CONFLICT (persona_id) DO UPDATE SET threads_user_id = EXCLUDED.threads_user_id, username = EXCLUDED.username,
-       access_token_encrypted = EXCLUDED.access_token_encrypted, token_expires_at = EXCLUDED.token_expires_at,
-       scopes = EXCLUDED.scopes, status = 'active', status_reason = NULL, updated_at = now()
-     RETURNING ${COLUMNS}`,
-    [link.personaId, link.threadsUserId, link.username, vault.encrypt(link.accessToken), link.tokenExpiresAt, JSON.stringify(link.scopes)],
-  );
-  return toAccount(row!);
+/** Only the linked account counts for a persona: unlinked rows are kept for their follower history. */
+const LINKED = `status <> 'unlinked'`;
+
+const UNLINK = `UPDATE threads_accounts SET status = 'unlinked', status_reason = NULL, access_token_encrypted = NULL,
+  unlinked_at = now(), updated_at = now()`;
+
+/**
+ * Links the persona's account, active with the new token. The same Threads user linked before, even if
+ * unlinked since, gets its row (and its follower history) back; another user's linked row is unlinked.
+ */
+export async function linkAccount(db: Database, vault: TokenVault, link: AccountLink): Promise<ThreadsAccount> {
+  const values = [link.personaId, link.threadsUserId, link.username, vault.encrypt(link.accessToken), link.tokenExpiresAt, JSON.stringify(link.scopes)];
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT id FROM personas WHERE id = $1 FOR UPDATE', [link.personaId]);
+    await tx.query(`${UNLINK} WHERE persona_id = $1 AND ${LINKED} AND threads_user_id <> $2`, [link.personaId, link.threadsUserId]);
+    const [relinked] = await tx.query<Row>(
+      `UPDATE threads_accounts SET username = $3, access_token_encrypted = $4, token_expires_at = $5, scopes = $6::jsonb,
+         status = 'active', status_reason = NULL, unlinked_at = NULL, updated_at = now()
+        WHERE id = (SELECT id FROM threads_accounts WHERE persona_id = $1 AND threads_user_id = $2 ORDER BY created_at DESC LIMIT 1)
+        RETURNING ${COLUMNS}`,
+      values,
+    );
+    if (relinked) return toAccount(relinked);
+    const [inserted] = await tx.query<Row>(
+      `INSERT INTO threads_accounts (persona_id, threads_user_id, username, access_token_encrypted, token_expires_at, scopes)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING ${COLUMNS}`,
+      values,
+    );
+    return toAccount(inserted!);
+  });
+}
+
+/** Wipes the token and stops all work for the account; its row and follower history stay. */
+export async function unlinkAccountOfPersona(db: Queryable, personaId: string): Promise<boolean> {
+  const rows = await db.query(`${UNLINK} WHERE persona_id = $1 AND ${LINKED} RETURNING id`, [personaId]);
+  return rows.length > 0;
 }
 
 export async function findAccountByPersona(db: Queryable, personaId: string): Promise<ThreadsAccount | null> {
-  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE persona_id = $1`, [personaId]);
+  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE persona_id = $1 AND ${LINKED}`, [personaId]);
   return row ? toAccount(row) : null;
 }
 
@@ -100,7 +124,7 @@ export async function replaceToken(
 ): Promise<void> {
   await db.query(
     `UPDATE threads_accounts SET access_token_encrypted = $2, token_expires_at = $3, token_refreshed_at = $4, updated_at = now()
-      WHERE id = $1`,
+      WHERE id = $1 AND ${LINKED}`,
     [accountId, vault.encrypt(token.accessToken), token.expiresAt, token.refreshedAt],
   );
 }
@@ -108,19 +132,14 @@ export async function replaceToken(
 /** Stops publishing and collection for the account until it is relinked; the reason is shown in the API. */
 export async function pauseAccount(db: Queryable, accountId: string, reason: string): Promise<void> {
   await db.query(
-    `UPDATE threads_accounts SET status = 'paused', status_reason = $2, updated_at = now() WHERE id = $1`,
+    `UPDATE threads_accounts SET status = 'paused', status_reason = $2, updated_at = now() WHERE id = $1 AND ${LINKED}`,
     [accountId, reason],
   );
 }
 
 export async function findAccountByThreadsUser(db: Queryable, threadsUserId: string): Promise<ThreadsAccount | null> {
-  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE threads_user_id = $1 LIMIT 1`, [threadsUserId]);
+  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE threads_user_id = $1 AND ${LINKED}`, [threadsUserId]);
   return row ? toAccount(row) : null;
-}
-
-export async function deleteAccountByPersona(db: Queryable, personaId: string): Promise<boolean> {
-  const rows = await db.query(`DELETE FROM threads_accounts WHERE persona_id = $1 RETURNING id`, [personaId]);
-  return rows.length > 0;
 }
 
 export interface ExpiringCredentials extends AccountCredentials {
@@ -157,7 +176,7 @@ export async function listAccountsDueForRefresh(
   }));
 }
 
-export interface UnlinkedPersona {
+export interface NeverLinkedPersona {
   id: string;
   slug: string;
   name: string;
@@ -166,9 +185,9 @@ export interface UnlinkedPersona {
   vocabulary: string[];
 }
 
-/** Personas (not deleted) that have no Threads account, active or paused. */
-export async function listPersonasWithoutAccount(db: Queryable): Promise<UnlinkedPersona[]> {
-  return db.query<UnlinkedPersona>(
+/** Personas (not deleted) that never had a Threads account: one a user unlinked stays unlinked. */
+export async function listPersonasNeverLinked(db: Queryable): Promise<NeverLinkedPersona[]> {
+  return db.query<NeverLinkedPersona>(
     `SELECT p.id, p.slug, p.name, p.niche, p.topics, p.vocabulary FROM personas p
       WHERE p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM threads_accounts a WHERE a.persona_id = p.id)
       ORDER BY p.slug`,

@@ -2,15 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
+import { isUniqueViolation } from '../db/rows.ts';
 import { AppError } from '../errors.ts';
 import { findPersonaById } from '../personas/persona.repository.ts';
 import type { Persona } from '../personas/persona.schema.ts';
+import type { Queue } from '../queue/queue.ts';
 import { THREADS_SCOPES, ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../threads/index.ts';
 import {
-  deleteAccountByPersona,
   findAccountByPersona,
   findAccountByThreadsUser,
-  upsertAccount,
+  linkAccount,
+  unlinkAccountOfPersona,
   type ThreadsAccount,
 } from './account.repository.ts';
 import { linkSimulatorAccounts } from './link-simulator-accounts.ts';
@@ -31,6 +33,8 @@ export type OAuthCallback =
 
 export interface AccountsServiceDeps {
   db: Database;
+  // A newly linked account's follower count is captured at once: the baseline its growth is measured from.
+  queue: Pick<Queue, 'send'>;
   threads: ThreadsClient;
   vault: TokenVault;
   config: Pick<Config['threads'], 'appId' | 'appSecret' | 'redirectUri'>;
@@ -59,6 +63,7 @@ function threadsFailure(error: unknown, what: string, hint = ''): never {
 
 export function createAccountsService(deps: AccountsServiceDeps) {
   const { db, threads, vault, config, logger } = deps;
+  const captureFollowers = () => deps.queue.send('collect-followers', {});
 
   async function requirePersona(personaId: string): Promise<Persona> {
     const persona = await findPersonaById(db, personaId);
@@ -111,18 +116,24 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     if (expiresAt && expiresAt.getTime() - deps.now().getTime() < HOUR_MS) {
       throw new AppError('unprocessable', 'this access token expires within the hour (short-lived?): give a long-lived (60-day) token');
     }
+    const taken = (holder: string) =>
+      new AppError('conflict', `Threads account @${profile.username ?? profile.id} is already linked to ${holder}`);
     const holder = await findAccountByThreadsUser(db, profile.id);
-    if (holder && holder.persona_id !== persona.id) {
-      throw new AppError('conflict', `Threads account @${profile.username ?? profile.id} is already linked to persona ${holder.persona_id}`);
-    }
-    return upsertAccount(db, vault, {
+    if (holder && holder.persona_id !== persona.id) throw taken(`persona ${holder.persona_id}`);
+    const link = {
       personaId: persona.id,
       threadsUserId: profile.id,
       username: profile.username ?? null,
       accessToken,
       tokenExpiresAt: expiresAt,
       scopes: info?.scopes ?? known.scopes,
+    };
+    // Another persona may have linked the same user since the check above.
+    const account = await linkAccount(db, vault, link).catch((error: unknown) => {
+      throw isUniqueViolation(error) ? taken('another persona') : error;
     });
+    await captureFollowers();
+    return account;
   }
 
   /** The consent-screen URL for the persona, with a single-use state that the callback must bring back. */
@@ -184,7 +195,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
   async function unlinkAccount(personaId: string): Promise<void> {
     const persona = await requirePersona(personaId);
-    if (!(await deleteAccountByPersona(db, personaId))) throw new AppError('not_found', `persona ${persona.slug} has no Threads account`);
+    if (!(await unlinkAccountOfPersona(db, personaId))) throw new AppError('not_found', `persona ${persona.slug} has no Threads account`);
     logger.info({ personaId }, 'threads account unlinked');
   }
 
@@ -195,7 +206,11 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     getAccount,
     unlinkAccount,
     refreshExpiring: () => refreshExpiringTokens(deps),
-    linkSimulatorAccounts: (simUrl: string) => linkSimulatorAccounts(deps, simUrl),
+    linkSimulatorAccounts: async (simUrl: string) => {
+      const result = await linkSimulatorAccounts(deps, simUrl);
+      if (result.linked.length > 0) await captureFollowers();
+      return result;
+    },
   };
 }
 

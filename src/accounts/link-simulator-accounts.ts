@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { parseThreadsTimestamp } from '../threads/index.ts';
-import { findAccountByThreadsUser, listPersonasWithoutAccount, upsertAccount, type UnlinkedPersona } from './account.repository.ts';
+import { findAccountByThreadsUser, listPersonasNeverLinked, linkAccount, type NeverLinkedPersona } from './account.repository.ts';
 import type { TokenVault } from './token-vault.ts';
 
 /** What POST /__sim/users and POST /__sim/users/:id/tokens answer. */
@@ -28,7 +28,7 @@ async function simCall<T>(
 }
 
 /** Simulator usernames allow [a-z0-9._]{1,30}; slugs are [a-z0-9-]{2,64}. */
-function candidateUsernames(persona: UnlinkedPersona): string[] {
+function candidateUsernames(persona: NeverLinkedPersona): string[] {
   const base = persona.slug.replaceAll('-', '_').slice(0, 30);
   // Two long slugs can share their first 30 characters: the second gets a suffix from its id.
   return [base, `${base.slice(0, 25)}_${persona.id.replaceAll('-', '').slice(0, 4)}`];
@@ -44,7 +44,7 @@ async function findSimUserId(simUrl: string, username: string): Promise<string |
  * simulator remembering a user from an earlier run (its state file outlives our database, or the other
  * way round): that user is reused unless another persona is linked to it.
  */
-async function simUserFor(db: Database, simUrl: string, persona: UnlinkedPersona): Promise<SimToken> {
+async function simUserFor(db: Database, simUrl: string, persona: NeverLinkedPersona): Promise<SimToken> {
   const profile = { niche: persona.niche, topics: persona.topics, vocabulary: persona.vocabulary };
   for (const username of candidateUsernames(persona)) {
     const created = await simCall<SimToken & { error?: { message: string } }>(simUrl, 'POST', '/__sim/users', {
@@ -68,18 +68,18 @@ async function simUserFor(db: Database, simUrl: string, persona: UnlinkedPersona
 }
 
 /**
- * For `npm start` with the in-process simulator: every persona without an account gets a simulated one
- * whose audience judges posts against the persona's niche, topics and vocabulary. Personas already
- * linked (or paused) are left alone, so running it at every start is safe.
+ * For `npm start` with the in-process simulator: every persona that never had an account gets a
+ * simulated one whose audience judges posts against the persona's niche, topics and vocabulary.
+ * Personas linked, paused or unlinked by a user are left alone, so running it at every start is safe.
  */
 export async function linkSimulatorAccounts(
   deps: { db: Database; vault: TokenVault; logger: Logger },
   simUrl: string,
 ): Promise<{ linked: { personaId: string; username: string }[] }> {
   const linked: { personaId: string; username: string }[] = [];
-  for (const persona of await listPersonasWithoutAccount(deps.db)) {
+  for (const persona of await listPersonasNeverLinked(deps.db)) {
     const user = await simUserFor(deps.db, simUrl, persona);
-    await upsertAccount(deps.db, deps.vault, {
+    await linkAccount(deps.db, deps.vault, {
       personaId: persona.id,
       threadsUserId: user.user_id,
       username: user.username,

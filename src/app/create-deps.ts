@@ -170,7 +170,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     reportCosts: createCostsService({ db }),
     kpis: createKpiService({ db }),
     revenue: createRevenueService({ db }),
-    accounts: createAccountsService({ db, threads, vault, config: config.threads, now, logger }),
+    accounts: createAccountsService({ db, queue, threads, vault, config: config.threads, now, logger }),
     publishing: createPublishing({ db, queue, threads, vault, metrics, logger, now, config: config.publishing }),
     adminToken: config.adminToken,
     /** Stops taking work, lets running jobs finish (or hands them back), then closes the database. */

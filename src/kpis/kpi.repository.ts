@@ -24,9 +24,10 @@ export async function listPostInsights(q: Queryable, window: KpiWindow): Promise
 }
 
 /**
- * Per account, the only captures `followerGrowth` can pick: the last at or before the window's
- * start, the first inside it, and the last up to its end. captured_on is the UTC day of
- * captured_at, so bounding and ordering by it lets each pick be one probe of the primary key.
+ * Per linked account, the only captures `followerGrowth` can pick: the last at or before the window's
+ * start, the first inside it, and the last up to its end. captured_on is the UTC day of captured_at,
+ * so bounding and ordering by it lets each pick be one probe of the primary key. An unlinked
+ * account's history is kept and counts again if the same Threads user is relinked.
  */
 export async function listFollowerCandidates(
   q: Queryable,
@@ -48,7 +49,8 @@ export async function listFollowerCandidates(
          (SELECT captured_at, followers_count FROM follower_snapshots
            WHERE account_id = a.id AND captured_on <= ($2::timestamptz AT TIME ZONE 'UTC')::date AND captured_at <= $2
            ORDER BY captured_on DESC LIMIT 1)
-       ) f`,
+       ) f
+      WHERE a.status <> 'unlinked'`,
     [window.from.toISOString(), window.to.toISOString()],
   );
   return rows.map((r) => ({ ...r, captured_at: toDate(r.captured_at) }));

@@ -1,3 +1,4 @@
+import { unlinkAccountOfPersona } from '../accounts/account.repository.ts';
 import type { Database } from '../db/database.ts';
 import { isUniqueViolation } from '../db/rows.ts';
 import { AppError } from '../errors.ts';
@@ -42,8 +43,14 @@ export function createPersonasService(deps: { db: Database }) {
     }
   }
 
+  /** A deleted persona stops publishing: its Threads account is unlinked (its token wiped) with it. */
   async function deletePersona(id: string): Promise<void> {
-    if (!(await softDeletePersona(db, id))) throw new AppError('not_found', `persona ${id} does not exist`);
+    const deleted = await db.transaction(async (tx) => {
+      if (!(await softDeletePersona(tx, id))) return false;
+      await unlinkAccountOfPersona(tx, id);
+      return true;
+    });
+    if (!deleted) throw new AppError('not_found', `persona ${id} does not exist`);
   }
 
   async function listPage(page: { limit: number; cursor?: string }) {

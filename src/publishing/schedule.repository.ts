@@ -43,7 +43,7 @@ export interface DuePost {
 export async function listDuePosts(q: Queryable, now: Date, limit: number): Promise<DuePost[]> {
   return q.query(
     `SELECT p.id, p.publish_error, a.status AS account_status, a.status_reason AS account_reason
-       FROM posts p LEFT JOIN threads_accounts a ON a.persona_id = p.persona_id
+       FROM posts p LEFT JOIN threads_accounts a ON a.persona_id = p.persona_id AND a.status <> 'unlinked'
       WHERE p.status = 'scheduled' AND p.scheduled_at <= $1
       ORDER BY p.scheduled_at, p.id LIMIT $2`,
     [now, limit],

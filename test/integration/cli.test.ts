@@ -74,6 +74,12 @@ describe('the threads-agent command on the embedded database', () => {
     };
     expect(account.status).toBe('active');
     expect(first.output()).not.toContain('access_token');
+    // Their follower counts are captured at once, so the KPIs have a baseline from the first minute.
+    const followers = await waitFor(async () => {
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      return /^followers_total\{persona="all"\} (\d+)$/m.exec(metrics)?.[1];
+    }, 30_000);
+    expect(Number(followers)).toBeGreaterThan(0);
 
     const created = await fetch(`${base}/v1/tasks`, {
       method: 'POST',

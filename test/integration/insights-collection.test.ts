@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertAccount } from '../../src/accounts/account.repository.ts';
+import { linkAccount } from '../../src/accounts/account.repository.ts';
 import { collectFollowers } from '../../src/insights/collect-followers.ts';
 import { toIso } from '../../src/db/rows.ts';
 import { collectInsights } from '../../src/insights/collect-insights.ts';
@@ -79,7 +79,7 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
         followers: 1000,
         profile: { niche: persona.niche, topics: persona.topics, vocabulary: persona.vocabulary },
       }));
-    const account = await upsertAccount(t.deps.db, t.deps.vault, {
+    const account = await linkAccount(t.deps.db, t.deps.vault, {
       personaId: persona.id,
       threadsUserId: simUser.user_id,
       username: simUser.username,
@@ -117,7 +117,7 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
   it('follows the cadence for ten simulated days, stores what Threads reports, pauses a refused account and feeds the KPIs', async () => {
     const a = await linkedPersona();
     // A Threads account whose token Threads does not accept (revoked, say).
-    const refused = await linkedPersona({ user_id: a.user.user_id, username: 'refused', access_token: 'THQWJrevokedtoken0000' });
+    const refused = await linkedPersona({ user_id: '17841400999999999', username: 'refused', access_token: 'THQWJrevokedtoken0000' });
 
     const posts: Record<string, { id: string; mediaId: string; publishedAt: number }> = {};
     const publishAs = async (name: string, mediaId?: string) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsFor, findAccountByPersona, upsertAccount } from '../../src/accounts/account.repository.ts';
+import { credentialsFor, findAccountByPersona, linkAccount } from '../../src/accounts/account.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import type { Post } from '../../src/posts/post.repository.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
@@ -264,7 +264,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await t.deps.posts.getPost(draft.id)).toMatchObject({ status: 'scheduled' });
 
-    await upsertAccount(t.deps.db, t.deps.vault, {
+    await linkAccount(t.deps.db, t.deps.vault, {
       personaId: persona.id,
       threadsUserId: user.user_id,
       username: user.username,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsFor } from '../../src/accounts/account.repository.ts';
+import { collectFollowers } from '../../src/insights/collect-followers.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createThreadsClient } from '../../src/threads/index.ts';
@@ -22,6 +23,7 @@ interface SimUser {
 }
 
 interface Account {
+  id: string;
   persona_id: string;
   threads_user_id: string;
   username: string | null;
@@ -196,9 +198,71 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
 
     expect((await t.api(`/v1/personas/${persona.id}/threads-account`, { method: 'DELETE' })).status).toBe(204);
     expect((await getAccount(persona.id)).status).toBe(404);
-    expect(await storedCiphertext(persona.id)).toBeUndefined();
+    expect(await storedCiphertext(persona.id)).toBeNull();
     expect((await t.api(`/v1/personas/${persona.id}/threads-account`, { method: 'DELETE' })).status).toBe(404);
     expectNotLogged(user.access_token);
+  });
+
+  it("keeps an unlinked account's follower history, and gives it back when the same user is relinked", async () => {
+    const persona = await t.createPersona();
+    const first = await newSimUser({ followers: 500 });
+    expect((await paste(persona.id, first.access_token)).status).toBe(200);
+    const accountId = (await getAccount(persona.id)).account.id;
+    await collectFollowers(t.deps);
+    const history = () =>
+      t.deps.db.query<{ account_id: string; followers_count: number }>(
+        'SELECT account_id, followers_count FROM follower_snapshots WHERE persona_id = $1 ORDER BY account_id',
+        [persona.id],
+      );
+    expect(await history()).toEqual([{ account_id: accountId, followers_count: 500 }]);
+    const followersTotal = async () => {
+      const res = await t.api(`/v1/kpis?persona=${persona.slug}`);
+      return ((await res.json()) as { kpis: { followers_total: number | null } }).kpis.followers_total;
+    };
+    expect(await followersTotal()).toBe(500);
+
+    expect((await t.api(`/v1/personas/${persona.id}/threads-account`, { method: 'DELETE' })).status).toBe(204);
+    expect((await getAccount(persona.id)).status).toBe(404);
+    expect(await history()).toHaveLength(1);
+    // An unlinked account no longer counts: the persona has no audience on Threads now.
+    expect(await followersTotal()).toBeNull();
+    expect(await credentialsFor(t.deps.db, t.deps.vault, persona.id)).toBeNull();
+
+    const again = await simAdmin<SimUser>(`users/${first.user_id}/tokens`, {});
+    expect((await paste(persona.id, again.access_token)).status).toBe(200);
+    expect((await getAccount(persona.id)).account).toMatchObject({ id: accountId, status: 'active' });
+    expect(await followersTotal()).toBe(500);
+
+    // Another Threads user is another account: the first is unlinked, its history kept apart.
+    const second = await newSimUser({ followers: 80 });
+    expect((await paste(persona.id, second.access_token)).status).toBe(200);
+    const secondId = (await getAccount(persona.id)).account.id;
+    expect(secondId).not.toBe(accountId);
+    await collectFollowers(t.deps);
+    expect(await history()).toEqual(
+      [
+        { account_id: accountId, followers_count: 500 },
+        { account_id: secondId, followers_count: 80 },
+      ].sort((a, b) => a.account_id.localeCompare(b.account_id)),
+    );
+    expect(await followersTotal()).toBe(80);
+    // The first user is free for another persona.
+    expect((await paste((await t.createPersona()).id, again.access_token)).status).toBe(200);
+
+    // A user's unlink is respected: the simulator linking at start leaves the persona alone.
+    expect((await t.api(`/v1/personas/${persona.id}/threads-account`, { method: 'DELETE' })).status).toBe(204);
+    const { linked } = await t.deps.accounts.linkSimulatorAccounts(sim.url);
+    expect(linked.map((l) => l.personaId)).not.toContain(persona.id);
+  });
+
+  it('unlinks the account of a deleted persona, freeing its Threads user', async () => {
+    const persona = await t.createPersona();
+    const user = await newSimUser();
+    expect((await paste(persona.id, user.access_token)).status).toBe(200);
+    expect((await t.api(`/v1/personas/${persona.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await storedCiphertext(persona.id)).toBeNull();
+    expect(await credentialsFor(t.deps.db, t.deps.vault, persona.id)).toBeNull();
+    expect((await paste((await t.createPersona()).id, user.access_token)).status).toBe(200);
   });
 
   it('refuses a bad pasted token and stores nothing', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { upsertAccount } from '../../src/accounts/account.repository.ts';
+import { linkAccount } from '../../src/accounts/account.repository.ts';
 import type { TokenVault } from '../../src/accounts/token-vault.ts';
 import type { Database } from '../../src/db/database.ts';
 import { findPostById, insertPost, type Post } from '../../src/posts/post.repository.ts';
@@ -28,7 +28,7 @@ export async function linkSimAccount(
   });
   if (res.status !== 201) throw new Error(`sim user: ${res.status} ${await res.text()}`);
   const user = (await res.json()) as SimUser & { scopes: string[] };
-  await upsertAccount(deps.db, deps.vault, {
+  await linkAccount(deps.db, deps.vault, {
     personaId,
     threadsUserId: user.user_id,
     username: user.username,

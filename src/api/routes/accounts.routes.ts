@@ -100,7 +100,7 @@ export function registerAccountRoutes(app: ZodApp, accounts: AccountsService) {
   app.delete('/v1/personas/:id/threads-account', {
     schema: {
       tags,
-      summary: 'Unlink the persona\'s Threads account (deletes the stored token and the account\'s follower snapshots)',
+      summary: 'Unlink the persona\'s Threads account: wipes the stored token and stops publishing and collection (its follower history is kept)',
       params: idParams,
       response: { 204: z.null(), 404: errorSchema },
     },

@@ -34,7 +34,7 @@ export function registerPersonaRoutes(app: ZodApp, personas: PersonasService) {
     handler: (request) => personas.patchPersona(request.params.id, request.body),
   });
   app.delete('/v1/personas/:id', {
-    schema: { tags, summary: 'Delete a persona (its posts are kept)', params: idParams, response: { 204: z.null(), 404: errorSchema } },
+    schema: { tags, summary: 'Delete a persona (its posts are kept; its Threads account is unlinked)', params: idParams, response: { 204: z.null(), 404: errorSchema } },
     handler: async (request, reply) => {
       await personas.deletePersona(request.params.id);
       return reply.code(204).send(null);
