@@ -32,6 +32,8 @@ export interface AccountLink {
   accessToken: string;
   tokenExpiresAt: Date | null;
   scopes: readonly string[];
+  /** When the token was handed to us: one of unknown expiry is refreshed a day later. */
+  obtainedAt: Date;
 }
 
 const COLUMNS = `id, persona_id, threads_user_id, username, token_expires_at, token_refreshed_at, scopes, status,
@@ -61,21 +63,31 @@ const UNLINK = `UPDATE threads_accounts SET status = 'unlinked', status_reason =
  * unlinked since, gets its row (and its follower history) back; another user's linked row is unlinked.
  */
 export async function linkAccount(db: Database, vault: TokenVault, link: AccountLink): Promise<ThreadsAccount> {
-  const values = [link.personaId, link.threadsUserId, link.username, vault.encrypt(link.accessToken), link.tokenExpiresAt, JSON.stringify(link.scopes)];
+  const values = [
+    link.personaId,
+    link.threadsUserId,
+    link.username,
+    vault.encrypt(link.accessToken),
+    link.tokenExpiresAt,
+    JSON.stringify(link.scopes),
+    link.obtainedAt,
+  ];
   return db.transaction(async (tx) => {
     await tx.query('SELECT id FROM personas WHERE id = $1 FOR UPDATE', [link.personaId]);
     await tx.query(`${UNLINK} WHERE persona_id = $1 AND ${LINKED} AND threads_user_id <> $2`, [link.personaId, link.threadsUserId]);
     const [relinked] = await tx.query<Row>(
       `UPDATE threads_accounts SET username = $3, access_token_encrypted = $4, token_expires_at = $5, scopes = $6::jsonb,
-         status = 'active', status_reason = NULL, unlinked_at = NULL, updated_at = now()
+         token_obtained_at = $7, token_refreshed_at = NULL, status = 'active', status_reason = NULL, unlinked_at = NULL,
+         updated_at = now()
         WHERE id = (SELECT id FROM threads_accounts WHERE persona_id = $1 AND threads_user_id = $2 ORDER BY created_at DESC LIMIT 1)
         RETURNING ${COLUMNS}`,
       values,
     );
     if (relinked) return toAccount(relinked);
     const [inserted] = await tx.query<Row>(
-      `INSERT INTO threads_accounts (persona_id, threads_user_id, username, access_token_encrypted, token_expires_at, scopes)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING ${COLUMNS}`,
+      `INSERT INTO threads_accounts (persona_id, threads_user_id, username, access_token_encrypted, token_expires_at, scopes,
+         token_obtained_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING ${COLUMNS}`,
       values,
     );
     return toAccount(inserted!);
@@ -123,7 +135,8 @@ export async function replaceToken(
   token: { accessToken: string; expiresAt: Date | null; refreshedAt: Date },
 ): Promise<void> {
   await db.query(
-    `UPDATE threads_accounts SET access_token_encrypted = $2, token_expires_at = $3, token_refreshed_at = $4, updated_at = now()
+    `UPDATE threads_accounts SET access_token_encrypted = $2, token_expires_at = $3, token_refreshed_at = $4,
+       token_obtained_at = $4, updated_at = now()
       WHERE id = $1 AND ${LINKED}`,
     [accountId, vault.encrypt(token.accessToken), token.expiresAt, token.refreshedAt],
   );
@@ -143,12 +156,14 @@ export async function findAccountByThreadsUser(db: Queryable, threadsUserId: str
 }
 
 export interface ExpiringCredentials extends AccountCredentials {
-  tokenExpiresAt: Date;
+  /** Null when Threads never told us (a pasted token, without the app credentials debug_token needs). */
+  tokenExpiresAt: Date | null;
 }
 
 /**
- * Active accounts whose token expires before `expiringBefore` (expired ones included, so they can be
- * paused) and that were not refreshed after `refreshedBefore`. Accounts of unknown expiry are left out.
+ * Active accounts not refreshed after `refreshedBefore` whose token expires before `expiringBefore`
+ * (expired ones included, so they can be paused), or whose expiry is unknown and which got their
+ * token before `refreshedBefore`: refreshing it is how its expiry becomes known.
  */
 export async function listAccountsDueForRefresh(
   db: Queryable,
@@ -163,8 +178,9 @@ export async function listAccountsDueForRefresh(
     token_expires_at: unknown;
   }>(
     `SELECT id, persona_id, threads_user_id, access_token_encrypted, token_expires_at FROM threads_accounts
-      WHERE status = 'active' AND token_expires_at <= $1 AND (token_refreshed_at IS NULL OR token_refreshed_at <= $2)
-      ORDER BY token_expires_at`,
+      WHERE status = 'active' AND (token_refreshed_at IS NULL OR token_refreshed_at <= $2)
+        AND (token_expires_at <= $1 OR (token_expires_at IS NULL AND token_obtained_at <= $2))
+      ORDER BY token_expires_at NULLS LAST, id`,
     [window.expiringBefore, window.refreshedBefore],
   );
   return rows.map((r) => ({
@@ -172,7 +188,7 @@ export async function listAccountsDueForRefresh(
     personaId: r.persona_id,
     threadsUserId: r.threads_user_id,
     accessToken: vault.decrypt(r.access_token_encrypted),
-    tokenExpiresAt: new Date(toIso(r.token_expires_at)),
+    tokenExpiresAt: r.token_expires_at === null ? null : new Date(toIso(r.token_expires_at)),
   }));
 }
 

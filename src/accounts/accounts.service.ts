@@ -127,6 +127,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       accessToken,
       tokenExpiresAt: expiresAt,
       scopes: info?.scopes ?? known.scopes,
+      obtainedAt: deps.now(),
     };
     // Another persona may have linked the same user since the check above.
     const account = await linkAccount(db, vault, link).catch((error: unknown) => {

@@ -73,7 +73,7 @@ async function simUserFor(db: Database, simUrl: string, persona: NeverLinkedPers
  * Personas linked, paused or unlinked by a user are left alone, so running it at every start is safe.
  */
 export async function linkSimulatorAccounts(
-  deps: { db: Database; vault: TokenVault; logger: Logger },
+  deps: { db: Database; vault: TokenVault; logger: Logger; now: () => Date },
   simUrl: string,
 ): Promise<{ linked: { personaId: string; username: string }[] }> {
   const linked: { personaId: string; username: string }[] = [];
@@ -86,6 +86,7 @@ export async function linkSimulatorAccounts(
       accessToken: user.access_token,
       tokenExpiresAt: parseThreadsTimestamp(user.expires_at),
       scopes: user.scopes,
+      obtainedAt: deps.now(),
     });
     linked.push({ personaId: persona.id, username: user.username });
   }

@@ -46,7 +46,10 @@ export async function refreshAccountToken(
   }
 }
 
-/** Swaps each long-lived token close to expiry for a new 60-day one; an account Threads refuses is paused. */
+/**
+ * Swaps each long-lived token close to expiry (or of unknown expiry, once a day old) for a new 60-day
+ * one; an account Threads refuses is paused.
+ */
 export async function refreshExpiringTokens(deps: {
   db: Database;
   threads: ThreadsClient;
@@ -63,7 +66,7 @@ export async function refreshExpiringTokens(deps: {
   const summary: RefreshSummary = { refreshed: 0, paused: 0, deferred: 0 };
   for (const account of due) {
     const context = { accountId: account.accountId, personaId: account.personaId };
-    if (account.tokenExpiresAt <= now) {
+    if (account.tokenExpiresAt && account.tokenExpiresAt <= now) {
       const expired = account.tokenExpiresAt.toISOString();
       const reason = `The Threads access token expired on ${expired} before it could be refreshed. ${reconnectHint(account.personaId)}`;
       await pauseAccount(db, account.accountId, reason);

@@ -2,6 +2,7 @@ import { unlinkAccountOfPersona } from '../accounts/account.repository.ts';
 import type { Database } from '../db/database.ts';
 import { isUniqueViolation } from '../db/rows.ts';
 import { AppError } from '../errors.ts';
+import { rejectUnpublished } from '../publishing/approval.repository.ts';
 import {
   findPersonaById,
   insertPersona,
@@ -43,11 +44,15 @@ export function createPersonasService(deps: { db: Database }) {
     }
   }
 
-  /** A deleted persona stops publishing: its Threads account is unlinked (its token wiped) with it. */
+  /**
+   * A deleted persona stops publishing: its Threads account is unlinked (its token wiped) and its posts
+   * not yet on their way out are rejected. What it published stays, with its insights.
+   */
   async function deletePersona(id: string): Promise<void> {
     const deleted = await db.transaction(async (tx) => {
       if (!(await softDeletePersona(tx, id))) return false;
       await unlinkAccountOfPersona(tx, id);
+      await rejectUnpublished(tx, id, 'the persona was deleted');
       return true;
     });
     if (!deleted) throw new AppError('not_found', `persona ${id} does not exist`);

@@ -18,14 +18,25 @@ export async function approveDraft(q: Queryable, id: string, now: Date): Promise
   return row ? toPost(row) : null;
 }
 
+const REJECT_BY_USER = `UPDATE posts SET status = 'rejected', rejection_reason = 'rejected_by_user', rejection_detail = $2::jsonb,
+  scheduled_at = NULL, publish_error = NULL, updated_at = now()`;
+
 export async function rejectByUser(q: Queryable, id: string, reason: string | null): Promise<Post | null> {
   const [row] = await q.query(
-    `UPDATE posts SET status = 'rejected', rejection_reason = 'rejected_by_user', rejection_detail = $2::jsonb,
-        scheduled_at = NULL, publish_error = NULL, updated_at = now()
-      WHERE id = $1 AND status = ANY($3::text[]) RETURNING ${POST_COLUMNS}`,
+    `${REJECT_BY_USER} WHERE id = $1 AND status = ANY($3::text[]) RETURNING ${POST_COLUMNS}`,
     [id, JSON.stringify({ detail: reason ?? 'rejected by the user' }), ALLOWED_FROM.reject],
   );
   return row ? toPost(row) : null;
+}
+
+/** Every post of the persona a user could still reject (not yet publishing), as if they had. */
+export async function rejectUnpublished(q: Queryable, personaId: string, reason: string): Promise<number> {
+  const rows = await q.query(`${REJECT_BY_USER} WHERE persona_id = $1 AND status = ANY($3::text[]) RETURNING id`, [
+    personaId,
+    JSON.stringify({ detail: reason }),
+    ALLOWED_FROM.reject,
+  ]);
+  return rows.length;
 }
 
 /** A draft is approved in the same step. */

@@ -86,6 +86,7 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
       accessToken: simUser.access_token,
       tokenExpiresAt: null,
       scopes: [],
+      obtainedAt: t.deps.now(),
     });
     return { persona, user: simUser, accountId: account.id };
   }

@@ -271,6 +271,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
       accessToken: user.access_token,
       tokenExpiresAt: null,
       scopes: [],
+      obtainedAt: t.deps.now(),
     });
     await t.deps.publishing.schedulePosts();
     await waitForPost(t.deps.db, draft.id, (p) => p.status === 'published');

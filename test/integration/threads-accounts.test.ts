@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createThreadsClient } from '../../src/threads/index.ts';
 import { uniqueSlug } from '../support/factories.ts';
+import { insertDraft } from '../support/publishing-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';
 
@@ -255,13 +256,26 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     expect(linked.map((l) => l.personaId)).not.toContain(persona.id);
   });
 
-  it('unlinks the account of a deleted persona, freeing its Threads user', async () => {
+  it('unlinks the account of a deleted persona, freeing its Threads user, and withdraws its unpublished posts', async () => {
     const persona = await t.createPersona();
     const user = await newSimUser();
     expect((await paste(persona.id, user.access_token)).status).toBe(200);
+    const draft = await insertDraft(t.deps.db, persona.id);
+    const scheduled = await insertDraft(t.deps.db, persona.id);
+    const inFuture = new Date(clock.now() + DAY).toISOString();
+    expect((await t.api(`/v1/posts/${scheduled.id}/schedule`, { method: 'POST', body: JSON.stringify({ at: inFuture }) })).status).toBe(200);
+
     expect((await t.api(`/v1/personas/${persona.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await storedCiphertext(persona.id)).toBeNull();
     expect(await credentialsFor(t.deps.db, t.deps.vault, persona.id)).toBeNull();
+    for (const post of [draft, scheduled]) {
+      expect(await t.deps.posts.getPost(post.id)).toMatchObject({
+        status: 'rejected',
+        rejection_reason: 'rejected_by_user',
+        rejection_detail: { detail: 'the persona was deleted' },
+        scheduled_at: null,
+      });
+    }
     expect((await paste((await t.createPersona()).id, user.access_token)).status).toBe(200);
   });
 
@@ -308,6 +322,27 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     expect(renewed!.accessToken).not.toBe(user.access_token);
     expect((await threads().getMe({ accessToken: renewed!.accessToken })).id).toBe(user.user_id);
     expectNotLogged(user.access_token, renewed!.accessToken);
+  });
+
+  it('refreshes a token of unknown expiry once it is a day old, and so learns its expiry', async () => {
+    const persona = await t.createPersona();
+    const user = await newSimUser({ token_age_hours: 30 * 24 });
+    // debug_token fails in passing: the token is stored without its expiry.
+    await injectFault('debug_token', 'transient');
+    expect((await paste(persona.id, user.access_token)).status).toBe(200);
+    expect((await getAccount(persona.id)).account.token_expires_at).toBeNull();
+
+    // Not yet: we hold the token for less than a day.
+    await t.deps.accounts.refreshExpiring();
+    expect((await getAccount(persona.id)).account.token_refreshed_at).toBeNull();
+
+    clock.advance(25 * HOUR);
+    await t.deps.accounts.refreshExpiring();
+    const { account } = await getAccount(persona.id);
+    expect(account.token_refreshed_at).toBe(new Date(clock.now()).toISOString());
+    expect(Date.parse(account.token_expires_at!)).toBe(clock.now() + 60 * DAY);
+    const renewed = await credentialsFor(t.deps.db, t.deps.vault, persona.id);
+    expect((await threads().getMe({ accessToken: renewed!.accessToken })).id).toBe(user.user_id);
   });
 
   it('leaves an account after a passing refresh failure and pauses it when Threads refuses', async () => {

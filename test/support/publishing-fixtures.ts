@@ -16,7 +16,7 @@ export interface SimUser {
 
 /** A simulated Threads user with a long-lived token, linked as the persona's account. */
 export async function linkSimAccount(
-  deps: { db: Database; vault: TokenVault },
+  deps: { db: Database; vault: TokenVault; now: () => Date },
   simUrl: string,
   personaId: string,
   options: { tokenAgeHours?: number } = {},
@@ -35,6 +35,7 @@ export async function linkSimAccount(
     accessToken: user.access_token,
     tokenExpiresAt: null,
     scopes: user.scopes,
+    obtainedAt: deps.now(),
   });
   return user;
 }
