@@ -58,7 +58,7 @@ async function variantsOn(db: Database): Promise<Record<string, () => Promise<un
     persona_id: persona.id, topic: null, variants: 1, seed: 1, idempotency_key: null, request_hash: null,
   });
   const model = createOpenAiCompatibleModel({ gateway: withCache, hookModel: 'gpt-4o', bodyModel: 'gpt-4o-mini' });
-  const metered = { db, model, metrics, assertWithinBudget: createBudgets({ db, globalDailyUsd: 1_000_000 }) };
+  const metered = { db, model, metrics, reserveBudget: createBudgets({ db, globalDailyUsd: 1_000_000 }) };
   const draft = { persona, taskId: task.id } as Draft;
 
   return {

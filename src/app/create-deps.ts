@@ -132,7 +132,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     recordEvent: events.record,
     embedder,
     vectors,
-    assertWithinBudget: createBudgets({
+    reserveBudget: createBudgets({
       db,
       globalDailyUsd: config.llm.budgets.globalDailyUsd,
       personaDailyUsd: config.llm.budgets.personaDailyUsd,

@@ -1,45 +1,72 @@
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { PermanentError } from '../errors.ts';
 
 export class BudgetExceededError extends PermanentError {
   override name = 'BudgetExceededError';
 }
 
+/** Gives back what a reservation held, once the call's real cost is recorded (or it failed). */
+export type ReleaseBudget = () => Promise<void>;
+
+// One lock for every budget check, on every replica: the global cap makes all personas' calls compete.
+const BUDGET_LOCK = 7314159266;
+const TODAY_UTC = `date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
+
 function dollars(n: number): string {
   return `$${n.toFixed(4)}`;
 }
 
-/**
- * Daily spending caps (UTC days), checked before each model call against what llm_calls
- * already recorded today plus the most the next call can cost.
- */
-export function createBudgets(deps: { db: Queryable; globalDailyUsd?: number; personaDailyUsd?: number }) {
-  async function spentToday(personaId: string): Promise<{ persona: number; all: number }> {
-    const [row] = await deps.db.query<{ persona: number; all: number }>(
-      `SELECT coalesce(sum(cost_usd) FILTER (WHERE persona_id = $1), 0)::float8 AS persona,
-              coalesce(sum(cost_usd), 0)::float8 AS all
-         FROM llm_calls WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
-      [personaId],
-    );
-    return row ?? { persona: 0, all: 0 };
-  }
+async function spentToday(q: Queryable, personaId: string): Promise<{ persona: number; all: number }> {
+  const [row] = await q.query<{ persona: number; all: number }>(
+    `SELECT coalesce(sum(usd) FILTER (WHERE persona_id = $1), 0)::float8 AS persona, coalesce(sum(usd), 0)::float8 AS all
+       FROM (SELECT persona_id, cost_usd AS usd FROM llm_calls WHERE created_at >= ${TODAY_UTC}
+             UNION ALL
+             SELECT persona_id, usd FROM llm_budget_reservations WHERE created_at >= ${TODAY_UTC}) spent`,
+    [personaId],
+  );
+  return row ?? { persona: 0, all: 0 };
+}
 
-  return async function assertWithinBudget(persona: { id: string; slug: string; daily_budget_usd?: number | null }, nextCallUsd: number) {
+const nothingHeld: ReleaseBudget = async () => {};
+
+/**
+ * Daily spending caps (UTC days). Before each model call, what llm_calls recorded today, plus what
+ * calls in flight hold, plus the most the next call can cost must stay within the persona's and the
+ * global cap; the next call's most is then held until it is recorded. The check and the hold are one
+ * step under an advisory lock, so no number of workers can overspend a cap together.
+ */
+export function createBudgets(deps: { db: Database; globalDailyUsd?: number; personaDailyUsd?: number }) {
+  return async function reserveBudget(
+    persona: { id: string; slug: string; daily_budget_usd?: number | null },
+    nextCallUsd: number,
+  ): Promise<ReleaseBudget> {
     const personaCap = persona.daily_budget_usd ?? deps.personaDailyUsd;
     const globalCap = deps.globalDailyUsd;
-    if (personaCap === undefined && globalCap === undefined) return;
-    const spent = await spentToday(persona.id);
-    if (personaCap !== undefined && spent.persona + nextCallUsd > personaCap) {
-      throw new BudgetExceededError(
-        `daily budget of persona ${persona.slug} reached: spent ${dollars(spent.persona)} today, the next call may cost up to ${dollars(nextCallUsd)}, cap ${dollars(personaCap)}`,
+    if (personaCap === undefined && globalCap === undefined) return nothingHeld;
+    const id = await deps.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [BUDGET_LOCK]);
+      const spent = await spentToday(tx, persona.id);
+      if (personaCap !== undefined && spent.persona + nextCallUsd > personaCap) {
+        throw new BudgetExceededError(
+          `daily budget of persona ${persona.slug} reached: spent ${dollars(spent.persona)} today, the next call may cost up to ${dollars(nextCallUsd)}, cap ${dollars(personaCap)}`,
+        );
+      }
+      if (globalCap !== undefined && spent.all + nextCallUsd > globalCap) {
+        throw new BudgetExceededError(
+          `global daily budget reached (LLM_DAILY_BUDGET_USD): spent ${dollars(spent.all)} today, the next call may cost up to ${dollars(nextCallUsd)}, cap ${dollars(globalCap)}`,
+        );
+      }
+      const [row] = await tx.query<{ id: string }>(
+        'INSERT INTO llm_budget_reservations (persona_id, usd) VALUES ($1, $2) RETURNING id',
+        [persona.id, nextCallUsd],
       );
-    }
-    if (globalCap !== undefined && spent.all + nextCallUsd > globalCap) {
-      throw new BudgetExceededError(
-        `global daily budget reached (LLM_DAILY_BUDGET_USD): spent ${dollars(spent.all)} today, the next call may cost up to ${dollars(nextCallUsd)}, cap ${dollars(globalCap)}`,
-      );
-    }
+      return row!.id;
+    });
+    return async () => {
+      // Yesterday's holds, left by workers that died mid-call, no longer count: they go with this one.
+      await deps.db.query(`DELETE FROM llm_budget_reservations WHERE id = $1 OR created_at < ${TODAY_UTC}`, [id]);
+    };
   };
 }
 
-export type AssertWithinBudget = ReturnType<typeof createBudgets>;
+export type ReserveBudget = ReturnType<typeof createBudgets>;

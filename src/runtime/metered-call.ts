@@ -8,18 +8,19 @@ type Service = 'hook' | 'body';
 
 /**
  * The one place a model call is checked and recorded: the daily budgets first (a call that
- * could exceed one is not made), then one llm_calls row (tokens, dollars, latency, cache hit,
- * outcome; the post is attributed when it is persisted) and the llm_* metrics.
+ * could exceed one is not made; its most is held while it runs), then one llm_calls row (tokens,
+ * dollars, latency, cache hit, outcome; the post is attributed when it is persisted) and the
+ * llm_* metrics.
  */
 export async function meteredCall(
-  deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'assertWithinBudget'>,
+  deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget'>,
   draft: Draft,
   service: Service,
   input: WriteHookInput,
   call: () => Promise<ModelOutput>,
 ): Promise<{ output: ModelOutput; update: DraftUpdate }> {
   const plan = deps.model.planCall(service, input);
-  await deps.assertWithinBudget(draft.persona, plan.maxUsd);
+  const releaseBudget = await deps.reserveBudget(draft.persona, plan.maxUsd);
   const started = performance.now();
   const base = { service, persona_id: draft.persona.id, task_id: draft.taskId };
   try {
@@ -68,6 +69,8 @@ export async function meteredCall(
     });
     deps.metrics.llmRequestDuration.observe({ model: plan.model, outcome: 'error' }, latencyMs / 1000);
     throw error;
+  } finally {
+    await releaseBudget();
   }
 }
 

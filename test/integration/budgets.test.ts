@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { createPostgresDatabase } from '../../src/db/postgres-database.ts';
 import { BudgetExceededError, createBudgets } from '../../src/llm/budgets.ts';
 import { insertPersona } from '../../src/personas/persona.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
@@ -38,20 +39,47 @@ describe.each(DATABASE_KINDS)('daily budgets on %s', (kind) => {
   afterAll(() => testDb?.drop());
 
   it('lets a call through while the persona and global caps hold', async () => {
-    const check = createBudgets({ db: testDb.db, globalDailyUsd: 1, personaDailyUsd: 10 });
-    await expect(check(spender, 0.09)).resolves.toBeUndefined();
+    const reserve = createBudgets({ db: testDb.db, globalDailyUsd: 1, personaDailyUsd: 10 });
+    const release = await reserve(spender, 0.09);
+    // What the call may cost is held until it is recorded.
+    await expect(reserve(spender, 0.02)).rejects.toThrow(/spent \$0\.4900 today/);
+    await release();
+    await (await reserve(spender, 0.02))();
   });
 
   it("uses the persona's own cap before the default and names it", async () => {
-    const check = createBudgets({ db: testDb.db, personaDailyUsd: 10 });
-    await expect(check(spender, 0.11)).rejects.toThrow(BudgetExceededError);
-    await expect(check(spender, 0.11)).rejects.toThrow(/persona .* spent \$0\.4000 today.*cap \$0\.5000/);
-    await expect(check(other, 0.11)).resolves.toBeUndefined();
+    const reserve = createBudgets({ db: testDb.db, personaDailyUsd: 10 });
+    await expect(reserve(spender, 0.11)).rejects.toThrow(BudgetExceededError);
+    await expect(reserve(spender, 0.11)).rejects.toThrow(/persona .* spent \$0\.4000 today.*cap \$0\.5000/);
+    await (await reserve(other, 0.11))();
   });
 
   it('stops every persona once the global cap would be passed', async () => {
-    const check = createBudgets({ db: testDb.db, globalDailyUsd: 0.75 });
-    await expect(check(other, 0.06)).rejects.toThrow(/global daily budget reached .* spent \$0\.7000/);
+    const reserve = createBudgets({ db: testDb.db, globalDailyUsd: 0.75 });
+    await expect(reserve(other, 0.06)).rejects.toThrow(/global daily budget reached .* spent \$0\.7000/);
+  });
+
+  it('lets no more concurrent calls through than the cap pays for, from any number of workers', async () => {
+    const persona = await insertPersona(testDb.db, personaFields({ daily_budget_usd: 0.5 }), 'user');
+    // On the server, a second pool stands for a second worker process.
+    const secondWorker = testDb.url ? createPostgresDatabase({ url: testDb.url, poolMax: 10 }) : testDb.db;
+    try {
+      const workers = [createBudgets({ db: testDb.db }), createBudgets({ db: secondWorker })];
+      const attempts = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => workers[i % 2]!(persona, 0.1)));
+      const held = attempts.filter((a) => a.status === 'fulfilled').map((a) => a.value);
+      expect(held).toHaveLength(5);
+      for (const refused of attempts.filter((a) => a.status === 'rejected')) {
+        expect(refused.reason).toBeInstanceOf(BudgetExceededError);
+      }
+      // A call recorded at less than its most frees the difference.
+      await spend(testDb.db, persona.id, 0.05);
+      await held[0]!();
+      await expect(workers[1]!(persona, 0.1)).rejects.toThrow(/spent \$0\.4500 today/);
+      await (await workers[1]!(persona, 0.05))();
+      await Promise.all(held.slice(1).map((release) => release()));
+    } finally {
+      if (secondWorker !== testDb.db) await secondWorker.close();
+    }
   });
 });
 

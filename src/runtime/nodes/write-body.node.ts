@@ -7,7 +7,7 @@ import { feedbackOf, meteredCall } from '../metered-call.ts';
 export const THREADS_MAX_CHARS = 500;
 const SEPARATOR = '\n\n';
 
-export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'assertWithinBudget'>) {
+export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     const input: WriteBodyInput = {
       persona: draft.persona,

@@ -4,7 +4,7 @@ import type { Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
 import { feedbackOf, meteredCall } from '../metered-call.ts';
 
-export function createWriteHookNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'assertWithinBudget'>) {
+export function createWriteHookNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     const input: WriteHookInput = {
       persona: draft.persona,
