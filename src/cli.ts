@@ -8,7 +8,7 @@ import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simul
 import { startThreadsSimulator } from './sim/index.ts';
 import { META_GRAPH_URL } from './threads/index.ts';
 import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
-import { startApi, startWorker } from './roles/roles.ts';
+import { startApi, startWorker, startWorkerOps } from './roles/roles.ts';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -33,7 +33,9 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
   const deps = await open(sim ? sim.config : loaded);
   if (sim) await deps.accounts.linkSimulatorAccounts(sim.url);
-  const app = roles.api ? await startApi(deps) : null;
+  // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT.
+  const app = roles.api ? await startApi(deps) : await startWorkerOps(deps);
+  const address = app.server.address();
   if (roles.api) await ensureAdminToken(deps.db, deps.adminToken, print);
   if (roles.worker) await startWorker(deps);
   deps.logger.info(
@@ -41,7 +43,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
       roles,
       database: deps.db.kind,
       model: deps.model.provider,
-      url: app ? `http://${deps.config.host}:${deps.config.port}` : undefined,
+      url: typeof address === 'object' && address ? `http://${deps.config.host}:${address.port}` : undefined,
       threads: sim ? `simulator at ${sim.url}` : (deps.config.threads.baseUrl ?? META_GRAPH_URL),
     },
     'threads-agent started',
@@ -51,7 +53,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'shutting down');
-    await app?.close();
+    await app.close();
     await deps.close();
     await sim?.close();
     process.exit(0);

@@ -1,12 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/api-tokens.ts';
 import type { Database } from '../db/database.ts';
@@ -24,7 +18,6 @@ import type { Publishing } from '../publishing/publishing.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { TaskEvents } from '../tasks/task-events.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
-import { handleError } from './error-handler.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';
 import { registerKpiRoutes } from './routes/kpis.routes.ts';
 import { registerOpsRoutes } from './routes/ops.routes.ts';
@@ -35,6 +28,7 @@ import { registerRevenueRoutes } from './routes/revenue.routes.ts';
 import { OAUTH_CALLBACK_ROUTE, registerAccountRoutes } from './routes/accounts.routes.ts';
 import { registerPublishingRoutes } from './routes/publishing.routes.ts';
 import { registerTaskRoutes } from './routes/tasks.routes.ts';
+import { createZodApp } from './zod-app.ts';
 
 export interface AppDeps {
   db: Database;
@@ -57,19 +51,7 @@ export interface AppDeps {
 
 /** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */
 export async function buildApp(deps: AppDeps) {
-  const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    bodyLimit: 256 * 1024,
-    // Requests are measured by the latency histogram; a log line each would drown the logs.
-    logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
-  }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
-  );
+  const app = createZodApp(deps.logger);
 
   await app.register(swagger, {
     openapi: {

@@ -62,6 +62,7 @@ const envSchema = z.object({
       .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or 44 base64 characters')
       .optional(),
   ),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_SEED: z.coerce.number().int().default(42),
@@ -95,7 +96,7 @@ export interface Config {
     budgets: { globalDailyUsd?: number; personaDailyUsd?: number };
   };
   embeddings: { provider: 'local' } | { provider: 'openai-compatible'; model: string };
-  worker: { concurrency: number; pollSeconds: number; retryLimit: number; retryDelaySeconds: number };
+  worker: { concurrency: number; pollSeconds: number; retryLimit: number; retryDelaySeconds: number; metricsPort: number };
   tracing: {
     serviceName: string;
     /** Full OTLP/HTTP traces URL (…/v1/traces); no exporter when undefined. */
@@ -175,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollSeconds: e.QUEUE_POLL_SECONDS,
       retryLimit: e.JOB_RETRY_LIMIT,
       retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS,
+      metricsPort: e.WORKER_METRICS_PORT,
     },
     tracing: {
       serviceName: e.OTEL_SERVICE_NAME,

@@ -1,11 +1,28 @@
 import type { Deps } from '../app/create-deps.ts';
 import { buildApp } from '../api/app.ts';
+import { buildOpsApp } from '../api/ops-app.ts';
+import { ConfigError } from '../config/config.ts';
 import { collectFollowers } from '../insights/collect-followers.ts';
 import { collectInsights } from '../insights/collect-insights.ts';
 
+/** Listens, or stops the start with a message naming the setting when the port is taken. */
+async function listen(app: { listen(options: { port: number; host: string }): Promise<string> }, host: string, port: number, setting: string) {
+  await app.listen({ port, host }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    throw new ConfigError(`${setting}=${port}: the port is already in use on ${host}; choose another (each process on a host needs its own)`);
+  });
+}
+
 export async function startApi(deps: Deps) {
   const app = await buildApp(deps);
-  await app.listen({ port: deps.config.port, host: deps.config.host });
+  await listen(app, deps.config.host, deps.config.port, 'PORT');
+  return app;
+}
+
+/** The worker role's /health, /ready and /metrics (`all` serves them on the API's port instead). */
+export async function startWorkerOps(deps: Deps) {
+  const app = buildOpsApp(deps);
+  await listen(app, deps.config.host, deps.config.worker.metricsPort, 'WORKER_METRICS_PORT');
   return app;
 }
 

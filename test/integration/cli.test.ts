@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,14 @@ describe('the threads-agent command on the embedded database', () => {
     const env = await runCli(['all'], { DATA_DIR: dataDir, PORT: 'abc' });
     expect(env.code).toBe(2);
     expect(env.output).toMatch(/PORT/);
-    for (const run of [variants, unknown, env]) expect(run.output).not.toMatch(/\n\s+at /);
+    // A second worker on a host, left on the first one's metrics port.
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as net.AddressInfo).port;
+    const busy = await runCli(['worker'], { DATA_DIR: dataDir, WORKER_METRICS_PORT: String(takenPort) }).finally(() => taken.close());
+    expect(busy.code).toBe(2);
+    expect(busy.output).toContain(`WORKER_METRICS_PORT=${takenPort}: the port is already in use`);
+    for (const run of [variants, unknown, env, busy]) expect(run.output).not.toMatch(/\n\s+at /);
   });
 
   it('npm start: serves the API, prints the admin token once, keeps data across restarts and stops cleanly', async () => {

@@ -175,6 +175,10 @@ describe('the compose stack (docker cannot run here: its wiring is checked, not 
     environment?: Record<string, string>;
     volumes?: string[];
   }
+  interface ScrapeJob {
+    static_configs?: { targets: string[] }[];
+    dns_sd_configs?: { names: string[]; type: string; port: number }[];
+  }
   const compose = YAML.parse(fs.readFileSync(path.join(DEPLOY_DIR, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
     services: Record<string, Service>;
   };
@@ -201,10 +205,14 @@ describe('the compose stack (docker cannot run here: its wiring is checked, not 
     for (const dir of Object.values({ ...mounts('prometheus'), ...grafana }).filter((d) => d.startsWith('./'))) {
       expect(fs.existsSync(path.join(DEPLOY_DIR, dir)), dir).toBe(true);
     }
-    // The compose Prometheus scrapes the api and worker services on their port.
+    // The compose Prometheus scrapes the api and the worker, each on its own port.
     const scrape = fs.readFileSync(path.join(DEPLOY_DIR, 'prometheus', 'prometheus.yml'), 'utf8');
-    const port = services.api!.environment!.PORT;
-    expect(scrape).toContain(`targets: ['api:${port}', 'worker:${port}']`);
+    const apiPort = services.api!.environment!.PORT;
+    const workerPort = services.worker!.environment!.WORKER_METRICS_PORT;
+    expect(services.worker!.command).toEqual(['worker']);
+    const job = (YAML.parse(scrape) as { scrape_configs: ScrapeJob[] }).scrape_configs[0]!;
+    expect(job.static_configs).toEqual([{ targets: [`api:${apiPort}`] }]);
+    expect(job.dns_sd_configs).toEqual([{ names: ['worker'], type: 'A', port: Number(workerPort) }]);
   });
 });
 

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/child-process.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TASKS = 200;
 
-function startWorker(dbUrl: string): ChildProcess {
+function startWorker(dbUrl: string, metricsPort: number): ChildProcess {
   return spawn(process.execPath, ['bin/threads-agent.mjs', 'worker'], {
     cwd: process.cwd(),
     env: {
@@ -13,6 +14,7 @@ function startWorker(dbUrl: string): ChildProcess {
       DATABASE_URL: dbUrl,
       QUEUE_POLL_SECONDS: '0.5',
       WORKER_CONCURRENCY: '2',
+      WORKER_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +44,8 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on Postg
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);
     }
-    workers.push(startWorker(t.dbUrl!), startWorker(t.dbUrl!));
+    const metricsPorts = [await freePort(), await freePort()];
+    workers.push(...metricsPorts.map((port) => startWorker(t.dbUrl!, port)));
 
     const deadline = Date.now() + 150_000;
     let done = 0;
@@ -73,6 +76,18 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on Postg
       'SELECT count(*)::int AS n, count(DISTINCT task_id)::int AS tasks FROM posts',
     );
     expect(posts).toEqual({ n: TASKS, tasks: TASKS });
+
+    // Each worker serves its own /metrics; together their job counters account for every task.
+    const handled = await Promise.all(
+      metricsPorts.map(async (port) => {
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        const line = /^jobs_processed_total\{queue="generate-posts",outcome="completed"\} (\d+)$/m.exec(metrics);
+        return Number(line?.[1] ?? 0);
+      }),
+    );
+    expect(handled.every((n) => n > 0)).toBe(true);
+    expect(handled[0]! + handled[1]!).toBe(TASKS);
+    expect((await fetch(`http://127.0.0.1:${metricsPorts[0]}/ready`)).status).toBe(200);
 
     for (const w of workers) w.kill('SIGTERM');
     const codes = await Promise.all(workers.map(async (w) => (w.exitCode ?? (await once(w, 'exit'))[0]) as number));
