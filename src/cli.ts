@@ -33,6 +33,12 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
   const deps = await open(sim ? sim.config : loaded);
   if (sim) await deps.accounts.linkSimulatorAccounts(sim.url);
+  if (sim && deps.db.kind === 'postgres') {
+    deps.logger.warn(
+      { simulator: sim.url },
+      'THREADS_API_BASE_URL is unset: `all` publishes to its in-process Threads simulator, not to Threads; set THREADS_API_BASE_URL=https://graph.threads.net for the real one',
+    );
+  }
   // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT.
   const app = roles.api ? await startApi(deps) : await startWorkerOps(deps);
   const address = app.server.address();
