@@ -32,7 +32,7 @@ export async function claimDuePosts(
   const rows = await db.query<Record<string, unknown>>(
     `WITH due AS (
        SELECT p.id, p.insights_next_due_at AS previous_due_at, a.id AS account_id
-         FROM posts p JOIN threads_accounts a ON a.persona_id = p.persona_id AND a.status = 'active'
+         FROM posts p JOIN threads_accounts a ON a.id = p.threads_account_id AND a.status = 'active'
         WHERE p.status = 'published' AND p.threads_media_id IS NOT NULL AND p.insights_stopped_at IS NULL
           AND coalesce(p.insights_next_due_at, p.published_at) <= $1
           AND (p.insights_next_due_at IS NOT NULL OR p.published_at <= $1::timestamptz - $2::float8 * interval '1 millisecond')

@@ -122,6 +122,15 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
   };
 
   const publish = async (): Promise<PublishOutcome> => {
+    // What an earlier run made on an account since replaced can be neither checked nor finished with this
+    // one's token, and starting over here could post the text twice: a human has to look.
+    if (post.threads_account_id && post.threads_account_id !== account.accountId) {
+      const reason =
+        'publishing began on a Threads account this persona has since replaced; the post may be live there: ' +
+        'check that account, and schedule a copy of this post if it is not';
+      must(await markFailed(db, post.id, run.claim, reason));
+      return 'failed';
+    }
     if (post.threads_media_id) return finish(post.threads_media_id, post.permalink);
 
     let containerId = post.threads_container_id;
@@ -145,7 +154,7 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
       const createdAt = deps.now();
       const created = await call('container', () => threads.createContainer({ ...auth, text: post.text }));
       // Committed before threads_publish: a run that dies after this line never creates a second container.
-      must(await saveContainer(db, post.id, run.claim, created.id, createdAt));
+      must(await saveContainer(db, post.id, run.claim, { id: created.id, createdAt, accountId: account.accountId }));
       containerId = created.id;
     }
     const media = await publishWhenReady(containerId);

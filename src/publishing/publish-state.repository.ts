@@ -9,6 +9,8 @@ export interface PublishTarget {
   text: string;
   threads_container_id: string | null;
   threads_container_created_at: Date | null;
+  /** The account the container was made on. */
+  threads_account_id: string | null;
   threads_media_id: string | null;
   permalink: string | null;
 }
@@ -23,7 +25,7 @@ export async function claimPost(q: Queryable, id: string, claim: string, now: Da
       WHERE p.id = $1
         AND ((p.status = 'scheduled' AND p.scheduled_at <= $3)
           OR (p.status = 'publishing' AND (p.publish_claim IS NULL OR p.publish_claim = $2)))
-     RETURNING p.id, p.persona_id, p.text, p.threads_container_id, p.threads_container_created_at, p.threads_media_id,
+     RETURNING p.id, p.persona_id, p.text, p.threads_container_id, p.threads_container_created_at, p.threads_account_id, p.threads_media_id,
        p.permalink, (SELECT slug FROM personas WHERE id = p.persona_id) AS persona_slug`,
     [id, claim, now],
   );
@@ -41,11 +43,15 @@ async function updateClaimed(q: Queryable, id: string, claim: string, set: strin
   return rows.length > 0;
 }
 
-export const saveContainer = (q: Queryable, id: string, claim: string, containerId: string, createdAt: Date) =>
-  updateClaimed(q, id, claim, 'threads_container_id = $3, threads_container_created_at = $4', [containerId, createdAt]);
+export const saveContainer = (q: Queryable, id: string, claim: string, container: { id: string; createdAt: Date; accountId: string }) =>
+  updateClaimed(q, id, claim, 'threads_container_id = $3, threads_container_created_at = $4, threads_account_id = $5', [
+    container.id,
+    container.createdAt,
+    container.accountId,
+  ]);
 
 export const forgetContainer = (q: Queryable, id: string, claim: string) =>
-  updateClaimed(q, id, claim, 'threads_container_id = NULL, threads_container_created_at = NULL', []);
+  updateClaimed(q, id, claim, 'threads_container_id = NULL, threads_container_created_at = NULL, threads_account_id = NULL', []);
 
 export const saveMediaId = (q: Queryable, id: string, claim: string, mediaId: string) =>
   updateClaimed(q, id, claim, 'threads_media_id = $3', [mediaId]);

@@ -96,8 +96,9 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
     const id =
       mediaId ?? (await threads().createContainer({ userId: user.user_id, accessToken: user.access_token, text, autoPublishText: true })).id;
     const [row] = await t.deps.db.query<{ id: string }>(
-      `INSERT INTO posts (persona_id, status, hook_pattern, hook, body, text, published_at, threads_media_id)
-       VALUES ($1, 'published', 'number_list', $2, '', $2, $3, $4) RETURNING id`,
+      `INSERT INTO posts (persona_id, status, hook_pattern, hook, body, text, published_at, threads_media_id, threads_account_id)
+       VALUES ($1, 'published', 'number_list', $2, '', $2, $3, $4,
+               (SELECT id FROM threads_accounts WHERE persona_id = $1 AND status <> 'unlinked')) RETURNING id`,
       [persona.id, text, iso(clock.now()), id],
     );
     return row!.id;
@@ -261,9 +262,33 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
     expect((await series(posts.p1!.id)).data).toHaveLength(expectedCounts.p1 + 1);
   });
 
+  it("reads a post's insights only with the account it went out on", async () => {
+    const a = await linkedPersona();
+    const postId = await publish(a.persona, a.user, textFor(7));
+    const relink = (user: SimUser) =>
+      linkAccount(t.deps.db, t.deps.vault, {
+        personaId: a.persona.id,
+        threadsUserId: user.user_id,
+        username: user.username,
+        accessToken: user.access_token,
+        tokenExpiresAt: null,
+        scopes: [],
+        obtainedAt: t.deps.now(),
+      });
+    // The persona moves to another Threads user: the post stays on the first one's profile.
+    await relink(await simAdmin<SimUser>('users', { username: uniqueSlug('u').replaceAll('-', '_') }));
+    clock.advance(2 * HOUR);
+    await collectInsights(t.deps);
+    expect((await series(postId)).data).toHaveLength(0);
+
+    await relink({ ...a.user, access_token: (await simAdmin<SimUser>(`users/${a.user.user_id}/tokens`, {})).access_token });
+    await collectInsights(t.deps);
+    expect((await series(postId)).data).toHaveLength(1);
+  });
+
   it('takes the most overdue posts first, at most the bound per run, and the rest on the next run', async () => {
     // Only this test's posts are due.
-    await t.deps.db.query(`UPDATE threads_accounts SET status = 'paused', status_reason = 'not part of this test'`);
+    await t.deps.db.query(`UPDATE threads_accounts SET status = 'paused', status_reason = 'not part of this test' WHERE status = 'active'`);
     const accounts = await Promise.all([linkedPersona(), linkedPersona(), linkedPersona()]);
     const ids: string[] = [];
     for (let i = 0; i < 240; i++) {

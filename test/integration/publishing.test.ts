@@ -277,4 +277,27 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     await waitForPost(t.deps.db, draft.id, (p) => p.status === 'published');
     expect((await simUserState(sim.url, user.user_id)).published_posts).toBe(1);
   });
+
+  it('fails, and never posts on the new account, a post whose publication began on an account since replaced', async () => {
+    const persona = await t.createPersona();
+    const first = await linkSimAccount(t.deps, sim.url, persona.id);
+    const draft = await insertDraft(t.deps.db, persona.id);
+    await injectFault(sim.url, { endpoint: 'threads_publish', preset: 'throttled' });
+    await post(draft.id, 'schedule');
+    await t.deps.publishing.schedulePosts();
+    await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null);
+    const waiting = await simUserState(sim.url, first.user_id);
+    expect(waiting.published_posts).toBe(0);
+    expect(Object.values(waiting.containers).reduce((a, b) => a + b, 0)).toBe(1);
+
+    // The persona is linked to another Threads user while the container waits.
+    const second = await linkSimAccount(t.deps, sim.url, persona.id);
+    clock.advance(16 * MINUTE);
+    await t.deps.publishing.schedulePosts();
+    const failed = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'failed');
+    expect(failed.publish_error).toMatch(/began on a Threads account this persona has since replaced/);
+    expect((await simUserState(sim.url, second.user_id)).published_posts).toBe(0);
+    expect((await simUserState(sim.url, first.user_id)).published_posts).toBe(0);
+    expect(await published(persona, 'failed')).toBe(1);
+  });
 });
