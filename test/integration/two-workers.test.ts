@@ -1,35 +1,41 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/child-process.ts';
+import { startCli, waitFor, type RunningCli } from '../support/child-process.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TASKS = 200;
 
-function startWorker(dbUrl: string, metricsPort: number): ChildProcess {
-  return spawn(process.execPath, ['bin/threads-agent.mjs', 'worker'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      QUEUE_POLL_SECONDS: '0.5',
-      WORKER_CONCURRENCY: '2',
-      WORKER_METRICS_PORT: String(metricsPort),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startWorker(dbUrl: string): RunningCli {
+  // Port 0: the system picks a free one, which the start-up log line tells.
+  return startCli(['worker'], {
+    DATABASE_URL: dbUrl,
+    QUEUE_POLL_SECONDS: '0.5',
+    WORKER_CONCURRENCY: '2',
+    WORKER_METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+  });
+}
+
+function metricsPortOf(worker: RunningCli): Promise<number> {
+  const started = waitFor(async () => {
+    const url = /"url":"http:\/\/127\.0\.0\.1:(\d+)".*"msg":"threads-agent started"/.exec(worker.output());
+    return url ? Number(url[1]) : undefined;
+  }, 60_000);
+  return new Promise((resolve, reject) => {
+    started.then(resolve, reject);
+    // After the start this comes too late to matter: a settled promise ignores it.
+    void worker.exited.then((code) => reject(new Error(`worker exited with ${code} before it started: ${worker.output()}`)));
   });
 }
 
 // Several processes sharing one queue needs a database server; PGlite is one process's.
 describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on PostgreSQL', () => {
   let t: TestApp;
-  const workers: ChildProcess[] = [];
+  const workers: RunningCli[] = [];
   beforeAll(async () => {
     t = await startTestApp('postgres', { worker: false });
   });
   afterAll(async () => {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
     await t?.close();
   });
 
@@ -44,8 +50,8 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on Postg
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);
     }
-    const metricsPorts = [await freePort(), await freePort()];
-    workers.push(...metricsPorts.map((port) => startWorker(t.dbUrl!, port)));
+    workers.push(startWorker(t.dbUrl!), startWorker(t.dbUrl!));
+    const metricsPorts = await Promise.all(workers.map(metricsPortOf));
 
     const deadline = Date.now() + 150_000;
     let done = 0;
@@ -89,8 +95,7 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on Postg
     expect(handled[0]! + handled[1]!).toBe(TASKS);
     expect((await fetch(`http://127.0.0.1:${metricsPorts[0]}/ready`)).status).toBe(200);
 
-    for (const w of workers) w.kill('SIGTERM');
-    const codes = await Promise.all(workers.map(async (w) => (w.exitCode ?? (await once(w, 'exit'))[0]) as number));
-    expect(codes).toEqual([0, 0]);
+    for (const w of workers) w.child.kill('SIGTERM');
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
   }, 200_000);
 });
