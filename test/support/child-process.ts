@@ -18,11 +18,14 @@ export interface RunningCli {
   exited: Promise<number | null>;
 }
 
-/** Runs `threads-agent <args>` as a real process, collecting stdout and stderr. */
+/**
+ * Runs `threads-agent <args>` as a real process, collecting stdout and stderr. A worker binds a free
+ * port of the system's choosing unless told otherwise, so test files running side by side never clash.
+ */
 export function startCli(args: string[], env: Record<string, string>): RunningCli {
   const child = spawn(process.execPath, ['bin/threads-agent.mjs', ...args], {
     cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', WORKER_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
