@@ -30,13 +30,12 @@ export async function rejectByUser(q: Queryable, id: string, reason: string | nu
 }
 
 /** Every post of the persona a user could still reject (not yet publishing), as if they had. */
-export async function rejectUnpublished(q: Queryable, personaId: string, reason: string): Promise<number> {
-  const rows = await q.query(`${REJECT_BY_USER} WHERE persona_id = $1 AND status = ANY($3::text[]) RETURNING id`, [
+export async function rejectUnpublished(q: Queryable, personaId: string, reason: string): Promise<void> {
+  await q.query(`${REJECT_BY_USER} WHERE persona_id = $1 AND status = ANY($3::text[])`, [
     personaId,
     JSON.stringify({ detail: reason }),
     ALLOWED_FROM.reject,
   ]);
-  return rows.length;
 }
 
 /** A draft is approved in the same step. */

@@ -1,8 +1,7 @@
 -- The most an in-flight model call can cost, held against the daily budgets from the check before the
 -- call until its llm_calls row is written: concurrent calls (other workers included) cannot all pass
 -- the same check. A reservation left by a worker that died mid-call still counts for its day (the
--- provider may have billed the call); older ones are deleted as a
--- later call gives back its own.
+-- provider may have billed the call); a later day's release deletes it.
 CREATE TABLE llm_budget_reservations (
   id bigserial PRIMARY KEY,
   persona_id uuid NOT NULL REFERENCES personas (id),
