@@ -1,15 +1,18 @@
 import type { Deps } from '../app/create-deps.ts';
 import { buildApp } from '../api/app.ts';
 import { buildOpsApp } from '../api/ops-app.ts';
+import type { ZodApp } from '../api/zod-app.ts';
 import { ConfigError } from '../config/config.ts';
 import { collectFollowers } from '../insights/collect-followers.ts';
 import { collectInsights } from '../insights/collect-insights.ts';
 
 /** Listens, or stops the start with a message naming the setting when the port is taken. */
-async function listen(app: { listen(options: { port: number; host: string }): Promise<string> }, host: string, port: number, setting: string) {
+async function listen(app: Pick<ZodApp, 'listen'>, host: string, port: number, setting: string) {
   await app.listen({ port, host }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE') throw error;
-    throw new ConfigError(`${setting}=${port}: the port is already in use on ${host}; choose another (each process on a host needs its own)`);
+    throw new ConfigError(
+      `${setting}=${port}: the port is already in use on ${host}; choose another (each process on a host needs its own)`,
+    );
   });
 }
 
