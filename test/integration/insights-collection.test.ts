@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkAccount } from '../../src/accounts/account.repository.ts';
 import { collectFollowers } from '../../src/insights/collect-followers.ts';
 import { toIso } from '../../src/db/rows.ts';
 import { collectInsights } from '../../src/insights/collect-insights.ts';
@@ -7,6 +6,7 @@ import type { Persona } from '../../src/personas/persona.schema.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createThreadsClient } from '../../src/threads/index.ts';
 import { uniqueSlug } from '../support/factories.ts';
+import { linkSimUser, type SimUser } from '../support/publishing-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';
 
@@ -15,11 +15,6 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const METRICS = ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares'] as const;
 
-interface SimUser {
-  user_id: string;
-  username: string;
-  access_token: string;
-}
 type Totals = Record<(typeof METRICS)[number], number>;
 interface SimPost {
   id: string;
@@ -79,15 +74,7 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
         followers: 1000,
         profile: { niche: persona.niche, topics: persona.topics, vocabulary: persona.vocabulary },
       }));
-    const account = await linkAccount(t.deps.db, t.deps.vault, {
-      personaId: persona.id,
-      threadsUserId: simUser.user_id,
-      username: simUser.username,
-      accessToken: simUser.access_token,
-      tokenExpiresAt: null,
-      scopes: [],
-      obtainedAt: t.deps.now(),
-    });
+    const account = await linkSimUser(t.deps, persona.id, simUser);
     return { persona, user: simUser, accountId: account.id };
   }
 
@@ -265,16 +252,7 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
   it("reads a post's insights only with the account it went out on", async () => {
     const a = await linkedPersona();
     const postId = await publish(a.persona, a.user, textFor(7));
-    const relink = (user: SimUser) =>
-      linkAccount(t.deps.db, t.deps.vault, {
-        personaId: a.persona.id,
-        threadsUserId: user.user_id,
-        username: user.username,
-        accessToken: user.access_token,
-        tokenExpiresAt: null,
-        scopes: [],
-        obtainedAt: t.deps.now(),
-      });
+    const relink = (user: SimUser) => linkSimUser(t.deps, a.persona.id, user);
     // The persona moves to another Threads user: the post stays on the first one's profile.
     await relink(await simAdmin<SimUser>('users', { username: uniqueSlug('u').replaceAll('-', '_') }));
     clock.advance(2 * HOUR);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsFor, findAccountByPersona, linkAccount } from '../../src/accounts/account.repository.ts';
+import { credentialsFor, findAccountByPersona } from '../../src/accounts/account.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import type { Post } from '../../src/posts/post.repository.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
@@ -8,6 +8,7 @@ import {
   injectFault,
   insertDraft,
   linkSimAccount,
+  linkSimUser,
   simUserPosts,
   simUserState,
   waitForPost,
@@ -264,15 +265,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await t.deps.posts.getPost(draft.id)).toMatchObject({ status: 'scheduled' });
 
-    await linkAccount(t.deps.db, t.deps.vault, {
-      personaId: persona.id,
-      threadsUserId: user.user_id,
-      username: user.username,
-      accessToken: user.access_token,
-      tokenExpiresAt: null,
-      scopes: [],
-      obtainedAt: t.deps.now(),
-    });
+    await linkSimUser(t.deps, persona.id, user);
     await t.deps.publishing.schedulePosts();
     await waitForPost(t.deps.db, draft.id, (p) => p.status === 'published');
     expect((await simUserState(sim.url, user.user_id)).published_posts).toBe(1);

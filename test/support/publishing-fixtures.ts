@@ -14,9 +14,24 @@ export interface SimUser {
   access_token: string;
 }
 
+type LinkDeps = { db: Database; vault: TokenVault; now: () => Date };
+
+/** Links a simulated user as the persona's account, as a pasted token of unknown expiry would be. */
+export function linkSimUser(deps: LinkDeps, personaId: string, user: SimUser & { scopes?: string[] }) {
+  return linkAccount(deps.db, deps.vault, {
+    personaId,
+    threadsUserId: user.user_id,
+    username: user.username,
+    accessToken: user.access_token,
+    tokenExpiresAt: null,
+    scopes: user.scopes ?? [],
+    obtainedAt: deps.now(),
+  });
+}
+
 /** A simulated Threads user with a long-lived token, linked as the persona's account. */
 export async function linkSimAccount(
-  deps: { db: Database; vault: TokenVault; now: () => Date },
+  deps: LinkDeps,
   simUrl: string,
   personaId: string,
   options: { tokenAgeHours?: number } = {},
@@ -28,15 +43,7 @@ export async function linkSimAccount(
   });
   if (res.status !== 201) throw new Error(`sim user: ${res.status} ${await res.text()}`);
   const user = (await res.json()) as SimUser & { scopes: string[] };
-  await linkAccount(deps.db, deps.vault, {
-    personaId,
-    threadsUserId: user.user_id,
-    username: user.username,
-    accessToken: user.access_token,
-    tokenExpiresAt: null,
-    scopes: user.scopes,
-    obtainedAt: deps.now(),
-  });
+  await linkSimUser(deps, personaId, user);
   return user;
 }
 
