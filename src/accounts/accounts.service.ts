@@ -4,8 +4,8 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { isUniqueViolation } from '../db/rows.ts';
 import { AppError } from '../errors.ts';
-import { findPersonaById } from '../personas/persona.repository.ts';
 import type { Persona } from '../personas/persona.schema.ts';
+import type { PersonasService } from '../personas/personas.service.ts';
 import type { Queue } from '../queue/queue.ts';
 import { THREADS_SCOPES, ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../threads/index.ts';
 import {
@@ -33,7 +33,7 @@ export type OAuthCallback =
 
 export interface AccountsServiceDeps {
   db: Database;
-  // A newly linked account's follower count is captured at once: the baseline its growth is measured from.
+  personas: Pick<PersonasService, 'getPersona'>;
   queue: Pick<Queue, 'send'>;
   threads: ThreadsClient;
   vault: TokenVault;
@@ -62,14 +62,9 @@ function threadsFailure(error: unknown, what: string, hint = ''): never {
 }
 
 export function createAccountsService(deps: AccountsServiceDeps) {
-  const { db, threads, vault, config, logger } = deps;
-  const captureFollowers = () => deps.queue.send('collect-followers', {});
-
-  async function requirePersona(personaId: string): Promise<Persona> {
-    const persona = await findPersonaById(db, personaId);
-    if (!persona) throw new AppError('not_found', `persona ${personaId} does not exist`);
-    return persona;
-  }
+  const { db, personas, threads, vault, config, logger } = deps;
+  // A new link's follower count, captured at once, is the baseline its growth is measured from.
+  const captureFollowers = (personaId?: string) => deps.queue.send('collect-followers', { personaId });
 
   function oauthSettings() {
     const { appId, appSecret, redirectUri } = config;
@@ -133,13 +128,13 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     const account = await linkAccount(db, vault, link).catch((error: unknown) => {
       throw isUniqueViolation(error) ? taken('another persona') : error;
     });
-    await captureFollowers();
+    await captureFollowers(persona.id);
     return account;
   }
 
   /** The consent-screen URL for the persona, with a single-use state that the callback must bring back. */
   async function startConnect(personaId: string) {
-    await requirePersona(personaId);
+    await personas.getPersona(personaId);
     const settings = oauthSettings();
     const state = randomBytes(32).toString('base64url');
     const now = deps.now();
@@ -159,7 +154,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
   async function finishConnect(callback: OAuthCallback): Promise<{ persona: Persona; account: ThreadsAccount }> {
     const consumed = await consumeOAuthState(db, hashState(callback.state), deps.now());
     if (!consumed.ok) throw new AppError('bad_request', STATE_PROBLEMS[consumed.problem]);
-    const persona = await requirePersona(consumed.personaId);
+    const persona = await personas.getPersona(consumed.personaId);
     if ('error' in callback) {
       const why = [callback.errorReason ?? callback.error, callback.errorDescription].filter(Boolean).join(': ');
       throw new AppError('bad_request', `the Threads account was not linked to persona ${persona.slug}: authorization refused (${why})`);
@@ -181,21 +176,21 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
   /** A long-lived token made elsewhere (Meta's token generator, another tool). */
   async function linkWithToken(personaId: string, accessToken: string): Promise<ThreadsAccount> {
-    const persona = await requirePersona(personaId);
+    const persona = await personas.getPersona(personaId);
     const account = await verifyAndStore(persona, accessToken, { expiresAt: null, scopes: [] });
     logger.info({ personaId, accountId: account.id }, 'threads account linked with a pasted token');
     return account;
   }
 
   async function getAccount(personaId: string): Promise<ThreadsAccount> {
-    const persona = await requirePersona(personaId);
+    const persona = await personas.getPersona(personaId);
     const account = await findAccountByPersona(db, personaId);
     if (!account) throw new AppError('not_found', `persona ${persona.slug} has no Threads account`);
     return account;
   }
 
   async function unlinkAccount(personaId: string): Promise<void> {
-    const persona = await requirePersona(personaId);
+    const persona = await personas.getPersona(personaId);
     if (!(await unlinkAccountOfPersona(db, personaId))) throw new AppError('not_found', `persona ${persona.slug} has no Threads account`);
     logger.info({ personaId }, 'threads account unlinked');
   }

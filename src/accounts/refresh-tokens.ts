@@ -22,22 +22,26 @@ const reconnectHint = (personaId: string) =>
   `Publishing and insights are stopped for this account until it is reconnected ` +
   `(POST /v1/personas/${personaId}/threads-account/connect, or PUT a new token).`;
 
+type RefreshDeps = { db: Database; threads: ThreadsClient; vault: TokenVault; now: () => Date };
+
+/** Swaps the account's token for a new 60-day one and stores it; Threads' refusal is thrown. */
+async function swapToken(deps: RefreshDeps, account: { accountId: string; accessToken: string }): Promise<void> {
+  const now = deps.now();
+  const token = await deps.threads.refreshLongLivedToken({ accessToken: account.accessToken });
+  await replaceToken(deps.db, deps.vault, account.accountId, {
+    accessToken: token.accessToken,
+    expiresAt: new Date(now.getTime() + token.expiresIn * 1000),
+    refreshedAt: now,
+  });
+}
+
 /**
  * Swaps the account's token for a new 60-day one now; false when Threads refuses (revoked, expired,
  * or younger than 24 h). Publishing tries this once on an auth error before pausing the account.
  */
-export async function refreshAccountToken(
-  deps: { db: Database; threads: ThreadsClient; vault: TokenVault; now: () => Date },
-  account: { accountId: string; accessToken: string },
-): Promise<boolean> {
-  const now = deps.now();
+export async function refreshAccountToken(deps: RefreshDeps, account: { accountId: string; accessToken: string }): Promise<boolean> {
   try {
-    const token = await deps.threads.refreshLongLivedToken({ accessToken: account.accessToken });
-    await replaceToken(deps.db, deps.vault, account.accountId, {
-      accessToken: token.accessToken,
-      expiresAt: new Date(now.getTime() + token.expiresIn * 1000),
-      refreshedAt: now,
-    });
+    await swapToken(deps, account);
     return true;
   } catch (error) {
     // A passing failure says nothing about the token: let the caller's retry ask again.
@@ -50,13 +54,7 @@ export async function refreshAccountToken(
  * Swaps each long-lived token close to expiry (or of unknown expiry, once a day old) for a new 60-day
  * one; an account Threads refuses is paused.
  */
-export async function refreshExpiringTokens(deps: {
-  db: Database;
-  threads: ThreadsClient;
-  vault: TokenVault;
-  now: () => Date;
-  logger: Logger;
-}): Promise<RefreshSummary> {
+export async function refreshExpiringTokens(deps: RefreshDeps & { logger: Logger }): Promise<RefreshSummary> {
   const { db, vault, logger } = deps;
   const now = deps.now();
   const due = await listAccountsDueForRefresh(db, vault, {
@@ -75,12 +73,7 @@ export async function refreshExpiringTokens(deps: {
       continue;
     }
     try {
-      const token = await deps.threads.refreshLongLivedToken({ accessToken: account.accessToken });
-      await replaceToken(db, vault, account.accountId, {
-        accessToken: token.accessToken,
-        expiresAt: new Date(now.getTime() + token.expiresIn * 1000),
-        refreshedAt: now,
-      });
+      await swapToken(deps, account);
       summary.refreshed++;
     } catch (error) {
       if (!(error instanceof ThreadsApiError)) throw error;

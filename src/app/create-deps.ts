@@ -150,6 +150,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     workerId: `${os.hostname()}:${process.pid}`,
   });
 
+  const personas = createPersonasService({ db });
+  const posts = createPostsService({ db, vectors });
   return {
     config,
     logger,
@@ -163,15 +165,15 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     model,
     vectors,
     runTask,
-    personas: createPersonasService({ db }),
+    personas,
     tasks: createTasksService({ db, queue }),
-    posts: createPostsService({ db, vectors }),
+    posts,
     insights: createPostInsightsService({ db }),
     reportCosts: createCostsService({ db }),
     kpis: createKpiService({ db }),
     revenue: createRevenueService({ db }),
-    accounts: createAccountsService({ db, queue, threads, vault, config: config.threads, now, logger }),
-    publishing: createPublishing({ db, queue, threads, vault, metrics, logger, now, config: config.publishing }),
+    accounts: createAccountsService({ db, personas, queue, threads, vault, config: config.threads, now, logger }),
+    publishing: createPublishing({ db, posts, queue, threads, vault, metrics, logger, now, config: config.publishing }),
     adminToken: config.adminToken,
     /** Stops taking work, lets running jobs finish (or hands them back), then closes the database. */
     async close(): Promise<void> {

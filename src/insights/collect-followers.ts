@@ -1,4 +1,4 @@
-import { listActiveCredentials, pauseAccount } from '../accounts/account.repository.ts';
+import { credentialsFor, listActiveCredentials, pauseAccount } from '../accounts/account.repository.ts';
 import { ThreadsApiError } from '../threads/index.ts';
 import { pauseReason, type CollectorDeps } from './collect-insights.ts';
 import { forEachLimited } from './for-each-limited.ts';
@@ -14,13 +14,15 @@ export interface FollowersRunSummary {
 }
 
 /**
- * Stores each active account's follower count in its row for the UTC day, so hourly runs leave one row a
- * day holding the day's last count. An account that fails is retried by the next run; a refused token
- * pauses it.
+ * Stores each active account's follower count (or only the persona's, when given) in its row for the UTC
+ * day, so hourly runs leave one row a day holding the day's last count. An account that fails is retried
+ * by the next run; a refused token pauses it.
  */
-export async function collectFollowers(deps: CollectorDeps): Promise<FollowersRunSummary> {
+export async function collectFollowers(deps: CollectorDeps, personaId?: string): Promise<FollowersRunSummary> {
   const { db, logger } = deps;
-  const accounts = await listActiveCredentials(db, deps.vault);
+  const accounts = personaId
+    ? [await credentialsFor(db, deps.vault, personaId)].filter((a) => a !== null)
+    : await listActiveCredentials(db, deps.vault);
   const summary: FollowersRunSummary = { accounts: accounts.length, stored: 0, failed: 0, paused_accounts: 0 };
   await forEachLimited(accounts, ACCOUNT_CONCURRENCY, async (account) => {
     try {

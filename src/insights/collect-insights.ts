@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { listActiveCredentials, pauseAccount, type AccountCredentials } from '../accounts/account.repository.ts';
 import type { TokenVault } from '../accounts/token-vault.ts';
 import type { Database } from '../db/database.ts';
+import { groupBy } from '../group-by.ts';
 import { ThreadsApiError, type ThreadsClient } from '../threads/index.ts';
 import { COLLECTION_WINDOW_MS, FIRST_SLOT_MS, nextDueAt } from './cadence.ts';
 import { forEachLimited } from './for-each-limited.ts';
@@ -62,12 +63,7 @@ export async function collectInsights(deps: CollectorDeps, limit = MAX_POSTS_PER
   summary.claimed = claimed.length;
   if (claimed.length > 0) {
     const credentials = new Map((await listActiveCredentials(db, deps.vault)).map((c) => [c.accountId, c]));
-    const byAccount = new Map<string, ClaimedPost[]>();
-    for (const post of claimed) {
-      const group = byAccount.get(post.account_id);
-      if (group) group.push(post);
-      else byAccount.set(post.account_id, [post]);
-    }
+    const byAccount = groupBy(claimed, (post) => post.account_id);
     await forEachLimited([...byAccount.values()], ACCOUNT_CONCURRENCY, (posts) =>
       collectAccount(deps, credentials.get(posts[0]!.account_id), posts, leaseUntil, summary),
     );

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { groupBy } from '../group-by.ts';
 import {
   addGrowth,
   addInputs,
@@ -32,16 +33,6 @@ export interface KpiReport {
   costWindow: KpiWindow;
   overall: PersonaKpis;
   personas: PersonaKpis[];
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { findPostById, type Post } from '../posts/post.repository.ts';
+import type { Post } from '../posts/post.repository.ts';
+import type { PostsService } from '../posts/posts.service.ts';
 import { ALLOWED_FROM, approveDraft, findLatestSlot, rejectByUser, schedulePost } from './approval.repository.ts';
 import { listAttempts } from './publish-attempt.repository.ts';
 import { nextFreeSlot } from './publish-slots.ts';
@@ -12,23 +13,18 @@ const PAST_TOLERANCE_MS = 60_000;
 
 export interface ApprovalDeps {
   db: Database;
+  getPost: PostsService['getPost'];
   now: () => Date;
   minGapMinutes: number;
 }
 
 /** The user's side of publishing: approve, reject, or schedule a post; each checks the post's status. */
 export function createApprovalService(deps: ApprovalDeps) {
-  const { db } = deps;
-
-  async function existing(id: string): Promise<Post> {
-    const post = await findPostById(db, id);
-    if (!post) throw new AppError('not_found', `post ${id} does not exist`);
-    return post;
-  }
+  const { db, getPost } = deps;
 
   /** The update found the post in another status (perhaps changed meanwhile): say which, and what is allowed. */
   async function wrongStatus(id: string, action: keyof typeof ALLOWED_FROM): Promise<never> {
-    const post = await existing(id);
+    const post = await getPost(id);
     const allowed = ALLOWED_FROM[action].join(' or ');
     throw new AppError('conflict', `post ${id} is ${post.status}; only a post that is ${allowed} can be ${PAST_TENSE[action]}`, {
       status: post.status,
@@ -46,7 +42,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 
   /** At `at`, or at the persona's next free slot (minGap after its latest post, never in the past). */
   async function schedule(id: string, at?: string): Promise<Post> {
-    const post = await existing(id);
+    const post = await getPost(id);
     const now = deps.now();
     let when: Date;
     if (at === undefined) {
@@ -61,7 +57,7 @@ export function createApprovalService(deps: ApprovalDeps) {
   }
 
   async function publishAttempts(id: string) {
-    await existing(id);
+    await getPost(id);
     return { data: await listAttempts(db, id) };
   }
 

@@ -214,7 +214,7 @@ async function handleFailure(
   if (kind === 'auth' || kind === 'permission') {
     const reason = `Threads refused the account's token while publishing (${kind}): ${message}`;
     await pauseAccount(db, account.accountId, reason);
-    must(await returnToSchedule(db, post.id, run.claim, null, accountWaitReason({ status: 'paused', status_reason: reason })));
+    must(await returnToSchedule(db, post.id, run.claim, null, accountWaitReason({ status_reason: reason })));
     return 'account_paused';
   }
   if (!run.isFinalAttempt) {

@@ -3,6 +3,7 @@ import type { TokenVault } from '../accounts/token-vault.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { PostsService } from '../posts/posts.service.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { ThreadsClient } from '../threads/index.ts';
 import { createApprovalService } from './approval.service.ts';
@@ -11,6 +12,7 @@ import { schedulePosts } from './schedule-posts.ts';
 
 export interface PublishingDeps {
   db: Database;
+  posts: Pick<PostsService, 'getPost'>;
   queue: Pick<Queue, 'sendOnce'>;
   threads: ThreadsClient;
   vault: TokenVault;
@@ -24,7 +26,7 @@ export interface PublishingDeps {
 export function createPublishing(deps: PublishingDeps) {
   const { minGapMinutes } = deps.config;
   return {
-    ...createApprovalService({ db: deps.db, now: deps.now, minGapMinutes }),
+    ...createApprovalService({ db: deps.db, getPost: deps.posts.getPost, now: deps.now, minGapMinutes }),
     schedulePosts: () => schedulePosts({ db: deps.db, queue: deps.queue, now: deps.now, minGapMinutes }),
     publishPost: (postId: string, run: PublishRun) => publishPost({ ...deps, minGapMinutes }, postId, run),
   };

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { groupBy } from '../group-by.ts';
 import type { Queue } from '../queue/queue.ts';
 import { accountWaitReason } from './account-wait-reason.ts';
 import { findLatestSlot } from './approval.repository.ts';
@@ -26,10 +27,8 @@ export async function schedulePosts(deps: ScheduleDeps) {
   const now = deps.now();
 
   const approved = await listApprovedPosts(db, BATCH);
-  const byPersona = new Map<string, typeof approved>();
-  for (const post of approved) byPersona.set(post.persona_id, [...(byPersona.get(post.persona_id) ?? []), post]);
   let slotted = 0;
-  for (const [personaId, posts] of byPersona) {
+  for (const [personaId, posts] of groupBy(approved, (post) => post.persona_id)) {
     const slots = spreadSlots({ latest: await findLatestSlot(db, personaId), now, minGapMinutes: deps.minGapMinutes, count: posts.length });
     for (const [i, post] of posts.entries()) if (await assignSlot(db, post.id, slots[i]!)) slotted++;
   }
@@ -44,8 +43,7 @@ export async function schedulePosts(deps: ScheduleDeps) {
       continue;
     }
     waiting++;
-    const status = post.account_status === 'paused' ? ('paused' as const) : null;
-    await setWaitReason(db, post.id, accountWaitReason(status && { status, status_reason: post.account_reason }));
+    await setWaitReason(db, post.id, accountWaitReason(post.account_status ? { status_reason: post.account_reason } : null));
   }
   let queued = 0;
   for (const postId of ready) if (await deps.queue.sendOnce('publish-post', { postId }, postId)) queued++;

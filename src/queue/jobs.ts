@@ -7,7 +7,8 @@ export const JOBS = {
   'schedule-posts': z.object({}).strict(),
   'publish-post': z.object({ postId: z.uuid() }).strict(),
   'collect-insights': z.object({}).strict(),
-  'collect-followers': z.object({}).strict(),
+  // With a persona: only its account, just linked; the hourly run takes every account.
+  'collect-followers': z.object({ personaId: z.uuid().optional() }).strict(),
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -45,19 +45,22 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
     for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
   }
 
-  /** Enqueues a job; pass `tx` to make the job exist only if the surrounding transaction commits. */
-  async function send<N extends JobName>(name: N, payload: JobPayload<N>, opts: { tx?: Queryable } = {}) {
+  function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: PgBoss.SendOptions): Promise<string | null> {
     const data = JOBS[name].parse(payload);
     // The request's trace context rides along, so the job's span continues that trace.
-    const id = await inSendSpan(name, () => boss.send(name, attachTraceContext(data), opts.tx ? { db: toBossDb(opts.tx) } : {}));
+    return inSendSpan(name, () => boss.send(name, attachTraceContext(data), options));
+  }
+
+  /** Enqueues a job; pass `tx` to make the job exist only if the surrounding transaction commits. */
+  async function send<N extends JobName>(name: N, payload: JobPayload<N>, opts: { tx?: Queryable } = {}) {
+    const id = await enqueue(name, payload, opts.tx ? { db: toBossDb(opts.tx) } : {});
     if (!id) throw new Error(`queue refused job ${name}`);
     return id;
   }
 
   /** Enqueues a job unless one with this key is already waiting (a `short` policy queue); null then. */
-  async function sendOnce<N extends JobName>(name: N, payload: JobPayload<N>, singletonKey: string): Promise<string | null> {
-    const data = JOBS[name].parse(payload);
-    return inSendSpan(name, () => boss.send(name, attachTraceContext(data), { singletonKey }));
+  function sendOnce<N extends JobName>(name: N, payload: JobPayload<N>, singletonKey: string): Promise<string | null> {
+    return enqueue(name, payload, { singletonKey });
   }
 
   async function work(handlers: JobHandlers, concurrency: number): Promise<void> {

@@ -45,8 +45,8 @@ export async function startWorker(deps: Deps): Promise<void> {
       'collect-insights': async () => {
         await collectInsights(deps);
       },
-      'collect-followers': async () => {
-        await collectFollowers(deps);
+      'collect-followers': async (payload) => {
+        await collectFollowers(deps, payload.personaId);
       },
     },
     deps.config.worker.concurrency,

@@ -6,7 +6,7 @@ import type { Persona } from '../../src/personas/persona.schema.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createThreadsClient } from '../../src/threads/index.ts';
 import { uniqueSlug } from '../support/factories.ts';
-import { linkSimUser, type SimUser } from '../support/publishing-fixtures.ts';
+import { linkSimUser, simControl, type SimUser } from '../support/publishing-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';
 
@@ -55,15 +55,7 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
     await sim?.close();
   });
 
-  async function simAdmin<T>(path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${sim.url}/__sim/${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`sim ${path}: ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const simAdmin = <T>(path: string, body?: unknown) => simControl<T>(sim.url, path, body);
 
   async function linkedPersona(user?: SimUser): Promise<{ persona: Persona; user: SimUser; accountId: string }> {
     const persona = await t.createPersona();

@@ -48,6 +48,18 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
       [id],
     );
 
+  /** A new persona's draft, scheduled now and tried once against `fault`: back in the schedule with the reason. */
+  async function scheduleAgainst(fault: Record<string, unknown>, link: { tokenAgeHours?: number } = {}) {
+    const persona = await t.createPersona();
+    const user = await linkSimAccount(t.deps, sim.url, persona.id, link);
+    const draft = await insertDraft(t.deps.db, persona.id);
+    await injectFault(sim.url, fault);
+    await post(draft.id, 'schedule');
+    await t.deps.publishing.schedulePosts();
+    const held = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null);
+    return { persona, user, draft, held };
+  }
+
   it('approves, rejects and schedules through the API, refusing the wrong status with 409', async () => {
     const persona = await t.createPersona();
     const first = await insertDraft(t.deps.db, persona.id);
@@ -206,13 +218,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
   });
 
   it('resumes a throttled publish with the container it stored, never creating a second one', async () => {
-    const persona = await t.createPersona();
-    const user = await linkSimAccount(t.deps, sim.url, persona.id);
-    const draft = await insertDraft(t.deps.db, persona.id);
-    await injectFault(sim.url, { endpoint: 'threads_publish', preset: 'throttled' });
-    await post(draft.id, 'schedule');
-    await t.deps.publishing.schedulePosts();
-    const held = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null);
+    const { user, draft, held } = await scheduleAgainst({ endpoint: 'threads_publish', preset: 'throttled' });
     expect(held.publish_error).toMatch(/throttled by Threads/);
     expect(Date.parse(held.scheduled_at!)).toBe(clock.now() + 15 * MINUTE);
 
@@ -226,15 +232,9 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
   });
 
   it('refreshes the token on an auth error and publishes with the new one', async () => {
-    const persona = await t.createPersona();
     // Old enough for Threads to refresh it (at least 24 h).
-    const user = await linkSimAccount(t.deps, sim.url, persona.id, { tokenAgeHours: 25 });
-    const draft = await insertDraft(t.deps.db, persona.id);
-    await injectFault(sim.url, { endpoint: 'publishing_limit', preset: 'auth' });
-    await post(draft.id, 'schedule');
-    await t.deps.publishing.schedulePosts();
-
-    const retried = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null);
+    const fault = { endpoint: 'publishing_limit', preset: 'auth' };
+    const { persona, user, draft, held: retried } = await scheduleAgainst(fault, { tokenAgeHours: 25 });
     expect(retried.publish_error).toMatch(/refreshed/);
     const credentials = await credentialsFor(t.deps.db, t.deps.vault, persona.id);
     expect(credentials?.accessToken).toBeDefined();
@@ -247,14 +247,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
   });
 
   it('pauses the account on an auth error and keeps the post scheduled until the account is relinked', async () => {
-    const persona = await t.createPersona();
-    const user = await linkSimAccount(t.deps, sim.url, persona.id);
-    const draft = await insertDraft(t.deps.db, persona.id);
-    await injectFault(sim.url, { endpoint: 'publishing_limit', preset: 'auth' });
-    await post(draft.id, 'schedule');
-    await t.deps.publishing.schedulePosts();
-
-    const held = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null);
+    const { persona, user, draft, held } = await scheduleAgainst({ endpoint: 'publishing_limit', preset: 'auth' });
     expect(held.publish_error).toMatch(/paused/);
     const account = await findAccountByPersona(t.deps.db, persona.id);
     expect(account).toMatchObject({ status: 'paused', status_reason: expect.stringMatching(/Error validating access token/) });
@@ -272,13 +265,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
   });
 
   it('fails, and never posts on the new account, a post whose publication began on an account since replaced', async () => {
-    const persona = await t.createPersona();
-    const first = await linkSimAccount(t.deps, sim.url, persona.id);
-    const draft = await insertDraft(t.deps.db, persona.id);
-    await injectFault(sim.url, { endpoint: 'threads_publish', preset: 'throttled' });
-    await post(draft.id, 'schedule');
-    await t.deps.publishing.schedulePosts();
-    await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null);
+    const { persona, user: first, draft } = await scheduleAgainst({ endpoint: 'threads_publish', preset: 'throttled' });
     const waiting = await simUserState(sim.url, first.user_id);
     expect(waiting.published_posts).toBe(0);
     expect(Object.values(waiting.containers).reduce((a, b) => a + b, 0)).toBe(1);

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createThreadsClient } from '../../src/threads/index.ts';
 import { uniqueSlug } from '../support/factories.ts';
-import { insertDraft } from '../support/publishing-fixtures.ts';
+import { insertDraft, simControl } from '../support/publishing-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';
 
@@ -66,15 +66,7 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
 
   const threads = () => createThreadsClient({ baseUrl: sim.url });
 
-  async function simAdmin<T>(path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${sim.url}/__sim/${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`sim ${path}: ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const simAdmin = <T>(path: string, body?: unknown) => simControl<T>(sim.url, path, body);
 
   const newSimUser = (body: Record<string, unknown> = {}) => simAdmin<SimUser>('users', { username: simUsername(), ...body });
   const injectFault = (endpoint: string, preset: string) => simAdmin('faults', { endpoint, preset });

@@ -36,13 +36,10 @@ export async function linkSimAccount(
   personaId: string,
   options: { tokenAgeHours?: number } = {},
 ): Promise<SimUser> {
-  const res = await fetch(`${simUrl}/__sim/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: `pub_${randomBytes(4).toString('hex')}`, token_age_hours: options.tokenAgeHours ?? 0 }),
+  const user = await simControl<SimUser & { scopes: string[] }>(simUrl, 'users', {
+    username: `pub_${randomBytes(4).toString('hex')}`,
+    token_age_hours: options.tokenAgeHours ?? 0,
   });
-  if (res.status !== 201) throw new Error(`sim user: ${res.status} ${await res.text()}`);
-  const user = (await res.json()) as SimUser & { scopes: string[] };
   await linkSimUser(deps, personaId, user);
   return user;
 }
@@ -80,25 +77,30 @@ export function waitForPost(db: Database, id: string, done: (post: Post) => bool
   }, timeoutMs);
 }
 
+/** A call to the simulator's /__sim/ controls: GET without a body, POST with one. */
+export async function simControl<T>(simUrl: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${simUrl}/__sim/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sim ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
 export interface SimState {
   users: { id: string; published_posts: number; containers: Record<string, number>; quota_usage: { posts: number } }[];
 }
 
 export async function simUserState(simUrl: string, userId: string) {
-  const state = (await (await fetch(`${simUrl}/__sim/state`)).json()) as SimState;
+  const state = await simControl<SimState>(simUrl, 'state');
   return state.users.find((u) => u.id === userId)!;
 }
 
 export async function simUserPosts(simUrl: string, userId: string) {
-  const res = await fetch(`${simUrl}/__sim/users/${userId}/posts`);
-  return ((await res.json()) as { data: { id: string; text: string; permalink: string }[] }).data;
+  return (await simControl<{ data: { id: string; text: string; permalink: string }[] }>(simUrl, `users/${userId}/posts`)).data;
 }
 
 export async function injectFault(simUrl: string, fault: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${simUrl}/__sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(fault),
-  });
-  if (res.status >= 300) throw new Error(`fault: ${res.status} ${await res.text()}`);
+  await simControl(simUrl, 'faults', fault);
 }
