@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -16,9 +16,18 @@ export async function createApiToken(q: Queryable, name: string): Promise<string
   return token;
 }
 
-export async function countApiTokens(q: Queryable): Promise<number> {
-  const [row] = await q.query<{ count: number }>('SELECT count(*)::int AS count FROM api_tokens');
-  return row?.count ?? 0;
+const FIRST_TOKEN_LOCK = 7314159267;
+
+/**
+ * Creates a token only when none is stored; returns it, or null when one already existed. The lock
+ * keeps API replicas that start together from each minting (and printing) one.
+ */
+export async function createFirstApiToken(db: Database, name: string): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [FIRST_TOKEN_LOCK]);
+    const [existing] = await tx.query('SELECT 1 FROM api_tokens LIMIT 1');
+    return existing ? null : createApiToken(tx, name);
+  });
 }
 
 /** Checks a bearer token against API_ADMIN_TOKEN (if set) and the stored hashes. */

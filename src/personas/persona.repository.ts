@@ -43,7 +43,10 @@ export async function insertPersona(q: Queryable, fields: PersonaFields, source:
   return toPersona(row!);
 }
 
-/** Adds the library personas that are not there yet, in one statement; returns how many were added. */
+/**
+ * Adds the library personas that are not there yet, in one statement; returns how many were added.
+ * ON CONFLICT covers processes starting together: the second waits for the first and skips its rows.
+ */
 export async function insertLibraryPersonas(q: Queryable, library: PersonaFields[]): Promise<number> {
   const rows = await q.query(
     `INSERT INTO personas (slug, name, niche, audience, voice, tone, topics, vocabulary, banned_words,
@@ -53,6 +56,7 @@ export async function insertLibraryPersonas(q: Queryable, library: PersonaFields
        FROM jsonb_to_recordset($1::jsonb) AS p(slug text, name text, niche text, audience text, voice text,
          tone text, topics jsonb, vocabulary jsonb, banned_words jsonb, banned_topics jsonb, hook_patterns jsonb)
       WHERE NOT EXISTS (SELECT 1 FROM personas existing WHERE existing.slug = p.slug)
+     ON CONFLICT (slug) WHERE deleted_at IS NULL DO NOTHING
      RETURNING id`,
     [JSON.stringify(library)],
   );

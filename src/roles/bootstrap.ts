@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { countApiTokens, createApiToken } from '../auth/api-tokens.ts';
+import { createFirstApiToken } from '../auth/api-tokens.ts';
 import type { Database } from '../db/database.ts';
 import { loadPersonaLibrary } from '../personas/library.ts';
 import { insertLibraryPersonas } from '../personas/persona.repository.ts';
@@ -20,8 +20,9 @@ export async function ensureAdminToken(
   adminToken: string | undefined,
   print: (text: string) => void,
 ): Promise<void> {
-  if (adminToken || (await countApiTokens(db)) > 0) return;
-  const token = await createApiToken(db, 'admin (first start)');
+  if (adminToken) return;
+  const token = await createFirstApiToken(db, 'admin (first start)');
+  if (!token) return;
   print(
     [
       '',

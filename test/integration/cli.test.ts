@@ -28,7 +28,8 @@ describe('the threads-agent command on the embedded database', () => {
       { DATA_DIR: tempDir() },
     );
     expect(output, output).toMatch(/write_hook\s+[\d.]+ ms/);
-    expect(output).toMatch(/variant 2, attempt 1: persist\s+[\d.]+ ms/);
+    // A variant the dedup check rejects is written again, so the attempt that persists varies with the seed.
+    expect(output).toMatch(/variant 2, attempt \d+: persist\s+[\d.]+ ms/);
     expect(output).toContain('\ndone\n');
     expect(output.match(/^--- post /gm)).toHaveLength(2);
     expect(code).toBe(0);
