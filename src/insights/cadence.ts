@@ -46,14 +46,3 @@ export function nextDueAt(publishedAt: Date, lastCapturedAt: Date | null): Date 
   const slot = lastCapturedAt === null ? FIRST_SLOT_MS : slotAfter(lastCapturedAt.getTime() - publishedAt.getTime());
   return slot === null ? null : new Date(publishedAt.getTime() + slot);
 }
-
-/** The instant after which the post is no longer collected, whatever it has missed. */
-export function collectionEndsAt(publishedAt: Date): Date {
-  return new Date(publishedAt.getTime() + COLLECTION_WINDOW_MS);
-}
-
-/** Whether a run at `now` should capture the post: a slot has passed since its last capture and the window is open. */
-export function isDue(publishedAt: Date, lastCapturedAt: Date | null, now: Date): boolean {
-  const due = nextDueAt(publishedAt, lastCapturedAt);
-  return due !== null && due.getTime() <= now.getTime() && now.getTime() < collectionEndsAt(publishedAt).getTime();
-}
