@@ -1,35 +1,49 @@
 /**
- * How far the local embedding keeps paraphrases from different posts on the fixed examples
- * (test/fixtures/dedup-examples.json), against the duplicate threshold: the margin the unit test
- * only checks the sign of.  npx tsx bench/dedup-margins.ts
+ * How the local embedding separates paraphrases from different posts, against the duplicate
+ * threshold, on two fixed sets: test/fixtures/dedup-examples.json (the one the threshold was chosen
+ * on, and the unit test pins) and test/fixtures/dedup-heldout.json (written afterwards, its
+ * "unrelated" posts from the same niche as their original, so it is the harder and fairer figure).
+ *   npx tsx bench/dedup-margins.ts
  */
 import fs from 'node:fs';
 import { cosineSimilarity } from '../src/embeddings/embedder.ts';
 import { createLocalEmbedder } from '../src/embeddings/local-embedder.ts';
 
-const examples = JSON.parse(fs.readFileSync(new URL('../test/fixtures/dedup-examples.json', import.meta.url), 'utf8')) as {
+interface Example {
   original: string;
   paraphrase: string;
   unrelated: string;
-}[];
-const embedder = createLocalEmbedder();
-const vectors = await Promise.all(examples.map((e) => embedder.embed([e.original, e.paraphrase, e.unrelated])));
+}
 
-const paraphrases = vectors.map(([original, paraphrase]) => cosineSimilarity(original!, paraphrase!));
-// Each post against its unrelated one, and each example's post or paraphrase against every other example's.
-const different = vectors.flatMap(([original, paraphrase, unrelated], i) => [
-  cosineSimilarity(original!, unrelated!),
-  ...vectors.flatMap(([otherOriginal, otherParaphrase], j) =>
-    i === j
-      ? []
-      : [
-          cosineSimilarity(original!, otherOriginal!),
-          cosineSimilarity(original!, otherParaphrase!),
-          cosineSimilarity(paraphrase!, otherParaphrase!),
-        ],
-  ),
-]);
+const embedder = createLocalEmbedder();
+const threshold = embedder.duplicateThresholds.persona;
 const f = (n: number) => n.toFixed(3);
-console.log(`${examples.length} examples, local embedding, duplicate threshold ${embedder.duplicateThresholds.persona}`);
-console.log(`paraphrases:     ${f(Math.min(...paraphrases))} – ${f(Math.max(...paraphrases))}`);
-console.log(`different posts: ${f(Math.min(...different))} – ${f(Math.max(...different))} (${different.length} pairs)`);
+
+async function report(name: string, file: string): Promise<void> {
+  const examples = JSON.parse(fs.readFileSync(new URL(`../test/fixtures/${file}`, import.meta.url), 'utf8')) as Example[];
+  const vectors = await Promise.all(examples.map((e) => embedder.embed([e.original, e.paraphrase, e.unrelated])));
+  const paraphrases = vectors.map(([original, paraphrase]) => cosineSimilarity(original!, paraphrase!));
+  const sameNiche = vectors.map(([original, , unrelated]) => cosineSimilarity(original!, unrelated!));
+  // Each example's post or paraphrase against every other example's.
+  const across = vectors.flatMap(([original, paraphrase], i) =>
+    vectors.flatMap(([otherOriginal, otherParaphrase], j) =>
+      i === j
+        ? []
+        : [
+            cosineSimilarity(original!, otherOriginal!),
+            cosineSimilarity(original!, otherParaphrase!),
+            cosineSimilarity(paraphrase!, otherParaphrase!),
+          ],
+    ),
+  );
+  const range = (values: number[]) => `${f(Math.min(...values))} – ${f(Math.max(...values))}`;
+  const flagged = (values: number[]) => values.filter((v) => v >= threshold).length;
+  console.log(`${name} (${file}, ${examples.length} examples):`);
+  console.log(`  paraphrases caught:            ${flagged(paraphrases)}/${paraphrases.length}  ${range(paraphrases)}`);
+  console.log(`  post vs its unrelated flagged: ${flagged(sameNiche)}/${sameNiche.length}  ${range(sameNiche)}`);
+  console.log(`  posts across examples flagged: ${flagged(across)}/${across.length}  ${range(across)}`);
+}
+
+console.log(`local embedding ${embedder.model}, persona duplicate threshold ${threshold}`);
+await report('threshold set', 'dedup-examples.json');
+await report('held-out set', 'dedup-heldout.json');
