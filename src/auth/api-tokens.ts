@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { lockForTransaction } from '../db/advisory-lock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 
 export function hashToken(token: string): string {
@@ -16,15 +17,13 @@ export async function createApiToken(q: Queryable, name: string): Promise<string
   return token;
 }
 
-const FIRST_TOKEN_LOCK = 7314159267;
-
 /**
  * Creates a token only when none is stored; returns it, or null when one already existed. The lock
  * keeps API replicas that start together from each minting (and printing) one.
  */
 export async function createFirstApiToken(db: Database, name: string): Promise<string | null> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [FIRST_TOKEN_LOCK]);
+    await lockForTransaction(tx, 'firstApiToken');
     const [existing] = await tx.query('SELECT 1 FROM api_tokens LIMIT 1');
     return existing ? null : createApiToken(tx, name);
   });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { lockForTransaction } from './advisory-lock.ts';
 import type { Database } from './database.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -24,7 +25,7 @@ export function listMigrations(): Migration[] {
 /** Applies pending migrations in one transaction; the advisory lock keeps concurrent starters from racing. */
 export async function migrate(db: Database): Promise<number[]> {
   return db.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(7314159265)`);
+    await lockForTransaction(tx, 'migrations');
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,

@@ -1,3 +1,4 @@
+import { lockForTransaction } from '../db/advisory-lock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { PermanentError } from '../errors.ts';
 
@@ -8,8 +9,6 @@ export class BudgetExceededError extends PermanentError {
 /** Gives back what a reservation held, once the call's real cost is recorded (or it failed). */
 export type ReleaseBudget = () => Promise<void>;
 
-// One lock for every budget check, on every replica: the global cap makes all personas' calls compete.
-const BUDGET_LOCK = 7314159266;
 const TODAY_UTC = `date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
 
 function dollars(n: number): string {
@@ -44,7 +43,7 @@ export function createBudgets(deps: { db: Database; globalDailyUsd?: number; per
     const globalCap = deps.globalDailyUsd;
     if (personaCap === undefined && globalCap === undefined) return nothingHeld;
     const id = await deps.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [BUDGET_LOCK]);
+      await lockForTransaction(tx, 'budgets');
       const spent = await spentToday(tx, persona.id);
       if (personaCap !== undefined && spent.persona + nextCallUsd > personaCap) {
         throw new BudgetExceededError(
