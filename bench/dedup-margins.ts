@@ -6,8 +6,8 @@
  *   npx tsx bench/dedup-margins.ts
  */
 import fs from 'node:fs';
-import { cosineSimilarity } from '../src/embeddings/embedder.ts';
-import { createLocalEmbedder } from '../src/embeddings/local-embedder.ts';
+import { cosineSimilarity } from '../src/platform/embeddings/embedder.ts';
+import { createLocalEmbedder } from '../src/platform/embeddings/local-embedder.ts';
 
 interface Example {
   original: string;

@@ -1,20 +1,20 @@
 // The model gateway's own cost per call: the same local chat-completions server is called
 // directly with the SDK and through the gateway, interleaved, so the model's time cancels out.
 // Run: npx tsx bench/gateway-overhead.ts [calls]   (with DATABASE_URL set, also on that server)
-import type { Database } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { createBudgets } from '../src/llm/budgets.ts';
-import { createChatGateway, type ChatRequest } from '../src/llm/chat-gateway.ts';
-import { createProviderBreaker } from '../src/llm/circuit-breaker.ts';
-import type { WriteHookInput } from '../src/llm/content-model.ts';
-import { createOpenAiClient } from '../src/llm/openai-client.ts';
-import { createOpenAiCompatibleModel } from '../src/llm/openai-compatible-model.ts';
-import { createPricing } from '../src/llm/pricing.ts';
-import { createMetrics } from '../src/metrics/metrics.ts';
+import type { Database } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { createBudgets } from '../src/platform/llm/budgets.ts';
+import { createChatGateway, type ChatRequest } from '../src/platform/llm/chat-gateway.ts';
+import { createProviderBreaker } from '../src/platform/llm/circuit-breaker.ts';
+import type { WriteHookInput } from '../src/generation/model/content-model.ts';
+import { createOpenAiClient } from '../src/platform/llm/openai-client.ts';
+import { createOpenAiCompatibleModel } from '../src/generation/model/openai-compatible-model.ts';
+import { createPricing } from '../src/platform/llm/pricing.ts';
+import { createMetrics } from '../src/platform/observability/metrics.ts';
 import { insertPersona } from '../src/personas/persona.repository.ts';
-import type { Draft } from '../src/runtime/draft-state.ts';
-import { meteredCall } from '../src/runtime/metered-call.ts';
-import { insertTask } from '../src/tasks/task.repository.ts';
+import type { Draft } from '../src/generation/workflow/draft-state.ts';
+import { meteredCall } from '../src/generation/workflow/metered-call.ts';
+import { insertTask } from '../src/generation/tasks/task.repository.ts';
 import { personaFields } from '../test/support/factories.ts';
 import { startFakeOpenAiServer } from '../test/support/fake-openai-server.ts';
 import { DATABASE_KINDS, createTestDatabase, type DatabaseKind } from '../test/support/test-database.ts';

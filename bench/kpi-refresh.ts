@@ -1,10 +1,10 @@
 // What a scrape of /metrics pays to recompute the business KPIs from the database at scale, against
 // the same refresh on an empty database (the fixed cost of the queries), measured in the same run.
 // Run: npx tsx bench/kpi-refresh.ts [rounds]   (with DATABASE_URL set, also on that server)
-import type { Database } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
+import type { Database } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
 import { refreshKpiMetrics } from '../src/kpis/kpi-metrics.ts';
-import { createMetrics } from '../src/metrics/metrics.ts';
+import { createMetrics } from '../src/platform/observability/metrics.ts';
 import { PERSONAS, POSTS, SNAPSHOTS, seedScale } from '../test/support/kpi-scale.ts';
 import { DATABASE_KINDS, createTestDatabase } from '../test/support/test-database.ts';
 

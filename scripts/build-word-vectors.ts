@@ -1,5 +1,5 @@
 // Run at `npm install` so the first start does not spend ~10 s building the word-vector cache.
-import { DEFAULT_WORD_VECTORS_DIR, buildWordVectorCache } from '../src/embeddings/word-vectors.ts';
+import { DEFAULT_WORD_VECTORS_DIR, buildWordVectorCache } from '../src/platform/embeddings/word-vectors.ts';
 
 const started = Date.now();
 buildWordVectorCache(DEFAULT_WORD_VECTORS_DIR);

@@ -1,5 +1,5 @@
-import type { Database, Queryable } from '../db/database.ts';
-import { toIso, toIsoOrNull } from '../db/rows.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
+import { toIso, toIsoOrNull } from '../platform/db/rows.ts';
 import type { TokenVault } from './token-vault.ts';
 
 /** A linked Threads account as the API shows it: never the token. */

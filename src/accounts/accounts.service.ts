@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config } from '../config/config.ts';
-import type { Database } from '../db/database.ts';
-import { isUniqueViolation } from '../db/rows.ts';
-import { AppError } from '../errors.ts';
+import type { Config } from '../platform/config.ts';
+import type { Database } from '../platform/db/database.ts';
+import { isUniqueViolation } from '../platform/db/rows.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Persona } from '../personas/persona.schema.ts';
 import type { PersonasService } from '../personas/personas.service.ts';
-import type { Queue } from '../queue/queue.ts';
-import { THREADS_SCOPES, ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../threads/index.ts';
+import type { Queue } from '../platform/queue/queue.ts';
+import { THREADS_SCOPES, ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../platform/threads/index.ts';
 import {
   findAccountByPersona,
   findAccountByThreadsUser,
@@ -15,7 +15,7 @@ import {
   unlinkAccountOfPersona,
   type ThreadsAccount,
 } from './account.repository.ts';
-import { linkSimulatorAccounts } from './link-simulator-accounts.ts';
+import { linkSimulatorAccounts } from '../app/roles/link-simulator-accounts.ts';
 import { consumeOAuthState, deleteOAuthStatesExpiredBefore, insertOAuthState } from './oauth-state.repository.ts';
 import { refreshExpiringTokens } from './refresh-tokens.ts';
 import type { TokenVault } from './token-vault.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Database } from '../db/database.ts';
-import { ThreadsApiError, type ThreadsClient } from '../threads/index.ts';
+import type { Database } from '../platform/db/database.ts';
+import { ThreadsApiError, type ThreadsClient } from '../platform/threads/index.ts';
 import { listAccountsDueForRefresh, pauseAccount, replaceToken } from './account.repository.ts';
 import type { TokenVault } from './token-vault.ts';
 

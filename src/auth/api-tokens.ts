@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { lockForTransaction } from '../db/advisory-lock.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import { lockForTransaction } from '../platform/db/advisory-lock.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

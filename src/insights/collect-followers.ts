@@ -1,5 +1,5 @@
 import { credentialsFor, listActiveCredentials, pauseAccount } from '../accounts/account.repository.ts';
-import { ThreadsApiError } from '../threads/index.ts';
+import { ThreadsApiError } from '../platform/threads/index.ts';
 import { pauseReason, type CollectorDeps } from './collect-insights.ts';
 import { forEachLimited } from './for-each-limited.ts';
 import { upsertFollowerSnapshot } from './insight.repository.ts';

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { listActiveCredentials, pauseAccount, type AccountCredentials } from '../accounts/account.repository.ts';
 import type { TokenVault } from '../accounts/token-vault.ts';
-import type { Database } from '../db/database.ts';
-import { groupBy } from '../group-by.ts';
-import { ThreadsApiError, type ThreadsClient } from '../threads/index.ts';
+import type { Database } from '../platform/db/database.ts';
+import { groupBy } from '../platform/group-by.ts';
+import { ThreadsApiError, type ThreadsClient } from '../platform/threads/index.ts';
 import { COLLECTION_WINDOW_MS, FIRST_SLOT_MS, nextDueAt } from './cadence.ts';
 import { forEachLimited } from './for-each-limited.ts';
 import {

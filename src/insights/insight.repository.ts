@@ -1,6 +1,6 @@
-import type { Database, Queryable } from '../db/database.ts';
-import { toIso, toIsoOrNull } from '../db/rows.ts';
-import type { MediaInsights } from '../threads/index.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
+import { toIso, toIsoOrNull } from '../platform/db/rows.ts';
+import type { MediaInsights } from '../platform/threads/index.ts';
 
 export type InsightStopReason = 'complete' | 'expired' | 'media_gone';
 

@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import type { Queryable } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
 import { engagementRate, interactionsOf } from '../kpis/kpi-formulas.ts';
 import { nextDueAt } from './cadence.ts';
 import { findCollectionState, findLatestSnapshot, listSnapshots, type InsightSnapshot } from './insight.repository.ts';

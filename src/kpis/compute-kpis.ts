@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/database.ts';
-import { groupBy } from '../group-by.ts';
+import type { Queryable } from '../platform/db/database.ts';
+import { groupBy } from '../platform/group-by.ts';
 import {
   addGrowth,
   addInputs,

@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/database.ts';
-import type { Metrics } from '../metrics/metrics.ts';
+import type { Queryable } from '../platform/db/database.ts';
+import type { Metrics } from '../platform/observability/metrics.ts';
 import { computeRevenueProjection } from '../revenue/compute-revenue-projection.ts';
 import { computeKpis } from './compute-kpis.ts';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database.ts';
+import type { Queryable } from '../platform/db/database.ts';
 import type { FollowerSnapshot, KpiWindow, PostInsight } from './kpi-formulas.ts';
 
 const toDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));

@@ -1,5 +1,5 @@
-import type { Database } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import type { Database } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
 import { findPersonaById, findPersonaBySlug } from '../personas/persona.repository.ts';
 import { computeRevenueProjection } from '../revenue/compute-revenue-projection.ts';
 import { BASE_CURRENCY } from '../revenue/revenue.service.ts';

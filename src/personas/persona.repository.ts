@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/database.ts';
-import { toIso } from '../db/rows.ts';
+import type { Queryable } from '../platform/db/database.ts';
+import { toIso } from '../platform/db/rows.ts';
 import type { Persona, PersonaFields } from './persona.schema.ts';
 
 const JSON_FIELDS = ['topics', 'vocabulary', 'banned_words', 'banned_topics', 'hook_patterns'] as const;

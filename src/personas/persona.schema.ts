@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HOOK_PATTERNS } from '../content/hook-patterns.ts';
+import { HOOK_PATTERNS } from './hook-patterns.ts';
 
 const phrase = z.string().trim().min(1).max(80);
 

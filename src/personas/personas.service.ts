@@ -1,8 +1,8 @@
 import { unlinkAccountOfPersona } from '../accounts/account.repository.ts';
-import type { Database } from '../db/database.ts';
-import { isUniqueViolation } from '../db/rows.ts';
-import { AppError } from '../errors.ts';
-import { rejectUnpublished } from '../publishing/approval.repository.ts';
+import type { Database } from '../platform/db/database.ts';
+import { isUniqueViolation } from '../platform/db/rows.ts';
+import { AppError } from '../platform/errors.ts';
+import { rejectUnpublished } from '../posts/publishing/approval.repository.ts';
 import {
   findPersonaById,
   insertPersona,

@@ -1,6 +1,6 @@
-import type { HookPattern } from '../content/hook-patterns.ts';
-import type { Queryable } from '../db/database.ts';
-import { toIso, toIsoOrNull } from '../db/rows.ts';
+import type { HookPattern } from '../personas/hook-patterns.ts';
+import type { Queryable } from '../platform/db/database.ts';
+import { toIso, toIsoOrNull } from '../platform/db/rows.ts';
 
 export const POST_STATUSES = ['draft', 'rejected', 'approved', 'scheduled', 'publishing', 'published', 'failed'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];

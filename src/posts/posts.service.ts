@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
-import { AppError } from '../errors.ts';
-import type { VectorStore } from '../embeddings/vector-store.ts';
+import type { Database } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
+import type { VectorStore } from './vector-store.ts';
 import { findPostById, findPostTexts, listPosts, type Post, type PostPageCursor, type PostStatus } from './post.repository.ts';
 
 const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });

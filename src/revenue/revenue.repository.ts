@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/database.ts';
-import { toIso } from '../db/rows.ts';
+import type { Queryable } from '../platform/db/database.ts';
+import { toIso } from '../platform/db/rows.ts';
 import { windowEnding } from '../kpis/kpi-formulas.ts';
 import type { RevenueEvent } from './revenue-event.schema.ts';
 import { REVENUE_WINDOW_DAYS, SUBSCRIPTION_HORIZON_DAYS, type RevenueEventRow } from './revenue-projection.ts';

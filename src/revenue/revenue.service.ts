@@ -1,5 +1,5 @@
-import type { Database } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import type { Database } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
 import { findPersonaById } from '../personas/persona.repository.ts';
 import type { RevenueEvent, RevenueEventInput } from './revenue-event.schema.ts';
 import { findRevenueEventByExternalId, insertRevenueEvent, type NewRevenueEvent } from './revenue.repository.ts';

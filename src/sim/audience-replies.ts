@@ -1,4 +1,4 @@
-import { createSeededRandom, deriveSeed, pick, type Random } from '../content/seeded-random.ts';
+import { createSeededRandom, deriveSeed, pick, type Random } from '../platform/seeded-random.ts';
 import { topicFitOf } from './content-features.ts';
 import { ENGAGEMENT_MODEL, ageForShare } from './engagement-model.ts';
 import { audienceUserId, nextId } from './sim-ids.ts';

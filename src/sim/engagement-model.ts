@@ -1,5 +1,5 @@
-import type { HookPattern } from '../content/hook-patterns.ts';
-import { createSeededRandom, deriveSeed, type Random } from '../content/seeded-random.ts';
+import type { HookPattern } from '../personas/hook-patterns.ts';
+import { createSeededRandom, deriveSeed, type Random } from '../platform/seeded-random.ts';
 import type { ContentFeatures } from './content-features.ts';
 
 export const APPEAL_FEATURES = ['hookForm', 'length', 'question', 'numbers', 'specificity', 'topicFit', 'callToAction'] as const;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/api-tokens.ts';
-import { ensureAdminToken } from '../../src/roles/bootstrap.ts';
+import { ensureAdminToken } from '../../src/app/roles/bootstrap.ts';
 import { personaFields } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';

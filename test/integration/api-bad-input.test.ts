@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededRandom } from '../../src/content/seeded-random.ts';
+import { createSeededRandom } from '../../src/platform/seeded-random.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import { startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { personaFields } from '../support/factories.ts';

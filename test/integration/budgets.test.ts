@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Queryable } from '../../src/db/database.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { createPostgresDatabase } from '../../src/db/postgres-database.ts';
-import { BudgetExceededError, createBudgets } from '../../src/llm/budgets.ts';
+import type { Queryable } from '../../src/platform/db/database.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+import { createPostgresDatabase } from '../../src/platform/db/postgres-database.ts';
+import { BudgetExceededError, createBudgets } from '../../src/platform/llm/budgets.ts';
 import { insertPersona } from '../../src/personas/persona.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import { personaFields } from '../support/factories.ts';

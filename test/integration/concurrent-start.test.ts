@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/db/migrate.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
 import { loadPersonaLibrary } from '../../src/personas/library.ts';
 import { insertLibraryPersonas } from '../../src/personas/persona.repository.ts';
-import { ensureAdminToken } from '../../src/roles/bootstrap.ts';
+import { ensureAdminToken } from '../../src/app/roles/bootstrap.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 // Processes that start together (two workers, api replicas) each run the start-up steps on their own connection.

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFollowers } from '../../src/insights/collect-followers.ts';
-import { toIso } from '../../src/db/rows.ts';
+import { toIso } from '../../src/platform/db/rows.ts';
 import { collectInsights } from '../../src/insights/collect-insights.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
-import { createThreadsClient } from '../../src/threads/index.ts';
+import { createThreadsClient } from '../../src/platform/threads/index.ts';
 import { uniqueSlug } from '../support/factories.ts';
 import { linkSimUser, simControl, type SimUser } from '../support/publishing-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';

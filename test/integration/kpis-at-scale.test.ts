@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/db/migrate.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
 import { computeKpis } from '../../src/kpis/compute-kpis.ts';
 import { refreshKpiMetrics } from '../../src/kpis/kpi-metrics.ts';
-import { createMetrics } from '../../src/metrics/metrics.ts';
+import { createMetrics } from '../../src/platform/observability/metrics.ts';
 import { PERSONAS, POSTS, SNAPSHOTS, seedScale } from '../support/kpi-scale.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/test-database.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerHost } from '../../src/llm/openai-client.ts';
+import { providerHost } from '../../src/platform/llm/openai-client.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { readSse } from '../support/sse.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';

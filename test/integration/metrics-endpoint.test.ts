@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPH_NODES } from '../../src/runtime/persona-graph.ts';
+import { GRAPH_NODES } from '../../src/generation/workflow/persona-graph.ts';
 import { readSse } from '../support/sse.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';

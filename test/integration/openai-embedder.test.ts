@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosineSimilarity } from '../../src/embeddings/embedder.ts';
-import { createOpenAiEmbedder } from '../../src/embeddings/openai-embedder.ts';
-import { createOpenAiClient } from '../../src/llm/openai-client.ts';
+import { cosineSimilarity } from '../../src/platform/embeddings/embedder.ts';
+import { createOpenAiEmbedder } from '../../src/platform/embeddings/openai-embedder.ts';
+import { createOpenAiClient } from '../../src/platform/llm/openai-client.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 
 describe('embeddings from an OpenAI-compatible server', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Not a direct dependency: Fastify's swagger plugin brings it. Used only to read the compose file.
 import YAML from 'yaml';
 import { renderDashboards } from '../../deploy/grafana/dashboards.ts';
-import { createMetrics } from '../../src/metrics/metrics.ts';
+import { createMetrics } from '../../src/platform/observability/metrics.ts';
 import {
   DASHBOARDS_DIR,
   DEPLOY_DIR,

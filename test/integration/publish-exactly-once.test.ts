@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ABANDONED_CLAIM_MS } from '../../src/publishing/publish-delays.ts';
+import { ABANDONED_CLAIM_MS } from '../../src/posts/publishing/publish-delays.ts';
 import { buildThreadsSimulator } from '../../src/sim/index.ts';
 import { startCli, type RunningCli } from '../support/child-process.ts';
 import { TEST_TOKEN_KEY, insertDraft, linkSimAccount, simUserState, waitForPost } from '../support/publishing-fixtures.ts';

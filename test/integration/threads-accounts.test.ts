@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsFor } from '../../src/accounts/account.repository.ts';
 import { collectFollowers } from '../../src/insights/collect-followers.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/observability/logger.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
-import { createThreadsClient } from '../../src/threads/index.ts';
+import { createThreadsClient } from '../../src/platform/threads/index.ts';
 import { uniqueSlug } from '../support/factories.ts';
 import { insertDraft, simControl } from '../support/publishing-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';

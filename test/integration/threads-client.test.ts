@@ -9,7 +9,7 @@ import {
   type ThreadsEndpoint,
   type Page,
   type ThreadsMedia,
-} from '../../src/threads/index.ts';
+} from '../../src/platform/threads/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

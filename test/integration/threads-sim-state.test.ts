@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, createOffsetClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
-import { createThreadsClient } from '../../src/threads/index.ts';
+import { createThreadsClient } from '../../src/platform/threads/index.ts';
 
 const HOUR = 3_600_000;
 const dirs: string[] = [];

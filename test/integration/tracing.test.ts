@@ -7,14 +7,14 @@ import { Writable } from 'node:stream';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ZodApp } from '../../src/api/zod-app.ts';
-import { createLogger } from '../../src/logger.ts';
-import { registerHttpTracing } from '../../src/observability/http-tracing.ts';
-import { inThreadsSpan } from '../../src/observability/spans.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { inSpan, startTracing } from '../../src/observability/tracing.ts';
+import type { HttpServer } from '../../src/app/http/http-server.ts';
+import { createLogger } from '../../src/platform/observability/logger.ts';
+import { registerHttpTracing } from '../../src/app/http/http-tracing.ts';
+import { inThreadsSpan } from '../../src/platform/observability/spans.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { inSpan, startTracing } from '../../src/platform/observability/tracing.ts';
 import { freePort, startCli, waitFor } from '../support/child-process.ts';
-import { startWorker } from '../../src/roles/roles.ts';
+import { startWorker } from '../../src/app/roles/roles.ts';
 import { chatCompletion, startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { readSse } from '../support/sse.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -177,9 +177,9 @@ describe('traces of a failing job', () => {
 
 describe('traces and logs of one request', () => {
   const logs = captureLogs();
-  let app: ZodApp;
+  let app: HttpServer;
   beforeAll(async () => {
-    app = Fastify({ loggerInstance: logs.logger, requestIdHeader: 'x-request-id' }) as unknown as ZodApp;
+    app = Fastify({ loggerInstance: logs.logger, requestIdHeader: 'x-request-id' }) as unknown as HttpServer;
     registerHttpTracing(app);
     app.post('/echo/:id', async (request) => {
       request.log.info({ req: { headers: request.headers }, apiKey: 'sk-live-123', nested: { token: 'ta_abc' } }, 'handled');

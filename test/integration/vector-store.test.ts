@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/db/migrate.ts';
-import { createVectorStore, detectVectorMode } from '../../src/embeddings/vector-store.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+import { createVectorStore, detectVectorMode } from '../../src/posts/vector-store.ts';
 import { insertPersona } from '../../src/personas/persona.repository.ts';
 import { insertPost } from '../../src/posts/post.repository.ts';
 import { personaFields } from '../support/factories.ts';

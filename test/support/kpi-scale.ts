@@ -1,4 +1,4 @@
-import type { Queryable } from '../../src/db/database.ts';
+import type { Queryable } from '../../src/platform/db/database.ts';
 
 export const PERSONAS = 170;
 export const POSTS = 30;

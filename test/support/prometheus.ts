@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Persona } from '../../src/personas/persona.schema.ts';
-import { startWorker } from '../../src/roles/roles.ts';
+import { startWorker } from '../../src/app/roles/roles.ts';
 import { startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { freePort, waitFor } from './child-process.ts';
 import { chatCompletion, startFakeOpenAiServer, type FakeOpenAiServer } from './fake-openai-server.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkAccount } from '../../src/accounts/account.repository.ts';
 import type { TokenVault } from '../../src/accounts/token-vault.ts';
-import type { Database } from '../../src/db/database.ts';
+import type { Database } from '../../src/platform/db/database.ts';
 import { findPostById, insertPost, type Post } from '../../src/posts/post.repository.ts';
 import { waitFor } from './child-process.ts';
 

@@ -1,4 +1,4 @@
-import type { ContentModel, ModelOutput } from '../../src/llm/content-model.ts';
+import type { ContentModel, ModelOutput } from '../../src/generation/model/content-model.ts';
 
 const output = (text: string): ModelOutput => ({
   text,

@@ -1,17 +1,17 @@
 import pino from 'pino';
-import { buildApp, type App } from '../../src/api/app.ts';
+import { buildApiServer, type ApiServer } from '../../src/app/http/api-server.ts';
 import { createDeps, type Deps, type DepsOverrides } from '../../src/app/create-deps.ts';
 import { createApiToken } from '../../src/auth/api-tokens.ts';
-import { loadConfig } from '../../src/config/config.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { insertPersona } from '../../src/personas/persona.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
-import { startWorker } from '../../src/roles/roles.ts';
+import { startWorker } from '../../src/app/roles/roles.ts';
 import { personaFields } from './factories.ts';
 import { createTestDatabase, type DatabaseKind } from './test-database.ts';
 
 export interface TestApp {
   deps: Deps;
-  app: App;
+  app: ApiServer;
   /** Base URL of the real HTTP server, e.g. http://127.0.0.1:54321 */
   url: string;
   token: string;
@@ -36,7 +36,7 @@ export async function startTestApp(
   });
   const deps = await createDeps(config, { db: testDb.db, logger: pino({ level: 'silent' }), ...options.overrides });
   if (options.worker !== false) await startWorker(deps);
-  const app = await buildApp(deps);
+  const app = await buildApiServer(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { ConfigError, loadConfig } from '../../src/platform/config.ts';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database and the offline composer', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { checkGuardrails, findLinks } from '../../src/content/guardrails.ts';
+import { checkGuardrails, findLinks } from '../../src/generation/guardrails.ts';
 import { personaFields } from '../support/factories.ts';
 
 const persona = personaFields({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cosineSimilarity } from '../../src/embeddings/embedder.ts';
-import { createLocalEmbedder } from '../../src/embeddings/local-embedder.ts';
+import { cosineSimilarity } from '../../src/platform/embeddings/embedder.ts';
+import { createLocalEmbedder } from '../../src/platform/embeddings/local-embedder.ts';
 
 const examples = JSON.parse(fs.readFileSync(new URL('../fixtures/dedup-examples.json', import.meta.url), 'utf8')) as {
   original: string;

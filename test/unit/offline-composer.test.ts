@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { createOfflineComposer, truncateAtBoundary } from '../../src/llm/offline-composer.ts';
-import { HOOK_PATTERNS, type HookPattern } from '../../src/content/hook-patterns.ts';
-import { checkGuardrails } from '../../src/content/guardrails.ts';
-import { detectHookForm } from '../../src/content/quality-score.ts';
+import { createOfflineComposer, truncateAtBoundary } from '../../src/generation/model/offline-composer.ts';
+import { HOOK_PATTERNS, type HookPattern } from '../../src/personas/hook-patterns.ts';
+import { checkGuardrails } from '../../src/generation/guardrails.ts';
+import { detectHookForm } from '../../src/generation/quality-score.ts';
 import type { PersonaFields } from '../../src/personas/persona.schema.ts';
 import { personaFields } from '../support/factories.ts';
 

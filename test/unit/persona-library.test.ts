@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { loadPersonaLibrary } from '../../src/personas/library.ts';
-import { HOOK_PATTERNS } from '../../src/content/hook-patterns.ts';
+import { HOOK_PATTERNS } from '../../src/personas/hook-patterns.ts';
 
 const personas = loadPersonaLibrary();
 const norm = (s: string) => s.trim().toLowerCase();

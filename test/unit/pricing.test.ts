@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES, createPricing, loadPriceOverrides } from '../../src/llm/pricing.ts';
+import { DEFAULT_PRICES, createPricing, loadPriceOverrides } from '../../src/platform/llm/pricing.ts';
 
 const usage = (promptTokens: number, completionTokens: number) => ({ promptTokens, completionTokens });
 

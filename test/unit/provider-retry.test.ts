@@ -1,6 +1,6 @@
 import { APIConnectionTimeoutError, APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, isProviderFailure, isTransient, retryAfterMs } from '../../src/llm/provider-retry.ts';
+import { backoffMs, isProviderFailure, isTransient, retryAfterMs } from '../../src/platform/llm/provider-retry.ts';
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>
   APIError.generate(status, { message: 'x' }, undefined, new Headers(headers));

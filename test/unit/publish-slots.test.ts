@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAutoApproved } from '../../src/publishing/auto-approval.ts';
-import { deferQueue, nextFreeSlot, spreadSlots } from '../../src/publishing/publish-slots.ts';
+import { isAutoApproved } from '../../src/posts/publishing/auto-approval.ts';
+import { deferQueue, nextFreeSlot, spreadSlots } from '../../src/posts/publishing/publish-slots.ts';
 
 const at = (iso: string) => new Date(iso);
 const now = at('2025-03-10T12:00:00Z');

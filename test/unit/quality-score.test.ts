@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { QUALITY_FEATURES, QUALITY_WEIGHTS, detectHookForm, scorePost } from '../../src/content/quality-score.ts';
+import { QUALITY_FEATURES, QUALITY_WEIGHTS, detectHookForm, scorePost } from '../../src/generation/quality-score.ts';
 import { personaFields } from '../support/factories.ts';
 
 const persona = personaFields({

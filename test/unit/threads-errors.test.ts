@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { quoteUnsafeIntegers } from '../../src/threads/lossless-json.ts';
+import { quoteUnsafeIntegers } from '../../src/platform/threads/lossless-json.ts';
 import {
   ThreadsApiError,
   classifyThreadsError,
   createThreadsClient,
   type ThreadsEndpoint,
   type ThreadsErrorKind,
-} from '../../src/threads/index.ts';
+} from '../../src/platform/threads/index.ts';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '../fixtures/threads', name), 'utf8');
 

@@ -1,0 +1,134 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { createDeps, type Deps } from './create-deps.ts';
+import { createApiToken } from '../auth/api-tokens.ts';
+import { runGenerate } from './commands/generate.command.ts';
+import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
+import { createLogger } from '../platform/observability/logger.ts';
+import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
+import { startThreadsSimulator } from '../sim/index.ts';
+import { META_GRAPH_URL } from '../platform/threads/index.ts';
+import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
+import { startApi, startWorker, startWorkerOps } from './roles/roles.ts';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+function positiveInt(max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+async function open(config: Config = loadConfig()): Promise<Deps> {
+  const deps = await createDeps(config);
+  await seedPersonaLibrary(deps.db, deps.logger);
+  return deps;
+}
+
+/** Runs a long-lived role until SIGTERM/SIGINT, then stops taking work and closes in order. */
+async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
+  const loaded = loadConfig();
+  // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
+  const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
+  const deps = await open(sim ? sim.config : loaded);
+  if (sim) await deps.accounts.linkSimulatorAccounts(sim.url);
+  if (sim && deps.db.kind === 'postgres') {
+    deps.logger.warn(
+      { simulator: sim.url },
+      'THREADS_API_BASE_URL is unset: `all` publishes to its in-process Threads simulator, not to Threads; set THREADS_API_BASE_URL=https://graph.threads.net for the real one',
+    );
+  }
+  // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT.
+  const app = roles.api ? await startApi(deps) : await startWorkerOps(deps);
+  const address = app.server.address();
+  if (roles.api) await ensureAdminToken(deps.db, deps.adminToken, print);
+  if (roles.worker) await startWorker(deps);
+  deps.logger.info(
+    {
+      roles,
+      database: deps.db.kind,
+      model: deps.model.provider,
+      url: typeof address === 'object' && address ? `http://${deps.config.host}:${address.port}` : undefined,
+      threads: sim ? `simulator at ${sim.url}` : (deps.config.threads.baseUrl ?? META_GRAPH_URL),
+    },
+    'threads-agent started',
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'shutting down');
+    await app.close();
+    await deps.close();
+    await sim?.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+const program = new Command('threads-agent').description('Run AI personas on Threads: generate, publish, measure.');
+
+program.command('all', { isDefault: true }).description('api and worker in one process (the embedded default)').action(() => serve({ api: true, worker: true }));
+program.command('api').description('HTTP API: REST, task progress streams, /metrics, /docs').action(() => serve({ api: true, worker: false }));
+program.command('worker').description('queue consumers: run generation tasks').action(() => serve({ api: false, worker: true }));
+
+program
+  .command('sim')
+  .description('the Threads API simulator alone (SIM_PORT), for roles run as separate processes: set their THREADS_API_BASE_URL to it')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const sim = await startThreadsSimulator(simulatorOptions(config, logger));
+    logger.info({ url: sim.url, seed: config.simulator.seed, speed: config.simulator.speed }, 'Threads simulator listening');
+    const stop = () => void sim.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+
+program
+  .command('generate')
+  .description('generate posts for a persona from the terminal, showing progress node by node')
+  .requiredOption('--persona <slug>', 'the persona\'s slug')
+  .option('--topic <text>', 'what to write about (default: one of the persona\'s topics)')
+  .option('--variants <n>', 'how many drafts, 1 to 10', positiveInt(10), 1)
+  .option('--no-worker', 'only queue the task and follow it; a running worker does the work')
+  .action(async (options: { persona: string; topic?: string; variants: number; worker: boolean }) => {
+    const deps = await open();
+    const code = await runGenerate(deps, options, print);
+    await deps.close();
+    process.exit(code);
+  });
+
+program
+  .command('token')
+  .description('API tokens')
+  .command('create')
+  .option('--name <name>', 'what the token is for', 'admin')
+  .description('create an admin API token and print it once')
+  .action(async (options: { name: string }) => {
+    const deps = await createDeps(loadConfig());
+    print(await createApiToken(deps.db, options.name));
+    await deps.close();
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const deps = await createDeps(loadConfig());
+    print('database schema is up to date');
+    await deps.close();
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`threads-agent: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,100 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { createTokenVerifier } from '../../auth/api-tokens.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { VectorStore } from '../../posts/vector-store.ts';
+import type { KpiService } from '../../kpis/kpi.service.ts';
+import type { ReportCosts } from '../../platform/llm/costs.service.ts';
+import type { RevenueService } from '../../revenue/revenue.service.ts';
+import type { AccountsService } from '../../accounts/accounts.service.ts';
+import type { Metrics } from '../../platform/observability/metrics.ts';
+import { registerHttpTracing } from './http-tracing.ts';
+import type { PersonasService } from '../../personas/personas.service.ts';
+import type { PostsService } from '../../posts/posts.service.ts';
+import type { PostInsightsService } from '../../insights/post-insights.service.ts';
+import type { Publishing } from '../../posts/publishing/publishing.ts';
+import type { Queue } from '../../platform/queue/queue.ts';
+import type { TaskEvents } from '../../generation/tasks/task-events.ts';
+import type { TasksService } from '../../generation/tasks/tasks.service.ts';
+import { registerCostRoutes } from './routes/costs.routes.ts';
+import { registerKpiRoutes } from './routes/kpis.routes.ts';
+import { registerOpsRoutes } from './routes/ops.routes.ts';
+import { registerPersonaRoutes } from './routes/personas.routes.ts';
+import { registerPostRoutes } from './routes/posts.routes.ts';
+import { registerInsightsRoutes } from './routes/insights.routes.ts';
+import { registerRevenueRoutes } from './routes/revenue.routes.ts';
+import { OAUTH_CALLBACK_ROUTE, registerAccountRoutes } from './routes/accounts.routes.ts';
+import { registerPublishingRoutes } from './routes/publishing.routes.ts';
+import { registerTaskRoutes } from './routes/tasks.routes.ts';
+import { createHttpServer } from './http-server.ts';
+
+export interface ApiServerDeps {
+  db: Database;
+  queue: Queue;
+  metrics: Metrics;
+  logger: Logger;
+  events: TaskEvents;
+  personas: PersonasService;
+  tasks: TasksService;
+  posts: PostsService;
+  insights: PostInsightsService;
+  reportCosts: ReportCosts;
+  kpis: KpiService;
+  revenue: RevenueService;
+  accounts: AccountsService;
+  publishing: Pick<Publishing, 'approve' | 'reject' | 'schedule' | 'publishAttempts'>;
+  vectors: Pick<VectorStore, 'mode'>;
+  adminToken?: string;
+}
+
+/** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */
+export async function buildApiServer(deps: ApiServerDeps) {
+  const app = createHttpServer(deps.logger);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'threads-agent API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // First of the request hooks, so the auth check and everything after it run inside the request's span.
+  registerHttpTracing(app);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const verifyToken = createTokenVerifier({ db: deps.db, adminToken: deps.adminToken });
+  app.addHook('onRequest', async (request, reply) => {
+    // The matched route pattern, not the raw URL, decides: no encoding trick reaches /v1 unchecked.
+    // The OAuth callback is opened by a browser coming back from Threads: its single-use state authenticates it.
+    if (!request.routeOptions.url?.startsWith('/v1/') || request.routeOptions.url === OAUTH_CALLBACK_ROUTE) return;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const message = match ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>';
+    if (match && (await verifyToken(match[1]!))) return;
+    return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'unauthorized', message } });
+  });
+
+  registerOpsRoutes(app, deps);
+  registerPersonaRoutes(app, deps.personas);
+  registerTaskRoutes(app, deps);
+  registerPostRoutes(app, deps.posts, deps.insights);
+  registerInsightsRoutes(app, deps.insights);
+  registerCostRoutes(app, deps.reportCosts);
+  registerKpiRoutes(app, deps.kpis);
+  registerRevenueRoutes(app, deps.revenue);
+  registerAccountRoutes(app, deps.accounts);
+  registerPublishingRoutes(app, deps.publishing);
+  return app;
+}
+
+export type ApiServer = Awaited<ReturnType<typeof buildApiServer>>;

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { POST_STATUSES } from '../../../posts/post.repository.ts';
+import type { PostsService } from '../../../posts/posts.service.ts';
+import type { PostInsightsService } from '../../../insights/post-insights.service.ts';
+import type { HttpServer } from '../http-server.ts';
+import { errorSchema, idParams, pageOf, pageQuery, postSchema } from '../schemas.ts';
+import { insightSchema } from './insights.routes.ts';
+
+export function registerPostRoutes(app: HttpServer, posts: PostsService, insights: Pick<PostInsightsService, 'latestFor'>) {
+  const tags = ['posts'];
+  app.get('/v1/posts', {
+    schema: {
+      tags,
+      summary: 'List posts, newest first',
+      querystring: z
+        .object({ persona_id: z.uuid().optional(), status: z.enum(POST_STATUSES).optional(), ...pageQuery })
+        .strict(),
+      response: { 200: pageOf(postSchema), 400: errorSchema },
+    },
+    handler: (request) => posts.listPage(request.query),
+  });
+  app.get('/v1/posts/:id', {
+    schema: {
+      tags,
+      summary: 'Get a post: text, hook, body, scores, models, tokens, cost, and its latest insights once published',
+      params: idParams,
+      response: { 200: postSchema.extend({ insights: insightSchema.nullable() }), 404: errorSchema },
+    },
+    handler: async (request) => ({
+      ...(await posts.getPost(request.params.id)),
+      insights: await insights.latestFor(request.params.id),
+    }),
+  });
+  app.get('/v1/posts/:id/similar', {
+    schema: {
+      tags,
+      summary: 'The posts nearest in meaning to this one (any persona), with cosine similarity scores',
+      params: idParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),
+      response: {
+        200: z.object({
+          data: z.array(z.object({ post_id: z.uuid(), persona_id: z.uuid(), text: z.string(), score: z.number() })),
+        }),
+        404: errorSchema,
+      },
+    },
+    handler: (request) => posts.listSimilar(request.params.id, request.query.limit),
+  });
+}

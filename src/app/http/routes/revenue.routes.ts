@@ -1,0 +1,22 @@
+import { revenueEventInput, revenueEventSchema } from '../../../revenue/revenue-event.schema.ts';
+import type { RevenueService } from '../../../revenue/revenue.service.ts';
+import type { HttpServer } from '../http-server.ts';
+import { errorSchema } from '../schemas.ts';
+
+export function registerRevenueRoutes(app: HttpServer, revenue: RevenueService) {
+  app.post('/v1/revenue/events', {
+    schema: {
+      tags: ['revenue'],
+      summary: 'Record a revenue event (subscription, affiliate or lead); a replayed external_id is counted once',
+      description:
+        '201 when new; 200 with the stored event when the external_id was seen before with the same values; ' +
+        '422 when it was seen with different values, for a currency other than USD, or an unknown persona.',
+      body: revenueEventInput,
+      response: { 200: revenueEventSchema, 201: revenueEventSchema, 400: errorSchema, 422: errorSchema },
+    },
+    handler: async (request, reply) => {
+      const { event, created } = await revenue.recordRevenueEvent(request.body);
+      return reply.code(created ? 201 : 200).send(event);
+    },
+  });
+}

@@ -1,0 +1,66 @@
+import type { HookPattern } from '../../personas/hook-patterns.ts';
+import type { PersonaFields } from '../../personas/persona.schema.ts';
+import type { WriteBodyInput, WriteHookInput } from './content-model.ts';
+
+export interface ChatMessage {
+  role: 'system' | 'user';
+  content: string;
+}
+
+/** One-line description of each hook pattern, as the model should read it. */
+export const HOOK_PATTERN_DESCRIPTIONS: Record<HookPattern, string> = {
+  question: 'a direct question the reader wants answered',
+  number_list: 'a line promising a specific number of points, e.g. "3 things…"',
+  contrarian: 'a line that challenges a common belief in the niche',
+  story: 'the opening of a short personal story',
+  how_to: 'a line promising a concrete way to do something',
+  mistake: 'a line naming a common mistake people make',
+  statistic: 'a line leading with a striking number or fact (do not invent precise sources)',
+  bold_claim: 'a confident, surprising claim stated plainly',
+};
+
+const list = (items: string[]): string => (items.length > 0 ? items.join(', ') : 'none');
+
+function systemPrompt(persona: PersonaFields): string {
+  return [
+    `You are ${persona.name}, who writes posts for Meta's Threads about ${persona.niche}.`,
+    `Audience: ${persona.audience}`,
+    `Voice: ${persona.voice}`,
+    `Tone: ${persona.tone}`,
+    `Words and phrases you like to use: ${list(persona.vocabulary)}`,
+    `Never use these words: ${list(persona.banned_words)}`,
+    `Never touch these topics: ${list(persona.banned_topics)}`,
+    'Write plain text only: no hashtags, no quotes around the text, no preamble.',
+  ].join('\n');
+}
+
+function feedbackLine(feedback: string | undefined): string[] {
+  return feedback ? [`The previous draft was rejected because ${feedback}; avoid that.`] : [];
+}
+
+export function buildHookMessages(input: WriteHookInput): ChatMessage[] {
+  const user = [
+    `Write ONE hook line for a Threads post about: ${input.topic}`,
+    `Hook pattern "${input.hookPattern}": ${HOOK_PATTERN_DESCRIPTIONS[input.hookPattern]}.`,
+    'Reply with the single line only, on one line, plain text, no hashtags, no quotes around it.',
+    ...feedbackLine(input.feedback),
+  ].join('\n');
+  return [
+    { role: 'system', content: systemPrompt(input.persona) },
+    { role: 'user', content: user },
+  ];
+}
+
+export function buildBodyMessages(input: WriteBodyInput): ChatMessage[] {
+  const user = [
+    `Write the body of a Threads post about: ${input.topic}`,
+    `It continues this hook, which is already written (do not repeat it): ${input.hook}`,
+    `The body must be at most ${input.maxChars} characters.`,
+    'Reply with the body only, plain text, no hashtags, no quotes around it.',
+    ...feedbackLine(input.feedback),
+  ].join('\n');
+  return [
+    { role: 'system', content: systemPrompt(input.persona) },
+    { role: 'user', content: user },
+  ];
+}

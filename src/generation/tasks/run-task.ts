@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import { createSeededRandom, deriveSeed, pick } from '../../platform/seeded-random.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { PermanentError } from '../../platform/errors.ts';
+import type { Metrics } from '../../platform/observability/metrics.ts';
+import { findPersonaById } from '../../personas/persona.repository.ts';
+import { findVariantsDone, listPostIdsOfTask } from '../../posts/post.repository.ts';
+import type { JobContext } from '../../platform/queue/queue.ts';
+import { initialDraft } from '../workflow/draft-state.ts';
+import { recursionLimitFor, type PersonaGraph } from '../workflow/persona-graph.ts';
+import type { TaskEvents } from './task-events.ts';
+import { finishTask, startTaskRun } from './task.repository.ts';
+
+export interface TaskRunnerDeps {
+  db: Database;
+  graph: PersonaGraph;
+  events: TaskEvents;
+  metrics: Metrics;
+  logger: Logger;
+  maxAttempts: number;
+  /** Shown in the task's events, so an operator can tell which process ran it. */
+  workerId: string;
+}
+
+/** Runs a generation task: one workflow run per variant not yet stored (a retried job resumes). */
+export function createTaskRunner(deps: TaskRunnerDeps) {
+  const { db, graph, events, metrics, logger } = deps;
+
+  return async function runTask(taskId: string, context: JobContext): Promise<void> {
+    const task = await startTaskRun(db, taskId);
+    if (!task) return;
+    await events.record({ task_id: task.id, type: 'task_started', data: { run: task.runs, worker: deps.workerId } });
+    const stopTotal = metrics.contentGenerationLatency.startTimer({ node: 'total' });
+    let personaSlug = 'unknown';
+    try {
+      const persona = await findPersonaById(db, task.persona_id);
+      if (!persona) throw new Error(`persona ${task.persona_id} was deleted before the task ran`);
+      personaSlug = persona.slug;
+      const done = await findVariantsDone(db, task.id);
+      for (let variant = 0; variant < task.variants; variant++) {
+        if (done.has(variant)) continue;
+        const seed = deriveSeed(task.seed, 'variant', String(variant));
+        const topic = task.topic ?? pick(createSeededRandom(deriveSeed(seed, 'topic')), persona.topics);
+        await graph.invoke(initialDraft({ taskId: task.id, persona, topic, variant, seed }), {
+          recursionLimit: recursionLimitFor(deps.maxAttempts),
+        });
+      }
+      const postIds = await listPostIdsOfTask(db, task.id);
+      await finishTask(db, task.id, { status: 'succeeded' });
+      await events.record({ task_id: task.id, type: 'done', data: { post_ids: postIds } });
+      stopTotal();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      metrics.postsGenerated.inc({ persona: personaSlug, outcome: 'failed' });
+      logger.warn({ taskId, err: error, final: context.isFinalAttempt }, 'task run failed');
+      const permanent = error instanceof PermanentError;
+      if (context.isFinalAttempt || permanent) {
+        await finishTask(db, task.id, { status: 'failed', error: message });
+        await events.record({ task_id: task.id, type: 'error', data: { message } });
+      } else {
+        await finishTask(db, task.id, { status: 'queued', error: message });
+      }
+      // A retry cannot fix a permanent failure: the job ends here instead of being retried.
+      if (!permanent) throw error;
+    }
+  };
+}

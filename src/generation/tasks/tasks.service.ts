@@ -1,0 +1,136 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { Database } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/rows.ts';
+import { AppError } from '../../platform/errors.ts';
+import { findPersonaById } from '../../personas/persona.repository.ts';
+import { listPostIdsOfTask } from '../../posts/post.repository.ts';
+import type { Queue } from '../../platform/queue/queue.ts';
+import { listTaskEvents, type TaskEvent } from './task-event.repository.ts';
+import { findTaskById, findTaskByIdempotencyKey, insertTask, type Task } from './task.repository.ts';
+
+export interface CreateTaskInput {
+  persona_id: string;
+  topic?: string;
+  variants?: number;
+}
+
+export interface TaskStep {
+  node: string;
+  variant: number | null;
+  attempt: number | null;
+  status: 'running' | 'ok' | 'error';
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error?: string;
+}
+
+export interface TaskView extends Omit<Task, 'idempotency_key' | 'request_hash' | 'seed'> {
+  steps: TaskStep[];
+  post_ids: string[];
+}
+
+function hashRequest(input: Required<Pick<CreateTaskInput, 'persona_id' | 'variants'>> & { topic: string | null }) {
+  return createHash('sha256').update(JSON.stringify([input.persona_id, input.topic, input.variants])).digest('hex');
+}
+
+export function createTasksService(deps: { db: Database; queue: Queue }) {
+  const { db, queue } = deps;
+
+  /** Creates the task and its job atomically; a repeated Idempotency-Key returns the first task. */
+  async function createTask(input: CreateTaskInput, idempotencyKey?: string): Promise<{ task: Task; created: boolean }> {
+    const normalised = { persona_id: input.persona_id, topic: input.topic ?? null, variants: input.variants ?? 1 };
+    const requestHash = hashRequest(normalised);
+    if (idempotencyKey) {
+      const existing = await replayed(idempotencyKey, requestHash);
+      if (existing) return { task: existing, created: false };
+    }
+    const persona = await findPersonaById(db, input.persona_id);
+    if (!persona) throw new AppError('unprocessable', `persona ${input.persona_id} does not exist`);
+    try {
+      const task = await db.transaction(async (tx) => {
+        const created = await insertTask(tx, {
+          ...normalised,
+          seed: randomInt(0, 2 ** 31 - 1),
+          idempotency_key: idempotencyKey ?? null,
+          request_hash: requestHash,
+        });
+        await queue.send('generate-posts', { taskId: created.id }, { tx });
+        return created;
+      });
+      return { task, created: true };
+    } catch (error) {
+      // Two requests with one key raced: the loser answers with the winner's task.
+      if (idempotencyKey && isUniqueViolation(error)) {
+        const existing = await replayed(idempotencyKey, requestHash);
+        if (existing) return { task: existing, created: false };
+      }
+      throw error;
+    }
+  }
+
+  async function replayed(key: string, requestHash: string): Promise<Task | null> {
+    const existing = await findTaskByIdempotencyKey(db, key);
+    if (existing && existing.request_hash !== requestHash) {
+      throw new AppError('unprocessable', 'this Idempotency-Key was already used with a different request body');
+    }
+    return existing;
+  }
+
+  async function requireTask(id: string): Promise<Task> {
+    const task = await findTaskById(db, id);
+    if (!task) throw new AppError('not_found', `task ${id} does not exist`);
+    return task;
+  }
+
+  async function getTask(id: string): Promise<TaskView> {
+    const task = await requireTask(id);
+    const [events, postIds] = await Promise.all([listTaskEvents(db, id), listPostIdsOfTask(db, id)]);
+    const { idempotency_key: _key, request_hash: _hash, seed: _seed, ...rest } = task;
+    return { ...rest, steps: stepsFrom(events), post_ids: postIds };
+  }
+
+  return { createTask, getTask, requireTask };
+}
+
+export type TasksService = ReturnType<typeof createTasksService>;
+
+/** Pairs each node's start with its end. */
+export function stepsFrom(events: TaskEvent[]): TaskStep[] {
+  const steps: TaskStep[] = [];
+  const open = new Map<string, TaskStep>();
+  for (const event of events) {
+    if (event.type === 'task_started') {
+      // A new run: whatever the previous run left open was cut short by a stopped worker.
+      for (const step of open.values()) {
+        step.status = 'error';
+        step.error = 'interrupted: the worker stopped during this step';
+      }
+      open.clear();
+      continue;
+    }
+    const key = `${event.node}/${event.variant}/${event.attempt}`;
+    if (event.type === 'node_started' && event.node) {
+      const step: TaskStep = {
+        node: event.node,
+        variant: event.variant,
+        attempt: event.attempt,
+        status: 'running',
+        started_at: event.created_at,
+        finished_at: null,
+        duration_ms: null,
+      };
+      steps.push(step);
+      open.set(key, step);
+    } else if (event.type === 'node_finished') {
+      const step = open.get(key);
+      if (!step) continue;
+      open.delete(key);
+      step.finished_at = event.created_at;
+      step.duration_ms = typeof event.data.duration_ms === 'number' ? event.data.duration_ms : null;
+      step.status = typeof event.data.error === 'string' ? 'error' : 'ok';
+      if (typeof event.data.error === 'string') step.error = event.data.error;
+    }
+  }
+  return steps;
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../../platform/config.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { Embedder } from '../../platform/embeddings/embedder.ts';
+import type { VectorStore } from '../../posts/vector-store.ts';
+import type { ReserveBudget } from '../../platform/llm/budgets.ts';
+import type { ContentModel } from '../model/content-model.ts';
+import type { Metrics } from '../../platform/observability/metrics.ts';
+import type { NewTaskEvent } from '../tasks/task-event.repository.ts';
+
+export type GenerationSettings = Config['generation'];
+
+export interface GraphDeps {
+  db: Database;
+  model: ContentModel;
+  metrics: Metrics;
+  settings: GenerationSettings;
+  embedder: Embedder;
+  vectors: VectorStore;
+  recordEvent(event: NewTaskEvent): Promise<unknown>;
+  reserveBudget: ReserveBudget;
+  /** Score at which a persona in `auto` approval mode without its own threshold has a draft approved. */
+  autoApproveMinScore: number;
+  now: () => Date;
+}

@@ -1,0 +1,133 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { toBossDb, type Database, type Queryable } from '../db/database.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/job-tracing.ts';
+import { JOB_NAMES, JOBS, QUEUE_POLICIES, SCHEDULES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
+
+export interface JobContext {
+  jobId: string;
+  /** 0 on the first run. */
+  retryCount: number;
+  /** True when a failure now sends the job to its dead-letter queue instead of retrying. */
+  isFinalAttempt: boolean;
+}
+
+export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>, context: JobContext) => Promise<void> };
+
+export interface QueueOptions {
+  retryLimit: number;
+  retryDelaySeconds: number;
+  pollSeconds: number;
+}
+
+export type QueueState = 'created' | 'active' | 'retry' | 'failed' | 'dead_letter';
+
+export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logger }, options: QueueOptions) {
+  const { db, metrics, logger } = deps;
+  const boss = new PgBoss({ db: toBossDb(db) } as PgBoss.ConstructorOptions);
+  boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
+
+  async function start(): Promise<void> {
+    await boss.start();
+    for (const name of JOB_NAMES) {
+      const deadLetter = deadLetterQueueOf(name);
+      await boss.createQueue(deadLetter);
+      await boss.createQueue(name, {
+        name,
+        retryLimit: options.retryLimit,
+        retryDelay: options.retryDelaySeconds,
+        retryBackoff: options.retryDelaySeconds > 0,
+        deadLetter,
+        policy: QUEUE_POLICIES[name] ?? 'standard',
+      });
+    }
+    for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
+  }
+
+  function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: PgBoss.SendOptions): Promise<string | null> {
+    const data = JOBS[name].parse(payload);
+    // The request's trace context rides along, so the job's span continues that trace.
+    return inSendSpan(name, () => boss.send(name, attachTraceContext(data), options));
+  }
+
+  /** Enqueues a job; pass `tx` to make the job exist only if the surrounding transaction commits. */
+  async function send<N extends JobName>(name: N, payload: JobPayload<N>, opts: { tx?: Queryable } = {}) {
+    const id = await enqueue(name, payload, opts.tx ? { db: toBossDb(opts.tx) } : {});
+    if (!id) throw new Error(`queue refused job ${name}`);
+    return id;
+  }
+
+  /** Enqueues a job unless one with this key is already waiting (a `short` policy queue); null then. */
+  function sendOnce<N extends JobName>(name: N, payload: JobPayload<N>, singletonKey: string): Promise<string | null> {
+    return enqueue(name, payload, { singletonKey });
+  }
+
+  async function work(handlers: JobHandlers, concurrency: number): Promise<void> {
+    const missing = JOB_NAMES.filter((name) => typeof handlers[name] !== 'function');
+    if (missing.length > 0) throw new Error(`no handler registered for job(s): ${missing.join(', ')}`);
+    for (const name of JOB_NAMES) {
+      const handler = handlers[name] as (payload: unknown, context: JobContext) => Promise<void>;
+      for (let i = 0; i < concurrency; i++) {
+        await boss.work(
+          name,
+          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollSeconds },
+          async ([job]: PgBoss.JobWithMetadata[]) => {
+            if (!job) return;
+            const context: JobContext = {
+              jobId: job.id,
+              retryCount: job.retryCount,
+              isFinalAttempt: job.retryCount >= job.retryLimit,
+            };
+            const { data, parent } = detachTraceContext(job.data);
+            await inJobSpan(name, job, parent, async () => {
+              const stopTimer = metrics.jobDuration.startTimer({ queue: name });
+              try {
+                await handler(JOBS[name].parse(data), context);
+                metrics.jobsProcessed.inc({ queue: name, outcome: 'completed' });
+              } catch (error) {
+                const outcome = context.isFinalAttempt ? 'dead_letter' : 'retry';
+                metrics.jobsProcessed.inc({ queue: name, outcome });
+                logger.warn({ err: error, queue: name, jobId: job.id, outcome }, 'job failed');
+                throw error;
+              } finally {
+                stopTimer();
+              }
+            });
+          },
+        );
+      }
+    }
+  }
+
+  /** Job counts by queue and state, read from pg-boss's table (cheap: one grouped scan of live jobs). */
+  async function countJobs(): Promise<{ queue: string; state: QueueState; count: number }[]> {
+    const rows = await db.query<{ name: string; state: string; count: number }>(
+      `SELECT name, state, count(*)::int AS count FROM pgboss.job
+        WHERE state IN ('created', 'active', 'retry', 'failed') GROUP BY name, state`,
+    );
+    const counts: { queue: string; state: QueueState; count: number }[] = [];
+    for (const name of JOB_NAMES) {
+      const dlq = deadLetterQueueOf(name);
+      for (const state of ['created', 'active', 'retry', 'failed'] as const) {
+        const row = rows.find((r) => r.name === name && r.state === state);
+        counts.push({ queue: name, state, count: row?.count ?? 0 });
+      }
+      const dead = rows.filter((r) => r.name === dlq).reduce((sum, r) => sum + r.count, 0);
+      counts.push({ queue: name, state: 'dead_letter', count: dead });
+    }
+    return counts;
+  }
+
+  async function ping(): Promise<void> {
+    await db.query('SELECT 1 FROM pgboss.version LIMIT 1');
+  }
+
+  async function stop(timeoutMs = 30_000): Promise<void> {
+    await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+  }
+
+  return { start, send, sendOnce, work, countJobs, ping, stop, boss };
+}
+
+export type Queue = ReturnType<typeof createQueue>;
