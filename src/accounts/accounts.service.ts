@@ -15,7 +15,6 @@ import {
   unlinkAccountOfPersona,
   type ThreadsAccount,
 } from './account.repository.ts';
-import { linkSimulatorAccounts } from '../app/roles/link-simulator-accounts.ts';
 import { consumeOAuthState, deleteOAuthStatesExpiredBefore, insertOAuthState } from './oauth-state.repository.ts';
 import { refreshExpiringTokens } from './refresh-tokens.ts';
 import type { TokenVault } from './token-vault.ts';
@@ -202,11 +201,6 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     getAccount,
     unlinkAccount,
     refreshExpiring: () => refreshExpiringTokens(deps),
-    linkSimulatorAccounts: async (simUrl: string) => {
-      const result = await linkSimulatorAccounts(deps, simUrl);
-      if (result.linked.length > 0) await captureFollowers();
-      return result;
-    },
   };
 }
 

@@ -7,6 +7,7 @@ import { createLogger } from '../platform/observability/logger.ts';
 import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
 import { startThreadsSimulator } from '../sim/index.ts';
 import { META_GRAPH_URL } from '../platform/threads/index.ts';
+import { linkSimulatorAccounts } from './roles/link-simulator-accounts.ts';
 import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
 import { startApi, startWorker, startWorkerOps } from './roles/roles.ts';
 
@@ -32,7 +33,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
   const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
   const deps = await open(sim ? sim.config : loaded);
-  if (sim) await deps.accounts.linkSimulatorAccounts(sim.url);
+  if (sim) await linkSimulatorAccounts(deps, sim.url);
   if (sim && deps.db.kind === 'postgres') {
     deps.logger.warn(
       { simulator: sim.url },

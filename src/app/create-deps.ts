@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createAccountsService } from '../accounts/accounts.service.ts';
+import { unlinkAccountOfPersona } from '../accounts/account.repository.ts';
+import { rejectUnpublished } from '../posts/publishing/approval.repository.ts';
 import { createTokenVault } from '../accounts/token-vault.ts';
 import type { Config } from '../platform/config.ts';
 import { lockDataDir } from '../platform/db/data-dir-lock.ts';
@@ -18,7 +20,7 @@ import type { ContentModel } from '../generation/model/content-model.ts';
 import { createOfflineComposer } from '../generation/model/offline-composer.ts';
 import { createBudgets } from '../platform/llm/budgets.ts';
 import { createChatGateway } from '../platform/llm/chat-gateway.ts';
-import { createCostsService } from '../platform/llm/costs.service.ts';
+import { createCostsService } from '../kpis/costs.service.ts';
 import { createProviderBreaker } from '../platform/llm/circuit-breaker.ts';
 import { createOpenAiClient, providerHost } from '../platform/llm/openai-client.ts';
 import { createOpenAiCompatibleModel } from '../generation/model/openai-compatible-model.ts';
@@ -150,7 +152,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     workerId: `${os.hostname()}:${process.pid}`,
   });
 
-  const personas = createPersonasService({ db });
+  // A deleted persona stops publishing: its account is unlinked (token wiped), its unpublished posts rejected.
+  const personas = createPersonasService({
+    db,
+    onDelete: [unlinkAccountOfPersona, (tx, personaId) => rejectUnpublished(tx, personaId, 'the persona was deleted')],
+  });
   const posts = createPostsService({ db, vectors });
   return {
     config,

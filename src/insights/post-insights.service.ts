@@ -1,6 +1,6 @@
 import type { Queryable } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
-import { engagementRate, interactionsOf } from '../kpis/kpi-formulas.ts';
+import { engagementRate, interactionsOf } from './engagement.ts';
 import { nextDueAt } from './cadence.ts';
 import { findCollectionState, findLatestSnapshot, listSnapshots, type InsightSnapshot } from './insight.repository.ts';
 

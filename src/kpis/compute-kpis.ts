@@ -7,10 +7,9 @@ import {
   emptyInputs,
   followerGrowth,
   sumEngagement,
-  windowEnding,
   type KpiInputs,
-  type KpiWindow,
 } from './kpi-formulas.ts';
+import { windowEnding, type TimeWindow } from '../platform/time-window.ts';
 import { countViralByPersona, listFollowerCandidates, listLivePersonas, listPostInsights, sumSpendByPersona } from './kpi.repository.ts';
 
 /** The label (and API value) for every persona together; the persona schema refuses it as a slug. */
@@ -29,8 +28,8 @@ export interface PersonaKpis {
 }
 
 export interface KpiReport {
-  engagementWindow: KpiWindow;
-  costWindow: KpiWindow;
+  engagementWindow: TimeWindow;
+  costWindow: TimeWindow;
   overall: PersonaKpis;
   personas: PersonaKpis[];
 }

@@ -1,42 +1,8 @@
 /** KPI arithmetic over plain rows, so every formula is pinned by unit tests without a database. */
 
-const DAY_MS = 86_400_000;
+import { type InsightCounts, engagementRate, interactionsOf } from '../insights/engagement.ts';
+import { isInWindow, type TimeWindow } from '../platform/time-window.ts';
 
-export interface KpiWindow {
-  days: number;
-  from: Date;
-  to: Date;
-}
-
-/**
- * The `days` × 24 hours that end at `now`. Instants, not calendar dates: neither the server's
- * time zone nor a daylight-saving change moves the window, so every replica agrees.
- */
-export function windowEnding(now: Date, days: number): KpiWindow {
-  return { days, from: new Date(now.getTime() - days * DAY_MS), to: now };
-}
-
-/** Open at the start, closed at the end, so back-to-back windows never count an event twice. */
-export function isInWindow(at: Date, window: KpiWindow): boolean {
-  return at.getTime() > window.from.getTime() && at.getTime() <= window.to.getTime();
-}
-
-export interface InsightCounts {
-  likes: number;
-  replies: number;
-  reposts: number;
-  quotes: number;
-  shares: number;
-}
-
-export function interactionsOf(s: InsightCounts): number {
-  return s.likes + s.replies + s.reposts + s.quotes + s.shares;
-}
-
-/** Interactions / views; undefined with no views (not 0, which would read as a flop, and not NaN). */
-export function engagementRate(views: number, interactions: number): number | undefined {
-  return views > 0 ? interactions / views : undefined;
-}
 
 /** A published post with the totals of its latest insight snapshot (0 and 0 before the first one). */
 export interface PostInsight {
@@ -56,7 +22,7 @@ export interface EngagementInputs {
  * by its views: averaging per-post rates would let a post with 3 views and 1 like (33%) count as
  * much as one with 30,000 views, and would be undefined whenever one post has no views yet.
  */
-export function sumEngagement(posts: PostInsight[], window: KpiWindow): EngagementInputs {
+export function sumEngagement(posts: PostInsight[], window: TimeWindow): EngagementInputs {
   const inWindow = posts.filter((p) => isInWindow(p.published_at, window));
   return {
     posts: inWindow.length,
@@ -81,7 +47,7 @@ export interface FollowerGrowth {
  * captured inside the window, that first capture (growth since tracking began, rather than no
  * figure at all for the account's first month). Both null without any capture up to the end.
  */
-export function followerGrowth(snapshots: FollowerSnapshot[], window: KpiWindow): FollowerGrowth {
+export function followerGrowth(snapshots: FollowerSnapshot[], window: TimeWindow): FollowerGrowth {
   const upToEnd = snapshots
     .filter((s) => s.captured_at.getTime() <= window.to.getTime())
     .sort((a, b) => a.captured_at.getTime() - b.captured_at.getTime());

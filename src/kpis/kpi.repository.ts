@@ -1,5 +1,6 @@
 import type { Queryable } from '../platform/db/database.ts';
-import type { FollowerSnapshot, KpiWindow, PostInsight } from './kpi-formulas.ts';
+import type { TimeWindow } from '../platform/time-window.ts';
+import type { FollowerSnapshot, PostInsight } from './kpi-formulas.ts';
 
 const toDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
 
@@ -8,7 +9,7 @@ const toDate = (value: unknown) => (value instanceof Date ? value : new Date(Str
  * before the first). One index probe per post, so the cost follows the window's posts, not the
  * snapshot history.
  */
-export async function listPostInsights(q: Queryable, window: KpiWindow): Promise<(PostInsight & { persona_id: string })[]> {
+export async function listPostInsights(q: Queryable, window: TimeWindow): Promise<(PostInsight & { persona_id: string })[]> {
   const rows = await q.query<{ persona_id: string; published_at: Date | string; views: number; interactions: number }>(
     `SELECT p.persona_id, p.published_at, coalesce(l.views, 0)::float8 AS views, coalesce(l.interactions, 0)::float8 AS interactions
        FROM posts p
@@ -31,7 +32,7 @@ export async function listPostInsights(q: Queryable, window: KpiWindow): Promise
  */
 export async function listFollowerCandidates(
   q: Queryable,
-  window: KpiWindow,
+  window: TimeWindow,
 ): Promise<(FollowerSnapshot & { account_id: string; persona_id: string })[]> {
   const rows = await q.query<{ account_id: string; persona_id: string; captured_at: Date | string; followers_count: number }>(
     `SELECT a.id AS account_id, a.persona_id, f.captured_at, f.followers_count
@@ -60,7 +61,7 @@ export async function listFollowerCandidates(
  * Model dollars attributed to each live persona in the window: the only cost the product records
  * so far. One index range per persona, so old calls cost nothing.
  */
-export async function sumSpendByPersona(q: Queryable, window: KpiWindow) {
+export async function sumSpendByPersona(q: Queryable, window: TimeWindow) {
   return q.query<{ persona_id: string; spend_usd: number }>(
     `SELECT p.id AS persona_id, s.spend_usd
        FROM personas p

@@ -4,14 +4,14 @@ import { findPersonaById, findPersonaBySlug } from '../personas/persona.reposito
 import { computeRevenueProjection } from '../revenue/compute-revenue-projection.ts';
 import { BASE_CURRENCY } from '../revenue/revenue.service.ts';
 import { ALL_PERSONAS, computeKpis, type PersonaKpis } from './compute-kpis.ts';
-import type { KpiWindow } from './kpi-formulas.ts';
+import type { TimeWindow } from '../platform/time-window.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const windowView = (w: KpiWindow) => ({ window_days: w.days, from: w.from.toISOString(), to: w.to.toISOString() });
+const windowView = (w: TimeWindow) => ({ window_days: w.days, from: w.from.toISOString(), to: w.to.toISOString() });
 
 /** The API view of one persona's KPIs: undefined ratios become null, next to the inputs that produced them. */
-function kpisView(k: PersonaKpis, engagement: KpiWindow, cost: KpiWindow) {
+function kpisView(k: PersonaKpis, engagement: TimeWindow, cost: TimeWindow) {
   const { inputs } = k;
   return {
     persona: k.persona,

@@ -1,8 +1,6 @@
-import { unlinkAccountOfPersona } from '../accounts/account.repository.ts';
-import type { Database } from '../platform/db/database.ts';
+import type { Database, Queryable } from '../platform/db/database.ts';
 import { isUniqueViolation } from '../platform/db/rows.ts';
 import { AppError } from '../platform/errors.ts';
-import { rejectUnpublished } from '../posts/publishing/approval.repository.ts';
 import {
   findPersonaById,
   insertPersona,
@@ -12,7 +10,10 @@ import {
 } from './persona.repository.ts';
 import { personaFieldsSchema, type Persona, type PersonaFields } from './persona.schema.ts';
 
-export function createPersonasService(deps: { db: Database }) {
+/** What other domains do, in the deleting transaction, when a persona is deleted. */
+export type OnPersonaDeleted = (tx: Queryable, personaId: string) => Promise<unknown>;
+
+export function createPersonasService(deps: { db: Database; onDelete?: readonly OnPersonaDeleted[] }) {
   const { db } = deps;
 
   async function getPersona(id: string): Promise<Persona> {
@@ -45,14 +46,13 @@ export function createPersonasService(deps: { db: Database }) {
   }
 
   /**
-   * A deleted persona stops publishing: its Threads account is unlinked (its token wiped) and its posts
-   * not yet on their way out are rejected. What it published stays, with its insights.
+   * Soft-deletes the persona and runs the other domains' hooks in the same transaction (the composition
+   * root passes them: its account is unlinked, its unpublished posts withdrawn). What it published stays.
    */
   async function deletePersona(id: string): Promise<void> {
     const deleted = await db.transaction(async (tx) => {
       if (!(await softDeletePersona(tx, id))) return false;
-      await unlinkAccountOfPersona(tx, id);
-      await rejectUnpublished(tx, id, 'the persona was deleted');
+      for (const hook of deps.onDelete ?? []) await hook(tx, id);
       return true;
     });
     if (!deleted) throw new AppError('not_found', `persona ${id} does not exist`);

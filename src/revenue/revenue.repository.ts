@@ -1,6 +1,6 @@
 import type { Queryable } from '../platform/db/database.ts';
 import { toIso } from '../platform/db/rows.ts';
-import { windowEnding } from '../kpis/kpi-formulas.ts';
+import { windowEnding } from "../platform/time-window.ts";
 import type { RevenueEvent } from './revenue-event.schema.ts';
 import { REVENUE_WINDOW_DAYS, SUBSCRIPTION_HORIZON_DAYS, type RevenueEventRow } from './revenue-projection.ts';
 

@@ -1,3 +1,4 @@
+import { linkSimulatorAccounts } from '../../src/app/roles/link-simulator-accounts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFollowers } from '../../src/insights/collect-followers.ts';
 import { collectInsights } from '../../src/insights/collect-insights.ts';
@@ -79,7 +80,7 @@ describe('a simulated week of the embedded product', () => {
       expect(res.status).toBe(200);
       personaIds.push(persona.id);
     }
-    await t.deps.accounts.linkSimulatorAccounts(sim.url);
+    await linkSimulatorAccounts(t.deps, sim.url);
 
     for (let day = 0; day < 7; day++) {
       for (const personaId of personaIds) {

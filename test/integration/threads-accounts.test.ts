@@ -1,3 +1,4 @@
+import { linkSimulatorAccounts } from '../../src/app/roles/link-simulator-accounts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsFor } from '../../src/accounts/account.repository.ts';
 import { collectFollowers } from '../../src/insights/collect-followers.ts';
@@ -244,7 +245,7 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
 
     // A user's unlink is respected: the simulator linking at start leaves the persona alone.
     expect((await t.api(`/v1/personas/${persona.id}/threads-account`, { method: 'DELETE' })).status).toBe(204);
-    const { linked } = await t.deps.accounts.linkSimulatorAccounts(sim.url);
+    const { linked } = await linkSimulatorAccounts(t.deps, sim.url);
     expect(linked.map((l) => l.personaId)).not.toContain(persona.id);
   });
 
@@ -383,7 +384,7 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     expect((await paste(holder.id, taken.access_token)).status).toBe(200);
     const modesBefore = await t.deps.db.query('SELECT id, approval_mode, auto_approve_min_score FROM personas ORDER BY id');
 
-    const first = await t.deps.accounts.linkSimulatorAccounts(sim.url);
+    const first = await linkSimulatorAccounts(t.deps, sim.url);
     const linkedIds = first.linked.map((l) => l.personaId);
     expect(linkedIds).toEqual(expect.arrayContaining([fresh.id, remembered.id, clash.id]));
     expect(linkedIds).not.toContain(holder.id);
@@ -404,7 +405,7 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     expect((await threads().getMe({ accessToken: credentials!.accessToken })).id).toBe(earlier.user_id);
 
     const sealedBefore = await storedCiphertext(fresh.id);
-    const second = await t.deps.accounts.linkSimulatorAccounts(sim.url);
+    const second = await linkSimulatorAccounts(t.deps, sim.url);
     expect(second.linked).toEqual([]);
     expect(await storedCiphertext(fresh.id)).toBe(sealedBefore);
     expect(await t.deps.db.query('SELECT id, approval_mode, auto_approve_min_score FROM personas ORDER BY id')).toEqual(modesBefore);

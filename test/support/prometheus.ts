@@ -3,6 +3,7 @@
  * child processes, and the product doing enough real work that every metric of the contract
  * (shared/design/metrics.md) has samples to show.
  */
+import { linkSimulatorAccounts } from '../../src/app/roles/link-simulator-accounts.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -236,7 +237,7 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 /** Approves the persona's accepted draft and lets the scheduler and the worker publish it to the simulator. */
 async function publishOneDraft(t: TestApp, persona: Persona, simUrl: string): Promise<void> {
-  await t.deps.accounts.linkSimulatorAccounts(simUrl);
+  await linkSimulatorAccounts(t.deps, simUrl);
   const [draft] = await t.deps.db.query<{ id: string }>(`SELECT id FROM posts WHERE persona_id = $1 AND status = 'draft' LIMIT 1`, [persona.id]);
   if (!draft) throw new Error('no accepted draft to publish');
   const approved = await t.api(`/v1/posts/${draft.id}/approve`, { method: 'POST' });

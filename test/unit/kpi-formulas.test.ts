@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { engagementRate, interactionsOf } from '../../src/insights/engagement.ts';
+import { isInWindow, windowEnding } from '../../src/platform/time-window.ts';
 import {
   addInputs,
   costPerFollow,
   deriveKpis,
   emptyInputs,
-  engagementRate,
   followerGrowth,
-  interactionsOf,
-  isInWindow,
   sumEngagement,
-  windowEnding,
   type KpiInputs,
 } from '../../src/kpis/kpi-formulas.ts';
 

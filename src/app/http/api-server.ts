@@ -6,7 +6,7 @@ import { createTokenVerifier } from '../../auth/api-tokens.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { VectorStore } from '../../posts/vector-store.ts';
 import type { KpiService } from '../../kpis/kpi.service.ts';
-import type { ReportCosts } from '../../platform/llm/costs.service.ts';
+import type { ReportCosts } from '../../kpis/costs.service.ts';
 import type { RevenueService } from '../../revenue/revenue.service.ts';
 import type { AccountsService } from '../../accounts/accounts.service.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';

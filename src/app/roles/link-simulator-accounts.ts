@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Queue } from '../../platform/queue/queue.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { parseThreadsTimestamp } from '../../platform/threads/index.ts';
 import { findAccountByThreadsUser, listPersonasNeverLinked, linkAccount, type NeverLinkedPersona } from '../../accounts/account.repository.ts';
@@ -73,7 +74,7 @@ async function simUserFor(db: Database, simUrl: string, persona: NeverLinkedPers
  * Personas linked, paused or unlinked by a user are left alone, so running it at every start is safe.
  */
 export async function linkSimulatorAccounts(
-  deps: { db: Database; vault: TokenVault; logger: Logger; now: () => Date },
+  deps: { db: Database; vault: TokenVault; logger: Logger; now: () => Date; queue: Pick<Queue, 'send'> },
   simUrl: string,
 ): Promise<{ linked: { personaId: string; username: string }[] }> {
   const linked: { personaId: string; username: string }[] = [];
@@ -90,6 +91,10 @@ export async function linkSimulatorAccounts(
     });
     linked.push({ personaId: persona.id, username: user.username });
   }
-  if (linked.length > 0) deps.logger.info({ linked: linked.length }, 'personas linked to simulated Threads accounts');
+  if (linked.length > 0) {
+    deps.logger.info({ linked: linked.length }, 'personas linked to simulated Threads accounts');
+    // The new links' follower counts, captured at once, are the baselines their growth is measured from.
+    await deps.queue.send('collect-followers', {});
+  }
   return { linked };
 }

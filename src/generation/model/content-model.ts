@@ -1,3 +1,4 @@
+import type { ModelUsage } from '../../platform/llm/chat-types.ts';
 import type { HookPattern } from '../../personas/hook-patterns.ts';
 import type { PersonaFields } from '../../personas/persona.schema.ts';
 
@@ -25,11 +26,6 @@ export interface WriteBodyInput extends WriteHookInput {
   hook: string;
   /** Characters the body may use so hook + body fit Threads' 500-character limit. */
   maxChars: number;
-}
-
-export interface ModelUsage {
-  promptTokens: number;
-  completionTokens: number;
 }
 
 export interface ModelOutput {

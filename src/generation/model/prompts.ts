@@ -1,11 +1,7 @@
+import type { ChatMessage } from '../../platform/llm/chat-types.ts';
 import type { HookPattern } from '../../personas/hook-patterns.ts';
 import type { PersonaFields } from '../../personas/persona.schema.ts';
 import type { WriteBodyInput, WriteHookInput } from './content-model.ts';
-
-export interface ChatMessage {
-  role: 'system' | 'user';
-  content: string;
-}
 
 /** One-line description of each hook pattern, as the model should read it. */
 export const HOOK_PATTERN_DESCRIPTIONS: Record<HookPattern, string> = {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Queryable } from '../db/database.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { ProviderBreaker } from './circuit-breaker.ts';
-import type { ModelUsage } from '../../generation/model/content-model.ts';
+import type { ChatMessage, ModelUsage } from './chat-types.ts';
 import {
   deleteExpiredCompletions,
   findCachedCompletion,
@@ -12,7 +12,6 @@ import {
   type CachedCompletion,
 } from './llm-cache.repository.ts';
 import type { Pricing } from './pricing.ts';
-import type { ChatMessage } from '../../generation/model/prompts.ts';
 import { createProviderRetry } from './provider-retry.ts';
 
 export interface ChatRequest {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ModelUsage } from '../../generation/model/content-model.ts';
+import type { ModelUsage } from './chat-types.ts';
 
 /** Dollars per 1M tokens. */
 export interface ModelPrice {

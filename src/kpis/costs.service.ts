@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import type { Queryable } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
 
 export const COST_GROUPS = ['model', 'service', 'persona'] as const;
 export type CostGroup = (typeof COST_GROUPS)[number];
