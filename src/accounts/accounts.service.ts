@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../platform/config.ts';
-import type { Database } from '../platform/db/database.ts';
-import { isUniqueViolation } from '../platform/db/rows.ts';
+import { type Database, isUniqueViolation } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
-import type { Persona } from '../personas/persona.schema.ts';
-import type { PersonasService } from '../personas/personas.service.ts';
-import type { Queue } from '../platform/queue/queue.ts';
+import type { Persona, PersonasService } from '../personas/index.ts';
+import type { Queue } from '../platform/queue/index.ts';
 import { THREADS_SCOPES, ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../platform/threads/index.ts';
 import {
   findAccountByPersona,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Database } from '../platform/db/database.ts';
+import type { Database } from '../platform/db/index.ts';
 import { ThreadsApiError, type ThreadsClient } from '../platform/threads/index.ts';
 import { listAccountsDueForRefresh, pauseAccount, replaceToken } from './account.repository.ts';
 import type { TokenVault } from './token-vault.ts';

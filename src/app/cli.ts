@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createDeps, type Deps } from './create-deps.ts';
-import { createApiToken } from '../auth/api-tokens.ts';
+import { createApiToken } from '../auth/index.ts';
 import { runGenerate } from './commands/generate.command.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
-import { createLogger } from '../platform/observability/logger.ts';
+import { createLogger } from '../platform/observability/index.ts';
 import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
 import { startThreadsSimulator } from '../sim/index.ts';
 import { META_GRAPH_URL } from '../platform/threads/index.ts';

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { lockForTransaction } from '../platform/db/advisory-lock.ts';
-import type { Database, Queryable } from '../platform/db/database.ts';
+import { lockForTransaction, type Database, type Queryable } from '../platform/db/index.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -1,5 +1,5 @@
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import type { PersonaFields } from '../personas/persona.schema.ts';
+import type { PersonaFields } from '../personas/index.ts';
 
 /** Threads' limits for a text post. */
 export const MAX_POST_CHARS = 500;

@@ -1,5 +1,4 @@
-import type { HookPattern } from '../personas/hook-patterns.ts';
-import type { PersonaFields } from '../personas/persona.schema.ts';
+import type { HookPattern, PersonaFields } from '../personas/index.ts';
 
 /**
  * An explainable heuristic score for a Threads post. Every feature is 0..1 with a fixed

@@ -1,4 +1,4 @@
-import { credentialsFor, listActiveCredentials, pauseAccount } from '../accounts/account.repository.ts';
+import { credentialsFor, listActiveCredentials, pauseAccount } from '../accounts/index.ts';
 import { ThreadsApiError } from '../platform/threads/index.ts';
 import { pauseReason, type CollectorDeps } from './collect-insights.ts';
 import { forEachLimited } from './for-each-limited.ts';

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { listActiveCredentials, pauseAccount, type AccountCredentials } from '../accounts/account.repository.ts';
-import type { TokenVault } from '../accounts/token-vault.ts';
-import type { Database } from '../platform/db/database.ts';
+import { listActiveCredentials, pauseAccount, type AccountCredentials, type TokenVault } from '../accounts/index.ts';
+import type { Database } from '../platform/db/index.ts';
 import { groupBy } from '../platform/group-by.ts';
 import { ThreadsApiError, type ThreadsClient } from '../platform/threads/index.ts';
 import { COLLECTION_WINDOW_MS, FIRST_SLOT_MS, nextDueAt } from './cadence.ts';

@@ -1,5 +1,4 @@
-import type { Database, Queryable } from '../platform/db/database.ts';
-import { toIso, toIsoOrNull } from '../platform/db/rows.ts';
+import { type Database, type Queryable, toIso, toIsoOrNull } from '../platform/db/index.ts';
 import type { MediaInsights } from '../platform/threads/index.ts';
 
 export type InsightStopReason = 'complete' | 'expired' | 'media_gone';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/db/database.ts';
+import type { Queryable } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { engagementRate, interactionsOf } from './engagement.ts';
 import { nextDueAt } from './cadence.ts';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/db/database.ts';
+import type { Queryable } from '../platform/db/index.ts';
 import { groupBy } from '../platform/group-by.ts';
 import {
   addGrowth,

@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/db/database.ts';
+import type { Queryable } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 
 export const COST_GROUPS = ['model', 'service', 'persona'] as const;

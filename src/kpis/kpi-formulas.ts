@@ -1,6 +1,6 @@
 /** KPI arithmetic over plain rows, so every formula is pinned by unit tests without a database. */
 
-import { type InsightCounts, engagementRate, interactionsOf } from '../insights/engagement.ts';
+import { type InsightCounts, engagementRate, interactionsOf } from '../insights/index.ts';
 import { isInWindow, type TimeWindow } from '../platform/time-window.ts';
 
 

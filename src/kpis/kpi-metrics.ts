@@ -1,6 +1,6 @@
-import type { Queryable } from '../platform/db/database.ts';
-import type { Metrics } from '../platform/observability/metrics.ts';
-import { computeRevenueProjection } from '../revenue/compute-revenue-projection.ts';
+import type { Queryable } from '../platform/db/index.ts';
+import type { Metrics } from '../platform/observability/index.ts';
+import { computeRevenueProjection } from '../revenue/index.ts';
 import { computeKpis } from './compute-kpis.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/db/database.ts';
+import type { Queryable } from '../platform/db/index.ts';
 import type { TimeWindow } from '../platform/time-window.ts';
 import type { FollowerSnapshot, PostInsight } from './kpi-formulas.ts';
 

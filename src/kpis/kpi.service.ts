@@ -1,8 +1,7 @@
-import type { Database } from '../platform/db/database.ts';
+import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { findPersonaById, findPersonaBySlug } from '../personas/persona.repository.ts';
-import { computeRevenueProjection } from '../revenue/compute-revenue-projection.ts';
-import { BASE_CURRENCY } from '../revenue/revenue.service.ts';
+import { findPersonaById, findPersonaBySlug } from '../personas/index.ts';
+import { computeRevenueProjection, BASE_CURRENCY } from '../revenue/index.ts';
 import { ALL_PERSONAS, computeKpis, type PersonaKpis } from './compute-kpis.ts';
 import type { TimeWindow } from '../platform/time-window.ts';
 

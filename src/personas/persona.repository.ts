@@ -1,5 +1,4 @@
-import type { Queryable } from '../platform/db/database.ts';
-import { toIso } from '../platform/db/rows.ts';
+import { type Queryable, toIso } from '../platform/db/index.ts';
 import type { Persona, PersonaFields } from './persona.schema.ts';
 
 const JSON_FIELDS = ['topics', 'vocabulary', 'banned_words', 'banned_topics', 'hook_patterns'] as const;

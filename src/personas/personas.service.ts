@@ -1,5 +1,4 @@
-import type { Database, Queryable } from '../platform/db/database.ts';
-import { isUniqueViolation } from '../platform/db/rows.ts';
+import { type Database, type Queryable, isUniqueViolation } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import {
   findPersonaById,

@@ -1,6 +1,5 @@
-import type { HookPattern } from '../personas/hook-patterns.ts';
-import type { Queryable } from '../platform/db/database.ts';
-import { toIso, toIsoOrNull } from '../platform/db/rows.ts';
+import type { HookPattern } from '../personas/index.ts';
+import { type Queryable, toIso, toIsoOrNull } from '../platform/db/index.ts';
 
 export const POST_STATUSES = ['draft', 'rejected', 'approved', 'scheduled', 'publishing', 'published', 'failed'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];

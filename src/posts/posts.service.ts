@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database } from '../platform/db/database.ts';
+import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { VectorStore } from './vector-store.ts';
 import { findPostById, findPostTexts, listPosts, type Post, type PostPageCursor, type PostStatus } from './post.repository.ts';

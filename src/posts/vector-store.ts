@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Database, Queryable } from '../platform/db/database.ts';
-import { cosineSimilarity } from '../platform/embeddings/embedder.ts';
+import type { Database, Queryable } from '../platform/db/index.ts';
+import { cosineSimilarity } from '../platform/embeddings/index.ts';
 
 export type VectorStoreMode = 'pgvector' | 'portable';
 

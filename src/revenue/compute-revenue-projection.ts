@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/db/database.ts';
+import type { Queryable } from '../platform/db/index.ts';
 import { listProjectionEvents } from './revenue.repository.ts';
 import { projectMonthlyRevenue } from './revenue-projection.ts';
 

@@ -1,5 +1,4 @@
-import type { Queryable } from '../platform/db/database.ts';
-import { toIso } from '../platform/db/rows.ts';
+import { type Queryable, toIso } from '../platform/db/index.ts';
 import { windowEnding } from "../platform/time-window.ts";
 import type { RevenueEvent } from './revenue-event.schema.ts';
 import { REVENUE_WINDOW_DAYS, SUBSCRIPTION_HORIZON_DAYS, type RevenueEventRow } from './revenue-projection.ts';

@@ -1,6 +1,6 @@
-import type { Database } from '../platform/db/database.ts';
+import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { findPersonaById } from '../personas/persona.repository.ts';
+import { findPersonaById } from '../personas/index.ts';
 import type { RevenueEvent, RevenueEventInput } from './revenue-event.schema.ts';
 import { findRevenueEventByExternalId, insertRevenueEvent, type NewRevenueEvent } from './revenue.repository.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { THREADS_ENDPOINTS } from '../platform/threads/threads-endpoints.ts';
+import { THREADS_ENDPOINTS } from '../platform/threads/index.ts';
 import { engagementRate } from './engagement-model.ts';
 import { graphErrors } from './graph-error.ts';
 import { ALL_SCOPES, createSimUser, issueToken } from './sim-accounts.ts';

@@ -1,5 +1,5 @@
-import type { HookPattern } from '../personas/hook-patterns.ts';
-import { detectHookForm, scorePost } from '../generation/quality-score.ts';
+import type { HookPattern } from '../personas/index.ts';
+import { detectHookForm, scorePost } from '../generation/index.ts';
 
 /** What the simulated audience of an account cares about: the persona fields that judge topic fit. */
 export interface SimProfile {

@@ -1,4 +1,4 @@
-import type { HookPattern } from '../personas/hook-patterns.ts';
+import type { HookPattern } from '../personas/index.ts';
 import { createSeededRandom, deriveSeed, type Random } from '../platform/seeded-random.ts';
 import type { ContentFeatures } from './content-features.ts';
 

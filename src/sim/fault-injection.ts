@@ -1,4 +1,4 @@
-import type { ThreadsEndpoint } from '../platform/threads/threads-endpoints.ts';
+import type { ThreadsEndpoint } from '../platform/threads/index.ts';
 import { GraphError, type GraphErrorFields } from './graph-error.ts';
 
 export const FAULT_PRESETS = {

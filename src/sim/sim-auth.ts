@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyRequest } from 'fastify';
-import type { ThreadsEndpoint } from '../platform/threads/threads-endpoints.ts';
+import type { ThreadsEndpoint } from '../platform/threads/index.ts';
 import { materializeAudience } from './audience-replies.ts';
 import { BadGatewayError, graphErrors } from './graph-error.ts';
 import type { SimContext } from './sim-context.ts';

@@ -1,5 +1,5 @@
 import { deriveSeed } from '../platform/seeded-random.ts';
-import { REPLY_CONTROLS } from '../platform/threads/threads-publishing.ts';
+import { REPLY_CONTROLS } from '../platform/threads/index.ts';
 import { extractContentFeatures } from './content-features.ts';
 import { ENGAGEMENT_MODEL, planEngagement } from './engagement-model.ts';
 import { graphErrors, GraphError } from './graph-error.ts';

@@ -1,8 +1,7 @@
 import type { Deps } from '../create-deps.ts';
-import { findPersonaBySlug } from '../../personas/persona.repository.ts';
+import { findPersonaBySlug } from '../../personas/index.ts';
 import { startWorker } from '../roles/roles.ts';
-import { followTaskEvents } from '../../generation/tasks/follow-task-events.ts';
-import type { TaskEvent } from '../../generation/tasks/task-event.repository.ts';
+import { followTaskEvents, type TaskEvent } from '../../generation/index.ts';
 
 export interface GenerateOptions {
   persona: string;

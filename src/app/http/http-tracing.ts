@@ -1,7 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { HttpServer } from './http-server.ts';
-import { withLogFields } from '../../platform/observability/log-context.ts';
-import { tracer } from '../../platform/observability/tracing.ts';
+import { withLogFields, tracer } from '../../platform/observability/index.ts';
 
 /** Scraped and probed every few seconds: a trace each would bury the ones worth reading. */
 const UNTRACED = new Set(['/metrics', '/health', '/ready']);

@@ -1,6 +1,6 @@
-import type { Database } from '../../platform/db/database.ts';
-import type { Queue } from '../../platform/queue/queue.ts';
-import type { Metrics } from '../../platform/observability/metrics.ts';
+import type { Database } from '../../platform/db/index.ts';
+import type { Queue } from '../../platform/queue/index.ts';
+import type { Metrics } from '../../platform/observability/index.ts';
 
 /** Reads queue depth and pool usage at scrape time, so every replica reports the shared truth. */
 export async function refreshInfraMetrics(deps: { db: Database; queue: Queue; metrics: Metrics }): Promise<void> {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { HOOK_PATTERNS } from '../../personas/hook-patterns.ts';
-import { personaFieldsSchema } from '../../personas/persona.schema.ts';
-import { POST_STATUSES, REJECTION_REASONS } from '../../posts/post.repository.ts';
+import { HOOK_PATTERNS, personaFieldsSchema } from '../../personas/index.ts';
+import { POST_STATUSES, REJECTION_REASONS } from '../../posts/index.ts';
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

@@ -1,8 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { Queryable } from '../../platform/db/database.ts';
-import { followTaskEvents } from '../../generation/tasks/follow-task-events.ts';
-import type { TaskEvent } from '../../generation/tasks/task-event.repository.ts';
-import type { TaskEvents } from '../../generation/tasks/task-events.ts';
+import type { Queryable } from '../../platform/db/index.ts';
+import { followTaskEvents, type TaskEvent, type TaskEvents } from '../../generation/index.ts';
 
 const HEARTBEAT_MS = 15_000;
 

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { createFirstApiToken } from '../../auth/api-tokens.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { loadPersonaLibrary } from '../../personas/library.ts';
-import { insertLibraryPersonas } from '../../personas/persona.repository.ts';
+import { createFirstApiToken } from '../../auth/index.ts';
+import type { Database } from '../../platform/db/index.ts';
+import { loadPersonaLibrary, insertLibraryPersonas } from '../../personas/index.ts';
 
 /** Loads the shipped persona library; personas already present (or deleted by the user) are left alone. */
 export async function seedPersonaLibrary(db: Database, logger: Logger): Promise<number> {

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import type { Queue } from '../../platform/queue/queue.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Queue } from '../../platform/queue/index.ts';
+import type { Database } from '../../platform/db/index.ts';
 import { parseThreadsTimestamp } from '../../platform/threads/index.ts';
-import { findAccountByThreadsUser, listPersonasNeverLinked, linkAccount, type NeverLinkedPersona } from '../../accounts/account.repository.ts';
-import type { TokenVault } from '../../accounts/token-vault.ts';
+import { findAccountByThreadsUser, listPersonasNeverLinked, linkAccount, type NeverLinkedPersona, type TokenVault } from '../../accounts/index.ts';
 
 /** What POST /__sim/users and POST /__sim/users/:id/tokens answer. */
 interface SimToken {

@@ -3,8 +3,7 @@ import { buildApiServer } from '../http/api-server.ts';
 import { buildOpsServer } from '../http/ops-server.ts';
 import type { HttpServer } from '../http/http-server.ts';
 import { ConfigError } from '../../platform/config.ts';
-import { collectFollowers } from '../../insights/collect-followers.ts';
-import { collectInsights } from '../../insights/collect-insights.ts';
+import { collectFollowers, collectInsights } from '../../insights/index.ts';
 
 /** Listens, or stops the start with a message naming the setting when the port is taken. */
 async function listen(app: Pick<HttpServer, 'listen'>, host: string, port: number, setting: string) {

@@ -1,6 +1,5 @@
-import type { ModelUsage } from '../../platform/llm/chat-types.ts';
-import type { HookPattern } from '../../personas/hook-patterns.ts';
-import type { PersonaFields } from '../../personas/persona.schema.ts';
+import type { ModelUsage } from '../../platform/llm/index.ts';
+import type { HookPattern, PersonaFields } from '../../personas/index.ts';
 
 /** A persona's model tiers; null means the configured default. */
 export interface ModelChoice {

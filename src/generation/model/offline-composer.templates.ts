@@ -1,4 +1,4 @@
-import type { HookPattern } from '../../personas/hook-patterns.ts';
+import type { HookPattern } from '../../personas/index.ts';
 
 /** The offline composer's wording: templates filled with the persona's topic, niche and vocabulary. */
 

@@ -1,4 +1,4 @@
-import type { PersonaFields } from '../../personas/persona.schema.ts';
+import type { PersonaFields } from '../../personas/index.ts';
 import { findPhrase, removePhrases } from '../guardrails.ts';
 import { createSeededRandom, deriveSeed, pick, randomInt, shuffle, type Random } from '../../platform/seeded-random.ts';
 import type { ContentModel, ModelOutput, WriteBodyInput, WriteHookInput } from './content-model.ts';

@@ -1,4 +1,4 @@
-import type { ChatGateway, ChatRequest } from '../../platform/llm/chat-gateway.ts';
+import type { ChatGateway, ChatRequest } from '../../platform/llm/index.ts';
 import type { ContentModel, ModelOutput, WriteHookInput } from './content-model.ts';
 import { buildBodyMessages, buildHookMessages } from './prompts.ts';
 

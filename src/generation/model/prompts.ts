@@ -1,6 +1,5 @@
-import type { ChatMessage } from '../../platform/llm/chat-types.ts';
-import type { HookPattern } from '../../personas/hook-patterns.ts';
-import type { PersonaFields } from '../../personas/persona.schema.ts';
+import type { ChatMessage } from '../../platform/llm/index.ts';
+import type { HookPattern, PersonaFields } from '../../personas/index.ts';
 import type { WriteBodyInput, WriteHookInput } from './content-model.ts';
 
 /** One-line description of each hook pattern, as the model should read it. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/database.ts';
+import type { Queryable } from '../../platform/db/index.ts';
 import { listTaskEvents, type TaskEvent } from './task-event.repository.ts';
 import { TERMINAL_EVENTS, type TaskEvents } from './task-events.ts';
 

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { createSeededRandom, deriveSeed, pick } from '../../platform/seeded-random.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/index.ts';
 import { PermanentError } from '../../platform/errors.ts';
-import type { Metrics } from '../../platform/observability/metrics.ts';
-import { findPersonaById } from '../../personas/persona.repository.ts';
-import { findVariantsDone, listPostIdsOfTask } from '../../posts/post.repository.ts';
-import type { JobContext } from '../../platform/queue/queue.ts';
+import type { Metrics } from '../../platform/observability/index.ts';
+import { findPersonaById } from '../../personas/index.ts';
+import { findVariantsDone, listPostIdsOfTask } from '../../posts/index.ts';
+import type { JobContext } from '../../platform/queue/index.ts';
 import { initialDraft } from '../workflow/draft-state.ts';
 import { recursionLimitFor, type PersonaGraph } from '../workflow/persona-graph.ts';
 import type { TaskEvents } from './task-events.ts';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Queryable } from '../../platform/db/database.ts';
+import type { Queryable } from '../../platform/db/index.ts';
 import { insertTaskEvent, type NewTaskEvent, type TaskEvent } from './task-event.repository.ts';
 
 /**

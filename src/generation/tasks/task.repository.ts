@@ -1,5 +1,4 @@
-import type { Queryable } from '../../platform/db/database.ts';
-import { toIso, toIsoOrNull } from '../../platform/db/rows.ts';
+import { type Queryable, toIso, toIsoOrNull } from '../../platform/db/index.ts';
 
 export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

@@ -1,10 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Database } from '../../platform/db/database.ts';
-import { isUniqueViolation } from '../../platform/db/rows.ts';
+import { type Database, isUniqueViolation } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { findPersonaById } from '../../personas/persona.repository.ts';
-import { listPostIdsOfTask } from '../../posts/post.repository.ts';
-import type { Queue } from '../../platform/queue/queue.ts';
+import { findPersonaById } from '../../personas/index.ts';
+import { listPostIdsOfTask } from '../../posts/index.ts';
+import type { Queue } from '../../platform/queue/index.ts';
 import { listTaskEvents, type TaskEvent } from './task-event.repository.ts';
 import { findTaskById, findTaskByIdempotencyKey, insertTask, type Task } from './task.repository.ts';
 

@@ -1,7 +1,6 @@
 import { Annotation } from '@langchain/langgraph';
-import type { HookPattern } from '../../personas/hook-patterns.ts';
-import type { Persona } from '../../personas/persona.schema.ts';
-import type { RejectionReason } from '../../posts/post.repository.ts';
+import type { HookPattern, Persona } from '../../personas/index.ts';
+import type { RejectionReason } from '../../posts/index.ts';
 
 export interface Rejection {
   reason: RejectionReason;

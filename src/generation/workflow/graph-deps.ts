@@ -1,10 +1,10 @@
 import type { Config } from '../../platform/config.ts';
-import type { Database } from '../../platform/db/database.ts';
-import type { Embedder } from '../../platform/embeddings/embedder.ts';
-import type { VectorStore } from '../../posts/vector-store.ts';
-import type { ReserveBudget } from '../../platform/llm/budgets.ts';
+import type { Database } from '../../platform/db/index.ts';
+import type { Embedder } from '../../platform/embeddings/index.ts';
+import type { VectorStore } from '../../posts/index.ts';
+import type { ReserveBudget } from '../../platform/llm/index.ts';
 import type { ContentModel } from '../model/content-model.ts';
-import type { Metrics } from '../../platform/observability/metrics.ts';
+import type { Metrics } from '../../platform/observability/index.ts';
 import type { NewTaskEvent } from '../tasks/task-event.repository.ts';
 
 export type GenerationSettings = Config['generation'];

@@ -1,6 +1,6 @@
 import type { ModelOutput, WriteHookInput } from '../model/content-model.ts';
-import { insertLlmCall } from '../../platform/llm/llm-call.repository.ts';
-import { inLlmSpan } from '../../platform/observability/spans.ts';
+import { insertLlmCall } from '../../platform/llm/index.ts';
+import { inLlmSpan } from '../../platform/observability/index.ts';
 import type { Draft, DraftUpdate } from './draft-state.ts';
 import type { GraphDeps } from './graph-deps.ts';
 

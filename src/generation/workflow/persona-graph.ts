@@ -1,5 +1,5 @@
 import { END, START, StateGraph } from '@langchain/langgraph';
-import { inNodeSpan } from '../../platform/observability/spans.ts';
+import { inNodeSpan } from '../../platform/observability/index.ts';
 import { DraftState, type Draft, type DraftUpdate } from './draft-state.ts';
 import type { GraphDeps } from './graph-deps.ts';
 import { createCheckDuplicateNode } from './nodes/check-duplicate.node.ts';

@@ -1,6 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { Metrics } from '../observability/metrics.ts';
-import { hasActiveSpan, inSpan } from '../observability/tracing.ts';
+import { type Metrics, hasActiveSpan, inSpan } from '../observability/index.ts';
 import type { Database, Queryable } from './database.ts';
 
 const OPERATIONS = new Set([

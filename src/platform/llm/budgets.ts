@@ -1,5 +1,4 @@
-import { lockForTransaction } from '../db/advisory-lock.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import { lockForTransaction, type Database, type Queryable } from '../db/index.ts';
 import { PermanentError } from '../errors.ts';
 
 export class BudgetExceededError extends PermanentError {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type OpenAI from 'openai';
 import type { Logger } from 'pino';
-import type { Queryable } from '../db/database.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Queryable } from '../db/index.ts';
+import type { Metrics } from '../observability/index.ts';
 import type { ProviderBreaker } from './circuit-breaker.ts';
 import type { ChatMessage, ModelUsage } from './chat-types.ts';
 import {

@@ -1,5 +1,5 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Metrics } from '../observability/index.ts';
 import { isProviderFailure } from './provider-retry.ts';
 
 /** metrics.md: 0 closed, 1 half-open, 2 open. */

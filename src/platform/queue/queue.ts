@@ -1,8 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { toBossDb, type Database, type Queryable } from '../db/database.ts';
-import type { Metrics } from '../observability/metrics.ts';
-import { attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/job-tracing.ts';
+import { toBossDb, type Database, type Queryable } from '../db/index.ts';
+import { type Metrics, attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/index.ts';
 import { JOB_NAMES, JOBS, QUEUE_POLICIES, SCHEDULES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
 
 export interface JobContext {

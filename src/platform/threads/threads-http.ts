@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { inThreadsSpan } from '../observability/spans.ts';
+import { inThreadsSpan } from '../observability/index.ts';
 import { parseJsonLossless } from './lossless-json.ts';
 import type { ThreadsEndpoint } from './threads-endpoints.ts';
 import {

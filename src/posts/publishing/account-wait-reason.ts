@@ -1,4 +1,4 @@
-import type { ThreadsAccount } from '../../accounts/account.repository.ts';
+import type { ThreadsAccount } from '../../accounts/index.ts';
 
 /** Shown on a due post that cannot go out: its persona has no Threads account, or a paused one. */
 export function accountWaitReason(paused: Pick<ThreadsAccount, 'status_reason'> | null): string {

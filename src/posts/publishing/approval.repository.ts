@@ -1,5 +1,4 @@
-import type { Queryable } from '../../platform/db/database.ts';
-import { toIsoOrNull } from '../../platform/db/rows.ts';
+import { type Queryable, toIsoOrNull } from '../../platform/db/index.ts';
 import { POST_COLUMNS, toPost, type Post, type PostStatus } from '../post.repository.ts';
 
 /** The statuses a user may act on, by action; every change is one conditional UPDATE, so races lose cleanly. */

@@ -1,4 +1,4 @@
-import type { Database } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Post } from '../post.repository.ts';
 import type { PostsService } from '../posts.service.ts';

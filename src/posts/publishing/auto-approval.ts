@@ -1,4 +1,4 @@
-import type { Persona } from '../../personas/persona.schema.ts';
+import type { Persona } from '../../personas/index.ts';
 
 /**
  * Whether an accepted draft goes straight to `approved`: only for a persona in `auto` mode, and only when

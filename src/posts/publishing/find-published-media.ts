@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/database.ts';
+import type { Queryable } from '../../platform/db/index.ts';
 import type { ThreadsClient } from '../../platform/threads/index.ts';
 import { listKnownMediaIds } from './publish-state.repository.ts';
 

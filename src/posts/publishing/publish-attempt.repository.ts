@@ -1,5 +1,4 @@
-import type { Queryable } from '../../platform/db/database.ts';
-import { toIso } from '../../platform/db/rows.ts';
+import { type Queryable, toIso } from '../../platform/db/index.ts';
 
 export type PublishStep = 'quota' | 'container' | 'status' | 'publish' | 'lookup';
 

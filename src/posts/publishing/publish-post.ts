@@ -1,15 +1,13 @@
 import type { Logger } from 'pino';
-import { credentialsFor, findAccountByPersona, pauseAccount, type AccountCredentials } from '../../accounts/account.repository.ts';
-import type { TokenVault } from '../../accounts/token-vault.ts';
-import type { Database } from '../../platform/db/database.ts';
-import type { Metrics } from '../../platform/observability/metrics.ts';
+import { credentialsFor, findAccountByPersona, pauseAccount, type AccountCredentials, type TokenVault, refreshAccountToken } from '../../accounts/index.ts';
+import type { Database } from '../../platform/db/index.ts';
+import type { Metrics } from '../../platform/observability/index.ts';
 import { ThreadsApiError, type ThreadsClient } from '../../platform/threads/index.ts';
 import { accountWaitReason } from './account-wait-reason.ts';
 import { findPublishedMedia } from './find-published-media.ts';
 import { recordAttempt, type PublishStep } from './publish-attempt.repository.ts';
 import { deferQueue } from './publish-slots.ts';
 import { listScheduledPosts, moveScheduledPost } from './schedule.repository.ts';
-import { refreshAccountToken } from '../../accounts/refresh-tokens.ts';
 import { GIVE_UP_RETRY_MS, later, NOT_READY_DELAYS_MS, QUOTA_RETRY_MS, THROTTLE_RETRY_MS } from './publish-delays.ts';
 import {
   claimPost,

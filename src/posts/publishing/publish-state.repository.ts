@@ -1,5 +1,4 @@
-import type { Queryable } from '../../platform/db/database.ts';
-import { toIsoOrNull } from '../../platform/db/rows.ts';
+import { type Queryable, toIsoOrNull } from '../../platform/db/index.ts';
 
 /** What a publishing run needs of the post it holds; the ids show how far an earlier run got. */
 export interface PublishTarget {

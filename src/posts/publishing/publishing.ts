@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { TokenVault } from '../../accounts/token-vault.ts';
+import type { TokenVault } from '../../accounts/index.ts';
 import type { Config } from '../../platform/config.ts';
-import type { Database } from '../../platform/db/database.ts';
-import type { Metrics } from '../../platform/observability/metrics.ts';
+import type { Database } from '../../platform/db/index.ts';
+import type { Metrics } from '../../platform/observability/index.ts';
 import type { PostsService } from '../posts.service.ts';
-import type { Queue } from '../../platform/queue/queue.ts';
+import type { Queue } from '../../platform/queue/index.ts';
 import type { ThreadsClient } from '../../platform/threads/index.ts';
 import { createApprovalService } from './approval.service.ts';
 import { publishPost, type PublishRun } from './publish-post.ts';

@@ -1,6 +1,6 @@
-import type { Database } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/index.ts';
 import { groupBy } from '../../platform/group-by.ts';
-import type { Queue } from '../../platform/queue/queue.ts';
+import type { Queue } from '../../platform/queue/index.ts';
 import { accountWaitReason } from './account-wait-reason.ts';
 import { findLatestSlot } from './approval.repository.ts';
 import { ABANDONED_CLAIM_MS } from './publish-delays.ts';

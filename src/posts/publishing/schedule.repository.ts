@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/database.ts';
+import type { Queryable } from '../../platform/db/index.ts';
 
 /** Approved posts waiting for a slot, oldest approval first within each persona. */
 export async function listApprovedPosts(q: Queryable, limit: number): Promise<{ id: string; persona_id: string }[]> {

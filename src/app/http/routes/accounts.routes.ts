@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccountsService } from '../../../accounts/accounts.service.ts';
+import type { AccountsService } from '../../../accounts/index.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams } from '../schemas.ts';

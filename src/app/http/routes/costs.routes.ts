@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COST_GROUPS, type ReportCosts } from '../../../kpis/costs.service.ts';
+import { COST_GROUPS, type ReportCosts } from '../../../kpis/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema } from '../schemas.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PostInsightsService } from '../../../insights/post-insights.service.ts';
+import type { PostInsightsService } from '../../../insights/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams } from '../schemas.ts';
 

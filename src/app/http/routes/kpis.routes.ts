@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KpiService } from '../../../kpis/kpi.service.ts';
+import type { KpiService } from '../../../kpis/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema } from '../schemas.ts';
 

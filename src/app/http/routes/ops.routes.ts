@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Database } from '../../../platform/db/database.ts';
-import type { VectorStore } from '../../../posts/vector-store.ts';
-import type { Metrics } from '../../../platform/observability/metrics.ts';
-import { refreshKpiMetrics } from '../../../kpis/kpi-metrics.ts';
+import type { Database } from '../../../platform/db/index.ts';
+import type { VectorStore } from '../../../posts/index.ts';
+import type { Metrics } from '../../../platform/observability/index.ts';
+import { refreshKpiMetrics } from '../../../kpis/index.ts';
 import { refreshInfraMetrics } from '../infra-metrics.ts';
-import type { Queue } from '../../../platform/queue/queue.ts';
+import type { Queue } from '../../../platform/queue/index.ts';
 import type { HttpServer } from '../http-server.ts';
 
 const readySchema = z.object({

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { personaFieldsSchema, personaPatchSchema } from '../../../personas/persona.schema.ts';
-import type { PersonasService } from '../../../personas/personas.service.ts';
+import { personaFieldsSchema, personaPatchSchema, type PersonasService } from '../../../personas/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams, pageOf, pageQuery, personaSchema } from '../schemas.ts';
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { POST_STATUSES } from '../../../posts/post.repository.ts';
-import type { PostsService } from '../../../posts/posts.service.ts';
-import type { PostInsightsService } from '../../../insights/post-insights.service.ts';
+import { POST_STATUSES, type PostsService } from '../../../posts/index.ts';
+import type { PostInsightsService } from '../../../insights/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams, pageOf, pageQuery, postSchema } from '../schemas.ts';
 import { insightSchema } from './insights.routes.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Publishing } from '../../../posts/publishing/publishing.ts';
+import type { Publishing } from '../../../posts/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams, postSchema } from '../schemas.ts';
 

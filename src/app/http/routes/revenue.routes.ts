@@ -1,5 +1,4 @@
-import { revenueEventInput, revenueEventSchema } from '../../../revenue/revenue-event.schema.ts';
-import type { RevenueService } from '../../../revenue/revenue.service.ts';
+import { revenueEventInput, revenueEventSchema, type RevenueService } from '../../../revenue/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema } from '../schemas.ts';
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Queryable } from '../../../platform/db/database.ts';
-import type { TaskEvents } from '../../../generation/tasks/task-events.ts';
-import type { TasksService } from '../../../generation/tasks/tasks.service.ts';
+import type { Queryable } from '../../../platform/db/index.ts';
+import type { TaskEvents, TasksService } from '../../../generation/index.ts';
 import { streamTaskEvents } from '../task-event-stream.ts';
 import type { HttpServer } from '../http-server.ts';
 import { createTaskBody, errorSchema, idParams, taskAcceptedSchema, taskSchema } from '../schemas.ts';

@@ -1,4 +1,4 @@
-import type { Neighbour } from '../../../posts/vector-store.ts';
+import type { Neighbour } from '../../../posts/index.ts';
 import { reject, type Draft, type DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
 

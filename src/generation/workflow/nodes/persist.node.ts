@@ -1,6 +1,5 @@
-import { attributeLlmCalls } from '../../../platform/llm/llm-call.repository.ts';
-import { insertPost } from '../../../posts/post.repository.ts';
-import { isAutoApproved } from '../../../posts/publishing/auto-approval.ts';
+import { attributeLlmCalls } from '../../../platform/llm/index.ts';
+import { insertPost, isAutoApproved } from '../../../posts/index.ts';
 import type { Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
 

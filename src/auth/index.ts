@@ -1,0 +1,1 @@
+export { createApiToken, createFirstApiToken, createTokenVerifier } from './api-tokens.ts';

@@ -1,0 +1,3 @@
+export { COST_GROUPS, createCostsService, type ReportCosts } from './costs.service.ts';
+export { refreshKpiMetrics } from './kpi-metrics.ts';
+export { createKpiService, type KpiService } from './kpi.service.ts';

@@ -1,0 +1,1 @@
+export { createQueue, type JobContext, type Queue } from './queue.ts';
