@@ -20,7 +20,9 @@ const threshold = embedder.duplicateThresholds.persona;
 const f = (n: number) => n.toFixed(3);
 
 async function report(name: string, file: string): Promise<void> {
-  const examples = JSON.parse(fs.readFileSync(new URL(`../test/fixtures/${file}`, import.meta.url), 'utf8')) as Example[];
+  const examples = JSON.parse(
+    fs.readFileSync(new URL(`../test/fixtures/${file}`, import.meta.url), 'utf8'),
+  ) as Example[];
   const vectors = await Promise.all(examples.map((e) => embedder.embed([e.original, e.paraphrase, e.unrelated])));
   const paraphrases = vectors.map(([original, paraphrase]) => cosineSimilarity(original!, paraphrase!));
   const sameNiche = vectors.map(([original, , unrelated]) => cosineSimilarity(original!, unrelated!));

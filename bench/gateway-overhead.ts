@@ -55,7 +55,12 @@ async function variantsOn(db: Database): Promise<Record<string, () => Promise<un
   // What a workflow node pays: the budget check, the gateway, and the llm_calls row with its metrics.
   const persona = await insertPersona(db, personaFields({ daily_budget_usd: 1_000_000 }), 'user');
   const task = await insertTask(db, {
-    persona_id: persona.id, topic: null, variants: 1, seed: 1, idempotency_key: null, request_hash: null,
+    persona_id: persona.id,
+    topic: null,
+    variants: 1,
+    seed: 1,
+    idempotency_key: null,
+    request_hash: null,
   });
   const model = createOpenAiCompatibleModel({ gateway: withCache, hookModel: 'gpt-4o', bodyModel: 'gpt-4o-mini' });
   const metered = { db, model, metrics, reserveBudget: createBudgets({ db, globalDailyUsd: 1_000_000 }) };
@@ -107,7 +112,9 @@ async function benchOn(kind: DatabaseKind): Promise<void> {
     for (const [name, xs] of Object.entries(samples)) {
       const median = percentile(xs, 0.5);
       console.log(
-        `${name.padEnd(26)} ${median.toFixed(3).padStart(10)} ${percentile(xs, 0.95).toFixed(3).padStart(8)} ${(median - base)
+        `${name.padEnd(26)} ${median.toFixed(3).padStart(10)} ${percentile(xs, 0.95).toFixed(3).padStart(8)} ${(
+          median - base
+        )
           .toFixed(3)
           .padStart(22)} ${(median / base).toFixed(2).padStart(17)}`,
       );

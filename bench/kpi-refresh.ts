@@ -19,8 +19,12 @@ async function once(db: Database, metrics: ReturnType<typeof createMetrics>): Pr
   return performance.now() - started;
 }
 
-console.log(`KPI refresh: ${PERSONAS} personas × ${POSTS} posts × ${SNAPSHOTS} snapshots, 180 days of follower counts,`);
-console.log(`200 model calls per persona, 6,000 revenue events; ${ROUNDS} rounds, alternating with the empty database\n`);
+console.log(
+  `KPI refresh: ${PERSONAS} personas × ${POSTS} posts × ${SNAPSHOTS} snapshots, 180 days of follower counts,`,
+);
+console.log(
+  `200 model calls per persona, 6,000 revenue events; ${ROUNDS} rounds, alternating with the empty database\n`,
+);
 console.log('database   | empty median ms | scale median ms | scale p95 ms | ratio');
 for (const kind of DATABASE_KINDS) {
   const [empty, full] = [await createTestDatabase(kind), await createTestDatabase(kind)];
@@ -39,7 +43,9 @@ for (const kind of DATABASE_KINDS) {
       fullTimes.push(await once(full.db, metrics));
     }
     const [e, f] = [median(emptyTimes), median(fullTimes)];
-    console.log(`${kind.padEnd(10)} | ${e.toFixed(1).padStart(15)} | ${f.toFixed(1).padStart(15)} | ${p95(fullTimes).toFixed(1).padStart(12)} | ${(f / e).toFixed(1)}×`);
+    console.log(
+      `${kind.padEnd(10)} | ${e.toFixed(1).padStart(15)} | ${f.toFixed(1).padStart(15)} | ${p95(fullTimes).toFixed(1).padStart(12)} | ${(f / e).toFixed(1)}×`,
+    );
   } finally {
     await empty.drop();
     await full.drop();

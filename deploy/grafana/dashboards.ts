@@ -85,7 +85,10 @@ function panel(spec: PanelSpec, id: number, gridPos: Json): Json {
       stacking: { mode: spec.stack ? 'normal' : 'none', group: 'A' },
       thresholdsStyle: { mode: spec.thresholds ? 'line+area' : 'off' },
     };
-    options = { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } };
+    options = {
+      legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+      tooltip: { mode: 'multi', sort: 'desc' },
+    };
   } else if (type === 'stat') {
     options = {
       reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
@@ -160,7 +163,10 @@ function dashboard(spec: DashboardSpec): Json {
       type: 'query',
       datasource: DATASOURCE,
       definition: 'label_values(posts_generated_total, persona)',
-      query: { query: 'label_values(posts_generated_total, persona)', refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+      query: {
+        query: 'label_values(posts_generated_total, persona)',
+        refId: 'PrometheusVariableQueryEditor-VariableQuery',
+      },
       includeAll: true,
       allValue: '.*',
       multi: true,
@@ -188,7 +194,16 @@ function dashboard(spec: DashboardSpec): Json {
     time: { from: 'now-6h', to: 'now' },
     timepicker: {},
     timezone: 'browser',
-    links: [{ title: 'threads-agent', type: 'dashboards', tags: ['threads-agent'], asDropdown: true, includeVars: false, keepTime: true }],
+    links: [
+      {
+        title: 'threads-agent',
+        type: 'dashboards',
+        tags: ['threads-agent'],
+        asDropdown: true,
+        includeVars: false,
+        keepTime: true,
+      },
+    ],
     annotations: {
       list: [
         {
@@ -228,7 +243,8 @@ export const DASHBOARDS: DashboardSpec[] = [
   {
     uid: 'threads-agent-kpis',
     title: 'threads-agent · Business KPIs',
-    description: 'Engagement, cost per follow, followers, viral posts and projected monthly revenue, against their targets.',
+    description:
+      'Engagement, cost per follow, followers, viral posts and projected monthly revenue, against their targets.',
     tags: ['threads-agent', 'kpi'],
     personaVariable: true,
     panels: [
@@ -244,7 +260,8 @@ export const DASHBOARDS: DashboardSpec[] = [
       },
       {
         title: 'Cost per follow (30 days, all personas)',
-        description: 'Attributed spend / net new followers over 30 days. Target: under $0.01. No value while there are no new followers.',
+        description:
+          'Attributed spend / net new followers over 30 days. Target: under $0.01. No value while there are no new followers.',
         type: 'stat',
         width: 6,
         unit: 'currencyUSD',
@@ -319,14 +336,20 @@ export const DASHBOARDS: DashboardSpec[] = [
         description: 'Drafts the workflow accepted in the last 24 hours.',
         type: 'bargauge',
         thresholds: ['green'],
-        targets: [{ expr: `sum by (persona) (increase(posts_generated_total{${P}, outcome="accepted"}[1d]))`, legend: '{{persona}}' }],
+        targets: [
+          {
+            expr: `sum by (persona) (increase(posts_generated_total{${P}, outcome="accepted"}[1d]))`,
+            legend: '{{persona}}',
+          },
+        ],
       },
     ],
   },
   {
     uid: 'threads-agent-llm',
     title: 'threads-agent · LLM cost and cache',
-    description: 'Model spend and tokens by model and service, cache hits and the spend they saved, latency and circuit breakers.',
+    description:
+      'Model spend and tokens by model and service, cache hits and the spend they saved, latency and circuit breakers.',
     tags: ['threads-agent', 'llm'],
     panels: [
       {
@@ -386,7 +409,12 @@ export const DASHBOARDS: DashboardSpec[] = [
         description: 'Dollars per hour spent on each model, split by the service that called it (hook, body, ...).',
         unit: 'currencyUSD',
         stack: true,
-        targets: [{ expr: `sum by (model, service) (rate(llm_cost_dollars_total[${RATE}])) * 3600`, legend: '{{model}} · {{service}}' }],
+        targets: [
+          {
+            expr: `sum by (model, service) (rate(llm_cost_dollars_total[${RATE}])) * 3600`,
+            legend: '{{model}} · {{service}}',
+          },
+        ],
       },
       {
         title: 'Spend by service, last 24 hours',
@@ -405,7 +433,9 @@ export const DASHBOARDS: DashboardSpec[] = [
         title: 'Tokens by service (per second)',
         description: 'Prompt and completion tokens by the service that asked.',
         stack: true,
-        targets: [{ expr: `sum by (service, type) (rate(llm_tokens_total[${RATE}]))`, legend: '{{service}} · {{type}}' }],
+        targets: [
+          { expr: `sum by (service, type) (rate(llm_tokens_total[${RATE}]))`, legend: '{{service}} · {{type}}' },
+        ],
       },
       {
         title: 'Cache hits and misses (per second)',
@@ -444,14 +474,17 @@ export const DASHBOARDS: DashboardSpec[] = [
         description: 'ok, cache_hit or error.',
         unit: 'reqps',
         stack: true,
-        targets: [{ expr: `sum by (outcome) (rate(llm_request_duration_seconds_count[${RATE}]))`, legend: '{{outcome}}' }],
+        targets: [
+          { expr: `sum by (outcome) (rate(llm_request_duration_seconds_count[${RATE}]))`, legend: '{{outcome}}' },
+        ],
       },
     ],
   },
   {
     uid: 'threads-agent-pipeline',
     title: 'threads-agent · Content pipeline',
-    description: 'The persona workflow node by node, draft outcomes and rejection reasons, the queue, dead letters and publishing.',
+    description:
+      'The persona workflow node by node, draft outcomes and rejection reasons, the queue, dead letters and publishing.',
     tags: ['threads-agent', 'pipeline'],
     personaVariable: true,
     panels: [
@@ -516,15 +549,23 @@ export const DASHBOARDS: DashboardSpec[] = [
         description: 'A whole task run (node="total").',
         unit: 's',
         targets: [
-          { expr: `histogram_quantile(0.5, sum by (le) (rate(content_generation_latency_seconds_bucket{node="total"}[${RATE}])))`, legend: 'p50' },
-          { expr: `histogram_quantile(0.95, sum by (le) (rate(content_generation_latency_seconds_bucket{node="total"}[${RATE}])))`, legend: 'p95' },
+          {
+            expr: `histogram_quantile(0.5, sum by (le) (rate(content_generation_latency_seconds_bucket{node="total"}[${RATE}])))`,
+            legend: 'p50',
+          },
+          {
+            expr: `histogram_quantile(0.95, sum by (le) (rate(content_generation_latency_seconds_bucket{node="total"}[${RATE}])))`,
+            legend: 'p95',
+          },
         ],
       },
       {
         title: 'Drafts by outcome (per minute)',
         description: 'accepted, rejected_quality, rejected_duplicate, rejected_guard, failed.',
         stack: true,
-        targets: [{ expr: `sum by (outcome) (rate(posts_generated_total{${P}}[${RATE}])) * 60`, legend: '{{outcome}}' }],
+        targets: [
+          { expr: `sum by (outcome) (rate(posts_generated_total{${P}}[${RATE}])) * 60`, legend: '{{outcome}}' },
+        ],
       },
       {
         title: 'Rejection reasons',
@@ -540,7 +581,9 @@ export const DASHBOARDS: DashboardSpec[] = [
       {
         title: 'Queue depth by state',
         description: 'Jobs per queue and state (from the queue table, the same on every replica).',
-        targets: [{ expr: 'max by (queue, state) (queue_jobs{state!="dead_letter"})', legend: '{{queue}} · {{state}}' }],
+        targets: [
+          { expr: 'max by (queue, state) (queue_jobs{state!="dead_letter"})', legend: '{{queue}} · {{state}}' },
+        ],
       },
       {
         title: 'Dead letters by queue',
@@ -548,26 +591,41 @@ export const DASHBOARDS: DashboardSpec[] = [
         thresholds: ['green', ['red', 1]],
         targets: [
           { expr: 'max by (queue) (queue_jobs{state="dead_letter"})', legend: '{{queue}} waiting' },
-          { expr: `sum by (queue) (rate(jobs_processed_total{outcome="dead_letter"}[${RATE}])) * 60`, legend: '{{queue}} new / min' },
+          {
+            expr: `sum by (queue) (rate(jobs_processed_total{outcome="dead_letter"}[${RATE}])) * 60`,
+            legend: '{{queue}} new / min',
+          },
         ],
       },
       {
         title: 'Jobs processed by outcome (per minute)',
         description: 'completed, retry, dead_letter.',
         stack: true,
-        targets: [{ expr: `sum by (queue, outcome) (rate(jobs_processed_total[${RATE}])) * 60`, legend: '{{queue}} · {{outcome}}' }],
+        targets: [
+          {
+            expr: `sum by (queue, outcome) (rate(jobs_processed_total[${RATE}])) * 60`,
+            legend: '{{queue}} · {{outcome}}',
+          },
+        ],
       },
       {
         title: 'Job duration p95',
         description: 'Time a worker spent on a job (95th percentile).',
         unit: 's',
-        targets: [{ expr: `histogram_quantile(0.95, sum by (le, queue) (rate(job_duration_seconds_bucket[${RATE}])))`, legend: '{{queue}}' }],
+        targets: [
+          {
+            expr: `histogram_quantile(0.95, sum by (le, queue) (rate(job_duration_seconds_bucket[${RATE}])))`,
+            legend: '{{queue}}',
+          },
+        ],
       },
       {
         title: 'Posts published by outcome (per hour)',
         description: 'Publish attempts to Threads that ended, by outcome.',
         stack: true,
-        targets: [{ expr: `sum by (outcome) (rate(posts_published_total{${P}}[${RATE}])) * 3600`, legend: '{{outcome}}' }],
+        targets: [
+          { expr: `sum by (outcome) (rate(posts_published_total{${P}}[${RATE}])) * 3600`, legend: '{{outcome}}' },
+        ],
       },
     ],
   },
@@ -623,11 +681,17 @@ export const DASHBOARDS: DashboardSpec[] = [
         title: 'Requests by route and status (per second)',
         description: 'Route patterns, never raw URLs.',
         unit: 'reqps',
-        targets: [{ expr: `sum by (method, route, status_code) (rate(http_request_duration_seconds_count[${RATE}]))`, legend: '{{method}} {{route}} {{status_code}}' }],
+        targets: [
+          {
+            expr: `sum by (method, route, status_code) (rate(http_request_duration_seconds_count[${RATE}]))`,
+            legend: '{{method}} {{route}} {{status_code}}',
+          },
+        ],
       },
       {
         title: 'Latency p95 by route',
-        description: 'Task event streams (SSE) stay open by design and are left out, as are unmatched URLs; the line is the 1 s alert threshold.',
+        description:
+          'Task event streams (SSE) stay open by design and are left out, as are unmatched URLs; the line is the 1 s alert threshold.',
         unit: 's',
         thresholds: ['green', ['red', 1]],
         targets: [
@@ -641,7 +705,10 @@ export const DASHBOARDS: DashboardSpec[] = [
         title: 'Threads API requests by endpoint and status (per minute)',
         description: 'Calls to the Threads Graph API.',
         targets: [
-          { expr: `sum by (endpoint, status_code) (rate(threads_api_requests_total[${RATE}])) * 60`, legend: '{{endpoint}} {{status_code}}' },
+          {
+            expr: `sum by (endpoint, status_code) (rate(threads_api_requests_total[${RATE}])) * 60`,
+            legend: '{{endpoint}} {{status_code}}',
+          },
         ],
       },
       {
@@ -660,7 +727,9 @@ export const DASHBOARDS: DashboardSpec[] = [
         description: 'Statements per second.',
         unit: 'ops',
         stack: true,
-        targets: [{ expr: `sum by (operation) (rate(db_query_duration_seconds_count[${RATE}]))`, legend: '{{operation}}' }],
+        targets: [
+          { expr: `sum by (operation) (rate(db_query_duration_seconds_count[${RATE}]))`, legend: '{{operation}}' },
+        ],
       },
       {
         title: 'Database pool connections',
@@ -671,14 +740,22 @@ export const DASHBOARDS: DashboardSpec[] = [
         title: 'CPU by process',
         description: 'CPU seconds per second of each threads-agent process.',
         unit: 'percentunit',
-        targets: [{ expr: `sum by (instance) (rate(process_cpu_seconds_total{job="threads-agent"}[${RATE}]))`, legend: '{{instance}}' }],
+        targets: [
+          {
+            expr: `sum by (instance) (rate(process_cpu_seconds_total{job="threads-agent"}[${RATE}]))`,
+            legend: '{{instance}}',
+          },
+        ],
       },
       {
         title: 'Memory by process',
         description: 'Resident memory and V8 heap in use.',
         unit: 'bytes',
         targets: [
-          { expr: 'sum by (instance) (process_resident_memory_bytes{job="threads-agent"})', legend: '{{instance}} resident' },
+          {
+            expr: 'sum by (instance) (process_resident_memory_bytes{job="threads-agent"})',
+            legend: '{{instance}} resident',
+          },
           { expr: 'sum by (instance) (nodejs_heap_size_used_bytes{job="threads-agent"})', legend: '{{instance}} heap' },
         ],
       },
@@ -686,7 +763,9 @@ export const DASHBOARDS: DashboardSpec[] = [
         title: 'Event loop lag p99',
         description: 'How long callbacks wait for the event loop.',
         unit: 's',
-        targets: [{ expr: 'max by (instance) (nodejs_eventloop_lag_p99_seconds{job="threads-agent"})', legend: '{{instance}}' }],
+        targets: [
+          { expr: 'max by (instance) (nodejs_eventloop_lag_p99_seconds{job="threads-agent"})', legend: '{{instance}}' },
+        ],
       },
     ],
   },
@@ -696,7 +775,12 @@ export const DASHBOARDS_DIR = path.join(path.dirname(fileURLToPath(import.meta.u
 
 /** File name → the dashboard JSON as written to disk. */
 export function renderDashboards(): Map<string, string> {
-  return new Map(DASHBOARDS.map((d) => [`${d.uid.replace(/^threads-agent-/, '')}.json`, `${JSON.stringify(dashboard(d), null, 2)}\n`]));
+  return new Map(
+    DASHBOARDS.map((d) => [
+      `${d.uid.replace(/^threads-agent-/, '')}.json`,
+      `${JSON.stringify(dashboard(d), null, 2)}\n`,
+    ]),
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

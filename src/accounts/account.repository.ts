@@ -73,7 +73,10 @@ export async function linkAccount(db: Database, vault: TokenVault, link: Account
   ];
   return db.transaction(async (tx) => {
     await tx.query('SELECT id FROM personas WHERE id = $1 FOR UPDATE', [link.personaId]);
-    await tx.query(`${UNLINK} WHERE persona_id = $1 AND ${LINKED} AND threads_user_id <> $2`, [link.personaId, link.threadsUserId]);
+    await tx.query(`${UNLINK} WHERE persona_id = $1 AND ${LINKED} AND threads_user_id <> $2`, [
+      link.personaId,
+      link.threadsUserId,
+    ]);
     const [relinked] = await tx.query<Row>(
       `UPDATE threads_accounts SET username = $3, access_token_encrypted = $4, token_expires_at = $5, scopes = $6::jsonb,
          token_obtained_at = $7, token_refreshed_at = NULL, status = 'active', status_reason = NULL, unlinked_at = NULL,
@@ -100,23 +103,39 @@ export async function unlinkAccountOfPersona(db: Queryable, personaId: string): 
 }
 
 export async function findAccountByPersona(db: Queryable, personaId: string): Promise<ThreadsAccount | null> {
-  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE persona_id = $1 AND ${LINKED}`, [personaId]);
+  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE persona_id = $1 AND ${LINKED}`, [
+    personaId,
+  ]);
   return row ? toAccount(row) : null;
 }
 
 /** The active account's token, decrypted; null when the persona has no account or it is paused. */
-export async function credentialsFor(db: Queryable, vault: TokenVault, personaId: string): Promise<AccountCredentials | null> {
+export async function credentialsFor(
+  db: Queryable,
+  vault: TokenVault,
+  personaId: string,
+): Promise<AccountCredentials | null> {
   const [row] = await db.query<{ id: string; threads_user_id: string; access_token_encrypted: string }>(
     `SELECT id, threads_user_id, access_token_encrypted FROM threads_accounts WHERE persona_id = $1 AND status = 'active'`,
     [personaId],
   );
   if (!row) return null;
-  return { accountId: row.id, personaId, threadsUserId: row.threads_user_id, accessToken: vault.decrypt(row.access_token_encrypted) };
+  return {
+    accountId: row.id,
+    personaId,
+    threadsUserId: row.threads_user_id,
+    accessToken: vault.decrypt(row.access_token_encrypted),
+  };
 }
 
 /** Every active account, with its token: for the collectors that walk all accounts. */
 export async function listActiveCredentials(db: Queryable, vault: TokenVault): Promise<AccountCredentials[]> {
-  const rows = await db.query<{ id: string; persona_id: string; threads_user_id: string; access_token_encrypted: string }>(
+  const rows = await db.query<{
+    id: string;
+    persona_id: string;
+    threads_user_id: string;
+    access_token_encrypted: string;
+  }>(
     `SELECT id, persona_id, threads_user_id, access_token_encrypted FROM threads_accounts WHERE status = 'active' ORDER BY id`,
   );
   return rows.map((r) => ({
@@ -150,7 +169,10 @@ export async function pauseAccount(db: Queryable, accountId: string, reason: str
 }
 
 export async function findAccountByThreadsUser(db: Queryable, threadsUserId: string): Promise<ThreadsAccount | null> {
-  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM threads_accounts WHERE threads_user_id = $1 AND ${LINKED}`, [threadsUserId]);
+  const [row] = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM threads_accounts WHERE threads_user_id = $1 AND ${LINKED}`,
+    [threadsUserId],
+  );
   return row ? toAccount(row) : null;
 }
 

@@ -5,7 +5,13 @@ import { type Database, isUniqueViolation } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Persona, PersonasService } from '../personas/index.ts';
 import type { Queue } from '../platform/queue/index.ts';
-import { THREADS_SCOPES, ThreadsApiError, type ThreadsClient, type ThreadsScope, type TokenInfo } from '../platform/threads/index.ts';
+import {
+  THREADS_SCOPES,
+  ThreadsApiError,
+  type ThreadsClient,
+  type ThreadsScope,
+  type TokenInfo,
+} from '../platform/threads/index.ts';
 import {
   findAccountByPersona,
   findAccountByThreadsUser,
@@ -40,9 +46,11 @@ export interface AccountsServiceDeps {
 }
 
 const STATE_PROBLEMS = {
-  unknown: 'this OAuth state was not issued by this server; start again with POST /v1/personas/:id/threads-account/connect',
+  unknown:
+    'this OAuth state was not issued by this server; start again with POST /v1/personas/:id/threads-account/connect',
   used: 'this OAuth state was already used; start again with POST /v1/personas/:id/threads-account/connect',
-  expired: 'this OAuth state expired (they last 10 minutes); start again with POST /v1/personas/:id/threads-account/connect',
+  expired:
+    'this OAuth state expired (they last 10 minutes); start again with POST /v1/personas/:id/threads-account/connect',
 } as const;
 
 // The state authenticates the callback, so the table keeps only what cannot be turned back into it.
@@ -53,7 +61,10 @@ function threadsFailure(error: unknown, what: string, hint = ''): never {
   if (!(error instanceof ThreadsApiError)) throw error;
   const then = hint ? `; ${hint}` : '';
   if (error.retryable) {
-    throw new AppError('unavailable', `Threads failed to check ${what} (${error.kind})${then || '; try again in a minute'}`);
+    throw new AppError(
+      'unavailable',
+      `Threads failed to check ${what} (${error.kind})${then || '; try again in a minute'}`,
+    );
   }
   throw new AppError('unprocessable', `Threads refused ${what}: ${error.message}${then}`);
 }
@@ -66,7 +77,11 @@ export function createAccountsService(deps: AccountsServiceDeps) {
   function oauthSettings() {
     const { appId, appSecret, redirectUri } = config;
     if (appId && appSecret && redirectUri) return { appId, appSecret, redirectUri };
-    const missing = Object.entries({ THREADS_APP_ID: appId, THREADS_APP_SECRET: appSecret, THREADS_REDIRECT_URI: redirectUri })
+    const missing = Object.entries({
+      THREADS_APP_ID: appId,
+      THREADS_APP_SECRET: appSecret,
+      THREADS_REDIRECT_URI: redirectUri,
+    })
       .filter(([, value]) => !value)
       .map(([name]) => name);
     throw new AppError(
@@ -96,9 +111,9 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     accessToken: string,
     known: { expiresAt: Date | null; scopes: readonly string[] },
   ): Promise<ThreadsAccount> {
-    const profile = await threads.getMe({ accessToken, fields: ['id', 'username'] }).catch((error: unknown) =>
-      threadsFailure(error, 'this access token'),
-    );
+    const profile = await threads
+      .getMe({ accessToken, fields: ['id', 'username'] })
+      .catch((error: unknown) => threadsFailure(error, 'this access token'));
     const info = await inspectToken(accessToken);
     if (info && !info.isValid) {
       throw new AppError('unprocessable', 'Threads says this access token is no longer valid (expired or revoked)');
@@ -106,7 +121,10 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     const expiresAt = info?.expiresAt ?? known.expiresAt;
     // A short-lived (1 h) token cannot be refreshed: stored, it would stop working within the hour.
     if (expiresAt && expiresAt.getTime() - deps.now().getTime() < HOUR_MS) {
-      throw new AppError('unprocessable', 'this access token expires within the hour (short-lived?): give a long-lived (60-day) token');
+      throw new AppError(
+        'unprocessable',
+        'this access token expires within the hour (short-lived?): give a long-lived (60-day) token',
+      );
     }
     const taken = (holder: string) =>
       new AppError('conflict', `Threads account @${profile.username ?? profile.id} is already linked to ${holder}`);
@@ -154,14 +172,28 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     const persona = await personas.getPersona(consumed.personaId);
     if ('error' in callback) {
       const why = [callback.errorReason ?? callback.error, callback.errorDescription].filter(Boolean).join(': ');
-      throw new AppError('bad_request', `the Threads account was not linked to persona ${persona.slug}: authorization refused (${why})`);
+      throw new AppError(
+        'bad_request',
+        `the Threads account was not linked to persona ${persona.slug}: authorization refused (${why})`,
+      );
     }
     const settings = oauthSettings();
     const token = await threads
-      .exchangeCode({ clientId: settings.appId, clientSecret: settings.appSecret, code: callback.code, redirectUri: settings.redirectUri })
-      .then((short) => threads.exchangeForLongLivedToken({ clientSecret: settings.appSecret, accessToken: short.accessToken }))
+      .exchangeCode({
+        clientId: settings.appId,
+        clientSecret: settings.appSecret,
+        code: callback.code,
+        redirectUri: settings.redirectUri,
+      })
+      .then((short) =>
+        threads.exchangeForLongLivedToken({ clientSecret: settings.appSecret, accessToken: short.accessToken }),
+      )
       .catch((error: unknown) =>
-        threadsFailure(error, 'the authorization code', `start again with POST /v1/personas/${persona.id}/threads-account/connect`),
+        threadsFailure(
+          error,
+          'the authorization code',
+          `start again with POST /v1/personas/${persona.id}/threads-account/connect`,
+        ),
       );
     const account = await verifyAndStore(persona, token.accessToken, {
       expiresAt: new Date(deps.now().getTime() + token.expiresIn * 1000),
@@ -188,7 +220,8 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
   async function unlinkAccount(personaId: string): Promise<void> {
     const persona = await personas.getPersona(personaId);
-    if (!(await unlinkAccountOfPersona(db, personaId))) throw new AppError('not_found', `persona ${persona.slug} has no Threads account`);
+    if (!(await unlinkAccountOfPersona(db, personaId)))
+      throw new AppError('not_found', `persona ${persona.slug} has no Threads account`);
     logger.info({ personaId }, 'threads account unlinked');
   }
 

@@ -26,7 +26,9 @@ export async function consumeOAuthState(db: Queryable, stateHash: string, now: D
     [stateHash, now],
   );
   if (won) return { ok: true, personaId: won.persona_id };
-  const [row] = await db.query<{ used_at: unknown }>(`SELECT used_at FROM threads_oauth_states WHERE state_hash = $1`, [stateHash]);
+  const [row] = await db.query<{ used_at: unknown }>(`SELECT used_at FROM threads_oauth_states WHERE state_hash = $1`, [
+    stateHash,
+  ]);
   if (!row) return { ok: false, problem: 'unknown' };
   return { ok: false, problem: row.used_at === null ? 'expired' : 'used' };
 }

@@ -39,7 +39,10 @@ async function swapToken(deps: RefreshDeps, account: { accountId: string; access
  * Swaps the account's token for a new 60-day one now; false when Threads refuses (revoked, expired,
  * or younger than 24 h). Publishing tries this once on an auth error before pausing the account.
  */
-export async function refreshAccountToken(deps: RefreshDeps, account: { accountId: string; accessToken: string }): Promise<boolean> {
+export async function refreshAccountToken(
+  deps: RefreshDeps,
+  account: { accountId: string; accessToken: string },
+): Promise<boolean> {
   try {
     await swapToken(deps, account);
     return true;
@@ -85,7 +88,10 @@ export async function refreshExpiringTokens(deps: RefreshDeps & { logger: Logger
         logger.warn({ ...context, err: error }, 'threads token refresh refused; account paused');
         summary.paused++;
       } else {
-        logger.warn({ ...context, err: error, kind: error.kind }, 'threads token refresh failed; the next run tries again');
+        logger.warn(
+          { ...context, err: error, kind: error.kind },
+          'threads token refresh failed; the next run tries again',
+        );
         summary.deferred++;
       }
     }

@@ -16,7 +16,8 @@ export interface TokenVault {
 function loadOrCreateKeyFile(file: string): Buffer {
   if (fs.existsSync(file)) {
     const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
-    if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte hex key; remove it or set TOKEN_ENCRYPTION_KEY`);
+    if (key.length !== 32)
+      throw new Error(`${file} does not hold a 32-byte hex key; remove it or set TOKEN_ENCRYPTION_KEY`);
     return key;
   }
   const key = randomBytes(32);
@@ -37,11 +38,14 @@ export function createTokenVault(source: { key?: Buffer; keyFile: string }): Tok
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', currentKey(), iv);
       const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), sealed.toString('base64')].join(':');
+      return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), sealed.toString('base64')].join(
+        ':',
+      );
     },
     decrypt(stored) {
       const [version, iv, tag, sealed] = stored.split(':');
-      if (version !== VERSION || !iv || !tag || sealed === undefined) throw new Error('stored token is not in the v1 format');
+      if (version !== VERSION || !iv || !tag || sealed === undefined)
+        throw new Error('stored token is not in the v1 format');
       const decipher = createDecipheriv('aes-256-gcm', currentKey(), Buffer.from(iv, 'base64'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
       try {

@@ -16,7 +16,8 @@ const print = (text: string) => process.stdout.write(`${text}\n`);
 function positiveInt(max: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
     return n;
   };
 }
@@ -71,18 +72,32 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
 
 const program = new Command('threads-agent').description('Run AI personas on Threads: generate, publish, measure.');
 
-program.command('all', { isDefault: true }).description('api and worker in one process (the embedded default)').action(() => serve({ api: true, worker: true }));
-program.command('api').description('HTTP API: REST, task progress streams, /metrics, /docs').action(() => serve({ api: true, worker: false }));
-program.command('worker').description('queue consumers: run generation tasks').action(() => serve({ api: false, worker: true }));
+program
+  .command('all', { isDefault: true })
+  .description('api and worker in one process (the embedded default)')
+  .action(() => serve({ api: true, worker: true }));
+program
+  .command('api')
+  .description('HTTP API: REST, task progress streams, /metrics, /docs')
+  .action(() => serve({ api: true, worker: false }));
+program
+  .command('worker')
+  .description('queue consumers: run generation tasks')
+  .action(() => serve({ api: false, worker: true }));
 
 program
   .command('sim')
-  .description('the Threads API simulator alone (SIM_PORT), for roles run as separate processes: set their THREADS_API_BASE_URL to it')
+  .description(
+    'the Threads API simulator alone (SIM_PORT), for roles run as separate processes: set their THREADS_API_BASE_URL to it',
+  )
   .action(async () => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
     const sim = await startThreadsSimulator(simulatorOptions(config, logger));
-    logger.info({ url: sim.url, seed: config.simulator.seed, speed: config.simulator.speed }, 'Threads simulator listening');
+    logger.info(
+      { url: sim.url, seed: config.simulator.seed, speed: config.simulator.speed },
+      'Threads simulator listening',
+    );
     const stop = () => void sim.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
@@ -91,8 +106,8 @@ program
 program
   .command('generate')
   .description('generate posts for a persona from the terminal, showing progress node by node')
-  .requiredOption('--persona <slug>', 'the persona\'s slug')
-  .option('--topic <text>', 'what to write about (default: one of the persona\'s topics)')
+  .requiredOption('--persona <slug>', "the persona's slug")
+  .option('--topic <text>', "what to write about (default: one of the persona's topics)")
   .option('--variants <n>', 'how many drafts, 1 to 10', positiveInt(10), 1)
   .option('--no-worker', 'only queue the task and follow it; a running worker does the work')
   .action(async (options: { persona: string; topic?: string; variants: number; worker: boolean }) => {

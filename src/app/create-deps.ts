@@ -2,12 +2,42 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createAccountsService, unlinkAccountOfPersona, createTokenVault } from '../accounts/index.ts';
-import { rejectUnpublished, createVectorStore, detectVectorMode, createPostsService, createPublishing } from '../posts/index.ts';
+import {
+  rejectUnpublished,
+  createVectorStore,
+  detectVectorMode,
+  createPostsService,
+  createPublishing,
+} from '../posts/index.ts';
 import type { Config } from '../platform/config.ts';
-import { lockDataDir, type Database, instrumentDatabase, migrate, createPgliteDatabase, createPostgresDatabase } from '../platform/db/index.ts';
+import {
+  lockDataDir,
+  type Database,
+  instrumentDatabase,
+  migrate,
+  createPgliteDatabase,
+  createPostgresDatabase,
+} from '../platform/db/index.ts';
 import { type Embedder, createLocalEmbedder, createOpenAiEmbedder } from '../platform/embeddings/index.ts';
-import { type ContentModel, createOfflineComposer, createOpenAiCompatibleModel, createPersonaGraph, createTaskRunner, createTaskEvents, createTasksService } from '../generation/index.ts';
-import { createBudgets, createChatGateway, createProviderBreaker, createOpenAiClient, providerHost, createPricing, loadPriceOverrides, type Pricing } from '../platform/llm/index.ts';
+import {
+  type ContentModel,
+  createOfflineComposer,
+  createOpenAiCompatibleModel,
+  createPersonaGraph,
+  createTaskRunner,
+  createTaskEvents,
+  createTasksService,
+} from '../generation/index.ts';
+import {
+  createBudgets,
+  createChatGateway,
+  createProviderBreaker,
+  createOpenAiClient,
+  providerHost,
+  createPricing,
+  loadPriceOverrides,
+  type Pricing,
+} from '../platform/llm/index.ts';
 import { createCostsService, createKpiService } from '../kpis/index.ts';
 import { createLogger, createMetrics, type Metrics, startTracing } from '../platform/observability/index.ts';
 import { createRevenueService } from '../revenue/index.ts';
@@ -96,7 +126,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}) 
     timeoutMs: config.threads.timeoutMs,
     onRequest: (endpoint, statusCode) => metrics.threadsApiRequests.inc({ endpoint, status_code: String(statusCode) }),
   });
-  const vault = createTokenVault({ key: config.tokenEncryptionKey, keyFile: path.join(config.dataDir, 'token-encryption.key') });
+  const vault = createTokenVault({
+    key: config.tokenEncryptionKey,
+    keyFile: path.join(config.dataDir, 'token-encryption.key'),
+  });
   const events = createTaskEvents(db);
   const model = overrides.model ?? createContentModel(config, { db, metrics, logger, pricing });
   const embedder = overrides.embedder ?? createEmbedder(config);

@@ -54,13 +54,32 @@ export interface ScorePostInput {
 const THREADS_LIMIT = 500;
 
 const STOP_WORDS = new Set(
-  ('a an and are as at be but by for from has have how i in is it its of on or our so that the their this to was we ' +
-    'what when why with you your').split(' '),
+  (
+    'a an and are as at be but by for from has have how i in is it its of on or our so that the their this to was we ' +
+    'what when why with you your'
+  ).split(' '),
 );
 
 const VAGUE_WORDS = [
-  'thing', 'things', 'stuff', 'very', 'really', 'basically', 'literally', 'somehow', 'whatever',
-  'kinda', 'sorta', 'something', 'good', 'nice', 'great', 'a lot', 'lots of', 'kind of', 'sort of',
+  'thing',
+  'things',
+  'stuff',
+  'very',
+  'really',
+  'basically',
+  'literally',
+  'somehow',
+  'whatever',
+  'kinda',
+  'sorta',
+  'something',
+  'good',
+  'nice',
+  'great',
+  'a lot',
+  'lots of',
+  'kind of',
+  'sort of',
 ];
 
 const INVITATION = new RegExp(
@@ -95,7 +114,11 @@ function sentences(text: string): string[] {
 }
 
 function containsPhrase(haystack: string, phrase: string): boolean {
-  const escaped = phrase.toLowerCase().trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const escaped = phrase
+    .toLowerCase()
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
   return escaped.length > 0 && new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(haystack);
 }
 
@@ -103,7 +126,10 @@ function containsPhrase(haystack: string, phrase: string): boolean {
 function syllables(word: string): number {
   const w = word.toLowerCase().replace(/[^a-z]/g, '');
   if (w.length <= 3) return 1;
-  const groups = w.replace(/(?:[^laeiouy]es|ed|[^laeiouy]e)$/, '').replace(/^y/, '').match(/[aeiouy]{1,2}/g);
+  const groups = w
+    .replace(/(?:[^laeiouy]es|ed|[^laeiouy]e)$/, '')
+    .replace(/^y/, '')
+    .match(/[aeiouy]{1,2}/g);
   return Math.max(1, groups?.length ?? 1);
 }
 

@@ -31,7 +31,12 @@ export async function collectFollowers(deps: CollectorDeps, personaId?: string):
         accessToken: account.accessToken,
         metrics: ['followers_count'],
       });
-      await upsertFollowerSnapshot(db, { accountId: account.accountId, personaId: account.personaId, capturedAt: deps.now(), followersCount: followers_count });
+      await upsertFollowerSnapshot(db, {
+        accountId: account.accountId,
+        personaId: account.personaId,
+        capturedAt: deps.now(),
+        followersCount: followers_count,
+      });
       summary.stored += 1;
     } catch (error) {
       summary.failed += 1;

@@ -55,7 +55,14 @@ export async function collectInsights(deps: CollectorDeps, limit = MAX_POSTS_PER
   const now = deps.now();
   const windowStart = new Date(now.getTime() - COLLECTION_WINDOW_MS);
   const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  const summary: InsightsRunSummary = { claimed: 0, captured: 0, skipped: 0, media_gone: 0, expired: 0, paused_accounts: 0 };
+  const summary: InsightsRunSummary = {
+    claimed: 0,
+    captured: 0,
+    skipped: 0,
+    media_gone: 0,
+    expired: 0,
+    paused_accounts: 0,
+  };
 
   summary.expired = await expireClosedWindows(db, now, windowStart);
   const claimed = await claimDuePosts(db, { now, firstSlotMs: FIRST_SLOT_MS, windowStart, leaseUntil, limit });
@@ -88,9 +95,18 @@ async function collectAccount(
 
   for (const [index, post] of posts.entries()) {
     try {
-      const insights = await deps.threads.getMediaInsights({ mediaId: post.threads_media_id, accessToken: account.accessToken });
+      const insights = await deps.threads.getMediaInsights({
+        mediaId: post.threads_media_id,
+        accessToken: account.accessToken,
+      });
       const capturedAt = deps.now();
-      const held = await recordSnapshot(db, { post, leaseUntil, capturedAt, insights, nextDueAt: nextDueAt(post.published_at, capturedAt) });
+      const held = await recordSnapshot(db, {
+        post,
+        leaseUntil,
+        capturedAt,
+        insights,
+        nextDueAt: nextDueAt(post.published_at, capturedAt),
+      });
       if (held) summary.captured += 1;
       else summary.skipped += 1;
     } catch (error) {

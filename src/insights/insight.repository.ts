@@ -41,7 +41,13 @@ export async function claimDuePosts(
         FOR UPDATE OF p SKIP LOCKED)
      UPDATE posts p SET insights_next_due_at = $4 FROM due WHERE p.id = due.id
      RETURNING p.id AS post_id, p.persona_id, due.account_id, p.threads_media_id, p.published_at, due.previous_due_at`,
-    [input.now.toISOString(), input.firstSlotMs, input.windowStart.toISOString(), input.leaseUntil.toISOString(), input.limit],
+    [
+      input.now.toISOString(),
+      input.firstSlotMs,
+      input.windowStart.toISOString(),
+      input.leaseUntil.toISOString(),
+      input.limit,
+    ],
   );
   return rows
     .map((r) => ({
@@ -55,7 +61,8 @@ export async function claimDuePosts(
     .sort((a, b) => dueOf(a, input.firstSlotMs) - dueOf(b, input.firstSlotMs));
 }
 
-const dueOf = (p: ClaimedPost, firstSlotMs: number) => p.previous_due_at?.getTime() ?? p.published_at.getTime() + firstSlotMs;
+const dueOf = (p: ClaimedPost, firstSlotMs: number) =>
+  p.previous_due_at?.getTime() ?? p.published_at.getTime() + firstSlotMs;
 
 /** Gives a skipped post back as it was, so the next run takes it first again. */
 export async function releaseClaim(db: Queryable, post: ClaimedPost, leaseUntil: Date): Promise<void> {
@@ -81,7 +88,12 @@ export async function recordSnapshot(
               insights_stopped_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz END,
               insights_stop_reason = CASE WHEN $3::timestamptz IS NULL THEN 'complete' END
         WHERE id = $1 AND insights_next_due_at = $2 RETURNING id`,
-      [post.post_id, input.leaseUntil.toISOString(), input.nextDueAt?.toISOString() ?? null, input.capturedAt.toISOString()],
+      [
+        post.post_id,
+        input.leaseUntil.toISOString(),
+        input.nextDueAt?.toISOString() ?? null,
+        input.capturedAt.toISOString(),
+      ],
     );
     if (held.length === 0) return false;
     await tx.query(
@@ -93,7 +105,12 @@ export async function recordSnapshot(
   });
 }
 
-export async function stopCollection(db: Queryable, postId: string, reason: InsightStopReason, at: Date): Promise<void> {
+export async function stopCollection(
+  db: Queryable,
+  postId: string,
+  reason: InsightStopReason,
+  at: Date,
+): Promise<void> {
   await db.query(
     `UPDATE posts SET insights_next_due_at = NULL, insights_stopped_at = $3, insights_stop_reason = $2 WHERE id = $1`,
     [postId, reason, at.toISOString()],
@@ -175,6 +192,12 @@ export async function upsertFollowerSnapshot(
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (account_id, captured_on) DO UPDATE SET captured_at = EXCLUDED.captured_at, followers_count = EXCLUDED.followers_count
       WHERE follower_snapshots.captured_at <= EXCLUDED.captured_at`,
-    [input.accountId, input.personaId, input.capturedAt.toISOString().slice(0, 10), input.capturedAt.toISOString(), input.followersCount],
+    [
+      input.accountId,
+      input.personaId,
+      input.capturedAt.toISOString().slice(0, 10),
+      input.capturedAt.toISOString(),
+      input.followersCount,
+    ],
   );
 }

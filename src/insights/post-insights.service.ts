@@ -30,10 +30,15 @@ export function createPostInsightsService(deps: { db: Queryable }) {
     const data = (await listSnapshots(db, postId)).map(toInsightView);
     const collecting = state.published_at !== null && state.stopped_at === null;
     // Before the first capture the column is empty: the first slot is the one due.
-    const due = state.next_due_at ?? (collecting ? nextDueAt(new Date(state.published_at!), null)!.toISOString() : null);
+    const due =
+      state.next_due_at ?? (collecting ? nextDueAt(new Date(state.published_at!), null)!.toISOString() : null);
     return {
       post_id: postId,
-      collection: { next_due_at: collecting ? due : null, stopped_at: state.stopped_at, stop_reason: state.stop_reason },
+      collection: {
+        next_due_at: collecting ? due : null,
+        stopped_at: state.stopped_at,
+        stop_reason: state.stop_reason,
+      },
       data,
     };
   }

@@ -10,7 +10,13 @@ import {
   type KpiInputs,
 } from './kpi-formulas.ts';
 import { windowEnding, type TimeWindow } from '../platform/time-window.ts';
-import { countViralByPersona, listFollowerCandidates, listLivePersonas, listPostInsights, sumSpendByPersona } from './kpi.repository.ts';
+import {
+  countViralByPersona,
+  listFollowerCandidates,
+  listLivePersonas,
+  listPostInsights,
+  sumSpendByPersona,
+} from './kpi.repository.ts';
 
 /** The label (and API value) for every persona together; the persona schema refuses it as a slug. */
 export const ALL_PERSONAS = 'all';
@@ -39,7 +45,10 @@ export interface KpiReport {
  * with the inputs that produced it. `windowDays` replaces both default windows (7 days for
  * engagement, 30 for cost per follow).
  */
-export async function computeKpis(db: Queryable, options: { now?: Date; windowDays?: number } = {}): Promise<KpiReport> {
+export async function computeKpis(
+  db: Queryable,
+  options: { now?: Date; windowDays?: number } = {},
+): Promise<KpiReport> {
   const now = options.now ?? new Date();
   const engagementWindow = windowEnding(now, options.windowDays ?? ENGAGEMENT_DAYS);
   const costWindow = windowEnding(now, options.windowDays ?? COST_DAYS);

@@ -1,8 +1,7 @@
 /** KPI arithmetic over plain rows, so every formula is pinned by unit tests without a database. */
 
-import { type InsightCounts, engagementRate, interactionsOf } from '../insights/index.ts';
+import { engagementRate } from '../insights/index.ts';
 import { isInWindow, type TimeWindow } from '../platform/time-window.ts';
-
 
 /** A published post with the totals of its latest insight snapshot (0 and 0 before the first one). */
 export interface PostInsight {
@@ -74,7 +73,12 @@ export interface KpiInputs {
 }
 
 export function emptyInputs(): KpiInputs {
-  return { engagement: { posts: 0, views: 0, interactions: 0 }, spend_usd: 0, followers: { start: null, end: null }, viral_posts: 0 };
+  return {
+    engagement: { posts: 0, views: 0, interactions: 0 },
+    spend_usd: 0,
+    followers: { start: null, end: null },
+    viral_posts: 0,
+  };
 }
 
 const addKnown = (a: number | null, b: number | null) => (b === null ? a : (a ?? 0) + b);

@@ -10,7 +10,10 @@ import { computeKpis } from './compute-kpis.ts';
  * deleted persona are absent, not 0.
  */
 export async function refreshKpiMetrics(deps: { db: Queryable; metrics: Metrics }, now = new Date()): Promise<void> {
-  const [report, revenue] = await Promise.all([computeKpis(deps.db, { now }), computeRevenueProjection(deps.db, { now })]);
+  const [report, revenue] = await Promise.all([
+    computeKpis(deps.db, { now }),
+    computeRevenueProjection(deps.db, { now }),
+  ]);
   const { postsEngagementRate, costPerFollow, followersTotal, viralPosts, revenueProjectionMonthly } = deps.metrics;
   // Nothing is awaited from here on, so a concurrent scrape never sees a half-rebuilt set.
   for (const metric of [postsEngagementRate, costPerFollow, followersTotal, viralPosts]) metric.reset();

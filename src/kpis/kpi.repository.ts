@@ -9,7 +9,10 @@ const toDate = (value: unknown) => (value instanceof Date ? value : new Date(Str
  * before the first). One index probe per post, so the cost follows the window's posts, not the
  * snapshot history.
  */
-export async function listPostInsights(q: Queryable, window: TimeWindow): Promise<(PostInsight & { persona_id: string })[]> {
+export async function listPostInsights(
+  q: Queryable,
+  window: TimeWindow,
+): Promise<(PostInsight & { persona_id: string })[]> {
   const rows = await q.query<{ persona_id: string; published_at: Date | string; views: number; interactions: number }>(
     `SELECT p.persona_id, p.published_at, coalesce(l.views, 0)::float8 AS views, coalesce(l.interactions, 0)::float8 AS interactions
        FROM posts p
@@ -34,7 +37,12 @@ export async function listFollowerCandidates(
   q: Queryable,
   window: TimeWindow,
 ): Promise<(FollowerSnapshot & { account_id: string; persona_id: string })[]> {
-  const rows = await q.query<{ account_id: string; persona_id: string; captured_at: Date | string; followers_count: number }>(
+  const rows = await q.query<{
+    account_id: string;
+    persona_id: string;
+    captured_at: Date | string;
+    followers_count: number;
+  }>(
     `SELECT a.id AS account_id, a.persona_id, f.captured_at, f.followers_count
        FROM threads_accounts a
        CROSS JOIN LATERAL (

@@ -31,7 +31,9 @@ function kpisView(k: PersonaKpis, engagement: TimeWindow, cost: TimeWindow) {
 export function createKpiService(deps: { db: Database }) {
   async function resolvePersona(persona: string | undefined): Promise<{ id: string; slug: string } | null> {
     if (!persona || persona === ALL_PERSONAS) return null;
-    const found = UUID.test(persona) ? await findPersonaById(deps.db, persona) : await findPersonaBySlug(deps.db, persona);
+    const found = UUID.test(persona)
+      ? await findPersonaById(deps.db, persona)
+      : await findPersonaBySlug(deps.db, persona);
     if (!found) throw new AppError('not_found', `persona ${persona} does not exist`);
     return found;
   }

@@ -10,7 +10,9 @@ export function loadPersonaLibrary(): PersonaFields[] {
     const result = personaFieldsSchema.safeParse(entry);
     if (!result.success) {
       const slug = (entry as { slug?: unknown } | null)?.slug;
-      throw new Error(`persona library: entry ${index} (${String(slug ?? 'no slug')}) is invalid: ${result.error.message}`);
+      throw new Error(
+        `persona library: entry ${index} (${String(slug ?? 'no slug')}) is invalid: ${result.error.message}`,
+      );
     }
     if (seen.has(result.data.slug)) {
       throw new Error(`persona library: entry ${index} (${result.data.slug}) duplicates an earlier slug`);

@@ -67,10 +67,7 @@ export async function findPersonaById(q: Queryable, id: string): Promise<Persona
   return row ? toPersona(row) : null;
 }
 
-export async function listPersonas(
-  q: Queryable,
-  page: { limit: number; afterSlug?: string },
-): Promise<Persona[]> {
+export async function listPersonas(q: Queryable, page: { limit: number; afterSlug?: string }): Promise<Persona[]> {
   const rows = await q.query(
     `SELECT ${COLUMNS} FROM personas
       WHERE deleted_at IS NULL AND ($1::text IS NULL OR slug > $1)

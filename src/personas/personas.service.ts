@@ -25,7 +25,8 @@ export function createPersonasService(deps: { db: Database; onDelete?: readonly 
     try {
       return await insertPersona(db, fields, 'user');
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', `a persona with slug "${fields.slug}" already exists`);
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', `a persona with slug "${fields.slug}" already exists`);
       throw error;
     }
   }
@@ -39,7 +40,8 @@ export function createPersonasService(deps: { db: Database; onDelete?: readonly 
       if (!updated) throw new AppError('not_found', `persona ${id} does not exist`);
       return updated;
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', `a persona with slug "${merged.slug}" already exists`);
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', `a persona with slug "${merged.slug}" already exists`);
       throw error;
     }
   }

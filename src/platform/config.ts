@@ -21,7 +21,10 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalString.pipe(
-    z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
   ),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   API_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -59,7 +62,10 @@ const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()
-      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or 44 base64 characters')
+      .regex(
+        /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
+        'must be 32 bytes as 64 hex characters or 44 base64 characters',
+      )
       .optional(),
   ),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -68,7 +74,11 @@ const envSchema = z.object({
   SIM_SEED: z.coerce.number().int().default(42),
   SIM_SPEED: z.coerce.number().min(1).max(100_000).default(1),
   SIM_CONTAINER_READY_MS: z.coerce.number().int().min(0).default(2_000),
-  PUBLISH_MIN_GAP_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
+  PUBLISH_MIN_GAP_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   AUTO_APPROVE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
 });
 
@@ -96,7 +106,13 @@ export interface Config {
     budgets: { globalDailyUsd?: number; personaDailyUsd?: number };
   };
   embeddings: { provider: 'local' } | { provider: 'openai-compatible'; model: string };
-  worker: { concurrency: number; pollSeconds: number; retryLimit: number; retryDelaySeconds: number; metricsPort: number };
+  worker: {
+    concurrency: number;
+    pollSeconds: number;
+    retryLimit: number;
+    retryDelaySeconds: number;
+    metricsPort: number;
+  };
   tracing: {
     serviceName: string;
     /** Full OTLP/HTTP traces URL (…/v1/traces); no exporter when undefined. */

@@ -1,4 +1,11 @@
-export { findVariantsDone, insertPost, listPostIdsOfTask, POST_STATUSES, REJECTION_REASONS, type RejectionReason } from './post.repository.ts';
+export {
+  findVariantsDone,
+  insertPost,
+  listPostIdsOfTask,
+  POST_STATUSES,
+  REJECTION_REASONS,
+  type RejectionReason,
+} from './post.repository.ts';
 export { createPostsService, type PostsService } from './posts.service.ts';
 export { rejectUnpublished } from './publishing/approval.repository.ts';
 export { isAutoApproved } from './publishing/auto-approval.ts';

@@ -1,9 +1,22 @@
 import type { HookPattern } from '../personas/index.ts';
 import { type Queryable, toIso, toIsoOrNull } from '../platform/db/index.ts';
 
-export const POST_STATUSES = ['draft', 'rejected', 'approved', 'scheduled', 'publishing', 'published', 'failed'] as const;
+export const POST_STATUSES = [
+  'draft',
+  'rejected',
+  'approved',
+  'scheduled',
+  'publishing',
+  'published',
+  'failed',
+] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
-export const REJECTION_REASONS = ['rejected_quality', 'rejected_duplicate', 'rejected_guard', 'rejected_by_user'] as const;
+export const REJECTION_REASONS = [
+  'rejected_quality',
+  'rejected_duplicate',
+  'rejected_guard',
+  'rejected_by_user',
+] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export interface Post {
@@ -39,7 +52,13 @@ export interface Post {
   updated_at: string;
 }
 
-type PublishingFields = 'approved_at' | 'scheduled_at' | 'published_at' | 'threads_media_id' | 'permalink' | 'publish_error';
+type PublishingFields =
+  | 'approved_at'
+  | 'scheduled_at'
+  | 'published_at'
+  | 'threads_media_id'
+  | 'permalink'
+  | 'publish_error';
 
 /** A post as the workflow writes it; `approved_at` only for a draft approved at once (auto approval). */
 export type NewPost = Omit<Post, 'id' | 'created_at' | 'updated_at' | PublishingFields> & { approved_at?: Date | null };
@@ -72,11 +91,27 @@ export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
      ON CONFLICT (task_id, variant) WHERE task_id IS NOT NULL DO NOTHING
      RETURNING ${POST_COLUMNS}`,
     [
-      post.persona_id, post.task_id, post.variant, post.status, post.topic, post.hook_pattern, post.hook, post.body,
-      post.text, post.quality_score, JSON.stringify(post.score_breakdown), post.rejection_reason,
-      post.rejection_detail === null ? null : JSON.stringify(post.rejection_detail), post.attempts,
-      JSON.stringify(post.models), post.prompt_tokens, post.completion_tokens, post.cost_usd,
-      post.nearest_post_id, post.nearest_similarity, post.approved_at ?? null,
+      post.persona_id,
+      post.task_id,
+      post.variant,
+      post.status,
+      post.topic,
+      post.hook_pattern,
+      post.hook,
+      post.body,
+      post.text,
+      post.quality_score,
+      JSON.stringify(post.score_breakdown),
+      post.rejection_reason,
+      post.rejection_detail === null ? null : JSON.stringify(post.rejection_detail),
+      post.attempts,
+      JSON.stringify(post.models),
+      post.prompt_tokens,
+      post.completion_tokens,
+      post.cost_usd,
+      post.nearest_post_id,
+      post.nearest_similarity,
+      post.approved_at ?? null,
     ],
   );
   if (row) return toPost(row);
@@ -123,8 +158,13 @@ export async function listPosts(
         AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
       ORDER BY created_at DESC, id DESC
       LIMIT $5`,
-    [filter.personaId ?? null, filter.status ?? null, filter.before?.ts ?? null, filter.before?.id ?? null,
-      filter.limit + 1],
+    [
+      filter.personaId ?? null,
+      filter.status ?? null,
+      filter.before?.ts ?? null,
+      filter.before?.id ?? null,
+      filter.limit + 1,
+    ],
   );
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { VectorStore } from './vector-store.ts';
-import { findPostById, findPostTexts, listPosts, type Post, type PostPageCursor, type PostStatus } from './post.repository.ts';
+import {
+  findPostById,
+  findPostTexts,
+  listPosts,
+  type Post,
+  type PostPageCursor,
+  type PostStatus,
+} from './post.repository.ts';
 
 const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
 
@@ -46,7 +53,12 @@ export function createPostsService(deps: { db: Database; vectors: VectorStore })
     if (!own) return { data: [] };
     const neighbours = await vectors.nearest({ ...own, excludePostId: id, limit, scanLimit: SIMILAR_SCAN });
     const texts = new Map(
-      (await findPostTexts(db, neighbours.map((n) => n.post_id))).map((row) => [row.id, row.text] as const),
+      (
+        await findPostTexts(
+          db,
+          neighbours.map((n) => n.post_id),
+        )
+      ).map((row) => [row.id, row.text] as const),
     );
     return { data: neighbours.map((n) => ({ ...n, text: texts.get(n.post_id) ?? '' })) };
   }

@@ -37,7 +37,10 @@ const RECENT = `SELECT post_id, persona_id, embedding FROM post_embeddings
 
 export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; logger?: Logger }) {
   const { db, mode } = deps;
-  deps.logger?.info({ mode }, mode === 'pgvector' ? 'vector store: pgvector' : 'vector store: portable (no pgvector on this server)');
+  deps.logger?.info(
+    { mode },
+    mode === 'pgvector' ? 'vector store: pgvector' : 'vector store: portable (no pgvector on this server)',
+  );
 
   async function upsert(q: Queryable, entry: { postId: string; personaId: string; model: string; vector: number[] }) {
     await q.query(
@@ -58,7 +61,11 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
     }
     const rows = await db.query<{ post_id: string; persona_id: string; embedding: number[] }>(RECENT, params);
     return rows
-      .map((row) => ({ post_id: row.post_id, persona_id: row.persona_id, score: cosineSimilarity(query.vector, row.embedding) }))
+      .map((row) => ({
+        post_id: row.post_id,
+        persona_id: row.persona_id,
+        score: cosineSimilarity(query.vector, row.embedding),
+      }))
       .sort((a, b) => b.score - a.score)
       .slice(0, query.limit);
   }

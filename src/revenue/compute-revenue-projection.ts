@@ -4,5 +4,7 @@ import { projectMonthlyRevenue } from './revenue-projection.ts';
 
 /** revenue_projection_monthly at `now`, from the stored events alone; `personaId` narrows it to that persona's revenue. */
 export async function computeRevenueProjection(q: Queryable, options: { now: Date; personaId?: string }) {
-  return projectMonthlyRevenue(await listProjectionEvents(q, options.now), options.now, { personaId: options.personaId });
+  return projectMonthlyRevenue(await listProjectionEvents(q, options.now), options.now, {
+    personaId: options.personaId,
+  });
 }

@@ -9,7 +9,7 @@ export const revenueEventInput = z
       .trim()
       .min(1)
       .max(200)
-      .describe('your id for the event (e.g. the payment provider\'s): a replay with the same id is counted once'),
+      .describe("your id for the event (e.g. the payment provider's): a replay with the same id is counted once"),
     stream: z.enum(['subscription', 'affiliate', 'lead']),
     type: z.enum(['payment', 'refund', 'cancellation']).default('payment'),
     amount: z
@@ -24,7 +24,10 @@ export const revenueEventInput = z
     subscription_id: z.string().trim().min(1).max(200).optional(),
     billing_period: z.enum(['month', 'year']).optional().describe('subscriptions only; default: month'),
     occurred_at: z.iso
-      .datetime({ offset: true, message: 'use an ISO 8601 date-time with a Z or an offset, e.g. 2026-11-28T09:30:00+01:00' })
+      .datetime({
+        offset: true,
+        message: 'use an ISO 8601 date-time with a Z or an offset, e.g. 2026-11-28T09:30:00+01:00',
+      })
       .optional()
       .describe('default: now; a cancellation takes effect at this instant'),
   })
@@ -42,7 +45,8 @@ export const revenueEventInput = z
     }
     if (e.type === 'cancellation') {
       if (e.stream !== 'subscription') issue('type', 'only a subscription can be cancelled');
-      if (e.amount !== 0) issue('amount', 'a cancellation moves no money: send amount 0 (and a refund as its own event)');
+      if (e.amount !== 0)
+        issue('amount', 'a cancellation moves no money: send amount 0 (and a refund as its own event)');
     }
   });
 

@@ -1,4 +1,4 @@
-import { isInWindow, windowEnding } from "../platform/time-window.ts";
+import { isInWindow, windowEnding } from '../platform/time-window.ts';
 
 /** Monthly run-rate arithmetic over plain event rows, pinned by unit tests without a database. */
 

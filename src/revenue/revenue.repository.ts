@@ -1,5 +1,5 @@
 import { type Queryable, toIso } from '../platform/db/index.ts';
-import { windowEnding } from "../platform/time-window.ts";
+import { windowEnding } from '../platform/time-window.ts';
 import type { RevenueEvent } from './revenue-event.schema.ts';
 import { REVENUE_WINDOW_DAYS, SUBSCRIPTION_HORIZON_DAYS, type RevenueEventRow } from './revenue-projection.ts';
 
@@ -19,8 +19,18 @@ export async function insertRevenueEvent(q: Queryable, e: NewRevenueEvent): Prom
        billing_period, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()))
      ON CONFLICT (external_id) DO NOTHING RETURNING ${COLUMNS}`,
-    [e.external_id, e.stream, e.type, e.amount, e.currency, e.persona_id, e.recurring, e.subscription_id, e.billing_period,
-      e.occurred_at],
+    [
+      e.external_id,
+      e.stream,
+      e.type,
+      e.amount,
+      e.currency,
+      e.persona_id,
+      e.recurring,
+      e.subscription_id,
+      e.billing_period,
+      e.occurred_at,
+    ],
   );
   return row ? toEvent(row) : null;
 }
@@ -53,5 +63,8 @@ export async function listProjectionEvents(q: Queryable, now: Date): Promise<Rev
       now.toISOString(),
     ],
   );
-  return rows.map((r) => ({ ...r, occurred_at: r.occurred_at instanceof Date ? r.occurred_at : new Date(r.occurred_at) }));
+  return rows.map((r) => ({
+    ...r,
+    occurred_at: r.occurred_at instanceof Date ? r.occurred_at : new Date(r.occurred_at),
+  }));
 }

@@ -29,7 +29,8 @@ function differingField(stored: RevenueEvent, replay: NewRevenueEvent): string |
   for (const [key, value] of Object.entries(fields)) {
     if (stored[key as keyof RevenueEvent] !== value) return key;
   }
-  if (occurred_at !== null && new Date(occurred_at).getTime() !== new Date(stored.occurred_at).getTime()) return 'occurred_at';
+  if (occurred_at !== null && new Date(occurred_at).getTime() !== new Date(stored.occurred_at).getTime())
+    return 'occurred_at';
   return undefined;
 }
 

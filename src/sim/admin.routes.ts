@@ -12,23 +12,41 @@ import type { SimUser } from './sim-state.ts';
 
 const phrase = z.string().trim().min(1).max(80);
 const scopes = z.array(z.enum(ALL_SCOPES)).default([...ALL_SCOPES]);
-const tokenFields = { scopes, token_kind: z.enum(['short', 'long']).default('long'), token_age_hours: z.number().min(0).default(0) };
+const tokenFields = {
+  scopes,
+  token_kind: z.enum(['short', 'long']).default('long'),
+  token_age_hours: z.number().min(0).default(0),
+};
 
 const profileFields = {
   name: z.string().min(1).max(100).optional(),
   biography: z.string().max(500).optional(),
-  profile: z.object({ niche: z.string().max(100).default(''), topics: z.array(phrase).default([]), vocabulary: z.array(phrase).default([]) }).optional(),
+  profile: z
+    .object({
+      niche: z.string().max(100).default(''),
+      topics: z.array(phrase).default([]),
+      vocabulary: z.array(phrase).default([]),
+    })
+    .optional(),
 };
 
 const newUserBody = z.object({
-  username: z.string().regex(/^[a-z0-9._]{1,30}$/, 'lowercase letters, digits, dots and underscores').optional(),
+  username: z
+    .string()
+    .regex(/^[a-z0-9._]{1,30}$/, 'lowercase letters, digits, dots and underscores')
+    .optional(),
   followers: z.number().int().min(0).optional(),
   ...profileFields,
   ...tokenFields,
 });
 
 const advanceBody = z
-  .object({ ms: z.number().min(0).optional(), seconds: z.number().min(0).optional(), hours: z.number().min(0).optional(), days: z.number().min(0).optional() })
+  .object({
+    ms: z.number().min(0).optional(),
+    seconds: z.number().min(0).optional(),
+    hours: z.number().min(0).optional(),
+    days: z.number().min(0).optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'give ms, seconds, hours or days');
 
 const faultBody = z
@@ -54,7 +72,10 @@ const faultBody = z
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw graphErrors.badParam(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw graphErrors.badParam(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
   return parsed.data;
 }
 
@@ -77,7 +98,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SimContext): void
 
   app.post('/__sim/users', async (request, reply) => {
     const b = parse(newUserBody, request.body);
-    const user = createSimUser(ctx, { username: b.username, name: b.name, biography: b.biography, followers: b.followers, profile: b.profile ?? null });
+    const user = createSimUser(ctx, {
+      username: b.username,
+      name: b.name,
+      biography: b.biography,
+      followers: b.followers,
+      profile: b.profile ?? null,
+    });
     return reply.status(201).send(withToken(user, b));
   });
 
@@ -161,8 +188,16 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SimContext): void
 
   app.post('/__sim/faults', async (request, reply) => {
     const b = parse(faultBody, request.body);
-    if (!b.preset && !b.error && b.delay_ms === undefined) throw graphErrors.badParam('give a preset, an error or a delay_ms');
-    ctx.faults.add({ endpoint: b.endpoint, count: b.count, preset: b.preset, status: b.status, error: b.error, delayMs: b.delay_ms });
+    if (!b.preset && !b.error && b.delay_ms === undefined)
+      throw graphErrors.badParam('give a preset, an error or a delay_ms');
+    ctx.faults.add({
+      endpoint: b.endpoint,
+      count: b.count,
+      preset: b.preset,
+      status: b.status,
+      error: b.error,
+      delayMs: b.delay_ms,
+    });
     return reply.status(201).send({ pending: ctx.faults.pending() });
   });
 

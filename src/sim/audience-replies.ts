@@ -4,7 +4,22 @@ import { ENGAGEMENT_MODEL, ageForShare } from './engagement-model.ts';
 import { audienceUserId, nextId } from './sim-ids.ts';
 import type { SimMedia, SimState } from './sim-state.ts';
 
-const FIRST = ['maya', 'leo', 'sam', 'priya', 'jon', 'ana', 'kofi', 'lena', 'omar', 'zoe', 'ravi', 'iris', 'tomas', 'noor'];
+const FIRST = [
+  'maya',
+  'leo',
+  'sam',
+  'priya',
+  'jon',
+  'ana',
+  'kofi',
+  'lena',
+  'omar',
+  'zoe',
+  'ravi',
+  'iris',
+  'tomas',
+  'noor',
+];
 const LAST = ['builds', 'writes', 'ships', 'codes', 'sells', 'makes', 'grows', 'runs'];
 
 // A mix of intents, so a conversation engine has questions, praise, disagreement and leads to sort.
@@ -20,7 +35,12 @@ const REPLIES = [
   'Counterpoint: most people skip {topic} because it takes too long. Worth it?',
   'Which tool do you use for {topic}?',
 ];
-const ANSWERS = ['Same question here!', '+1, following this thread.', 'Agree, {topic} is underrated.', 'We saw the same thing with {topic}.'];
+const ANSWERS = [
+  'Same question here!',
+  '+1, following this thread.',
+  'Agree, {topic} is underrated.',
+  'We saw the same thing with {topic}.',
+];
 
 function topicOf(state: SimState, post: SimMedia): string {
   const profile = state.users[post.ownerId]?.profile;
@@ -28,7 +48,15 @@ function topicOf(state: SimState, post: SimMedia): string {
   return fromProfile ?? post.topicTag ?? 'this';
 }
 
-function audienceReply(state: SimState, seed: number, parent: SimMedia, root: SimMedia, at: number, rng: Random, texts: readonly string[]): SimMedia {
+function audienceReply(
+  state: SimState,
+  seed: number,
+  parent: SimMedia,
+  root: SimMedia,
+  at: number,
+  rng: Random,
+  texts: readonly string[],
+): SimMedia {
   const username = `${pick(rng, FIRST)}_${pick(rng, LAST)}${Math.floor(rng() * 90) + 10}`;
   const [minH, maxH] = ENGAGEMENT_MODEL.audience.answerDelayHours;
   const answers = parent.id === root.id && rng() < ENGAGEMENT_MODEL.audience.answerProbability;
@@ -81,7 +109,8 @@ export function materializeAudience(state: SimState, seed: number, now: number):
     const due = reply.answerDueAt;
     reply.answerDueAt = null;
     changed = true;
-    if (root) audienceReply(state, seed, reply, root, due, createSeededRandom(deriveSeed(seed, 'answer', reply.id)), ANSWERS);
+    if (root)
+      audienceReply(state, seed, reply, root, due, createSeededRandom(deriveSeed(seed, 'answer', reply.id)), ANSWERS);
   }
   return changed;
 }

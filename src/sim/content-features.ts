@@ -22,15 +22,29 @@ export interface ContentFeatures {
   quality: number;
 }
 
-const STOP = new Set('a an and are as at be but by for from has have how i in is it its of on or our so that the their this to was we what when why with you your'.split(' '));
+const STOP = new Set(
+  'a an and are as at be but by for from has have how i in is it its of on or our so that the their this to was we what when why with you your'.split(
+    ' ',
+  ),
+);
 
 const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 // Crude singular form, so "emails" meets "email".
 const stem = (w: string) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
-const contentWords = (text: string) => [...new Set(words(text).filter((w) => w.length >= 3 && !STOP.has(w)).map(stem))];
+const contentWords = (text: string) => [
+  ...new Set(
+    words(text)
+      .filter((w) => w.length >= 3 && !STOP.has(w))
+      .map(stem),
+  ),
+];
 
 function containsPhrase(lowerText: string, phrase: string): boolean {
-  const escaped = phrase.toLowerCase().trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const escaped = phrase
+    .toLowerCase()
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
   return escaped.length > 0 && new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(lowerText);
 }
 

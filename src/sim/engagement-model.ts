@@ -2,7 +2,15 @@ import type { HookPattern } from '../personas/index.ts';
 import { createSeededRandom, deriveSeed, type Random } from '../platform/seeded-random.ts';
 import type { ContentFeatures } from './content-features.ts';
 
-export const APPEAL_FEATURES = ['hookForm', 'length', 'question', 'numbers', 'specificity', 'topicFit', 'callToAction'] as const;
+export const APPEAL_FEATURES = [
+  'hookForm',
+  'length',
+  'question',
+  'numbers',
+  'specificity',
+  'topicFit',
+  'callToAction',
+] as const;
 export type AppealFeature = (typeof APPEAL_FEATURES)[number];
 export const INTERACTION_METRICS = ['likes', 'replies', 'reposts', 'quotes', 'shares'] as const;
 export type InteractionMetric = (typeof INTERACTION_METRICS)[number];
@@ -134,13 +142,19 @@ function poisson(rng: Random, lambda: number): number {
 const noise = (rng: Random, sigma: number) => Math.exp(sigma * normal(rng) - (sigma * sigma) / 2);
 
 /** What a post will earn; the same features, followers and seed always give the same plan. */
-export function planEngagement(input: { features: ContentFeatures; followers: number; hasLink: boolean; seed: number }): EngagementPlan {
+export function planEngagement(input: {
+  features: ContentFeatures;
+  followers: number;
+  hasLink: boolean;
+  seed: number;
+}): EngagementPlan {
   const rng = createSeededRandom(deriveSeed(input.seed, 'engagement'));
   const values = featureValues(input.features);
   const appeal = appealOf(input.features);
   const lift = appeal - M.pivot;
 
-  const expectedViews = (M.reach.baseViews + input.followers * M.reach.viewsPerFollower) * Math.exp(M.reach.elasticity * lift);
+  const expectedViews =
+    (M.reach.baseViews + input.followers * M.reach.viewsPerFollower) * Math.exp(M.reach.elasticity * lift);
   const viral = rng() < M.reach.viralChance * Math.exp(M.reach.viralAppealElasticity * lift);
   const [lo, hi] = M.reach.viralMultiplier;
   const viralBoost = viral ? lo + rng() * (hi - lo) : 1;
@@ -152,7 +166,10 @@ export function planEngagement(input: { features: ContentFeatures; followers: nu
     let exponent = M.rateElasticity * lift;
     const lifts = M.rateLifts[metric];
     for (const feature of APPEAL_FEATURES) exponent += (lifts[feature] ?? 0) * (values[feature] - 0.5);
-    counts[metric] = poisson(rng, views * M.rates[metric] * Math.exp(exponent) * resonance * noise(rng, M.rateNoiseSigma));
+    counts[metric] = poisson(
+      rng,
+      views * M.rates[metric] * Math.exp(exponent) * resonance * noise(rng, M.rateNoiseSigma),
+    );
   }
   const interactions = INTERACTION_METRICS.reduce((sum, m) => sum + counts[m], 0);
   const clicks = input.hasLink ? poisson(rng, views * M.clicksPerView * Math.exp(M.rateElasticity * lift)) : 0;
@@ -202,7 +219,7 @@ export function followersAt(
   gains: readonly { publishedAt: number; follows: number }[],
   t: number,
 ): number {
-  const keep = (since: number) => Math.exp(-M.churnPerDay * Math.max(0, t - since) / DAY);
+  const keep = (since: number) => Math.exp((-M.churnPerDay * Math.max(0, t - since)) / DAY);
   let followers = account.initialFollowers * keep(account.createdAt);
   for (const g of gains) {
     if (g.publishedAt <= t) followers += countAt(g.follows, t - g.publishedAt) * keep(g.publishedAt);

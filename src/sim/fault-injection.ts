@@ -3,16 +3,29 @@ import { GraphError, type GraphErrorFields } from './graph-error.ts';
 
 export const FAULT_PRESETS = {
   transient: () =>
-    new GraphError(500, { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true }),
-  throttled: () => new GraphError(400, { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, is_transient: true }),
+    new GraphError(500, {
+      message: 'An unexpected error has occurred. Please retry your request later.',
+      type: 'OAuthException',
+      code: 2,
+      is_transient: true,
+    }),
+  throttled: () =>
+    new GraphError(400, {
+      message: '(#4) Application request limit reached',
+      type: 'OAuthException',
+      code: 4,
+      is_transient: true,
+    }),
   auth: () =>
     new GraphError(400, {
-      message: 'Error validating access token: The session has been invalidated because the user changed their password.',
+      message:
+        'Error validating access token: The session has been invalidated because the user changed their password.',
       type: 'OAuthException',
       code: 190,
       error_subcode: 460,
     }),
-  permission: () => new GraphError(403, { message: '(#10) Application does not have permission for this action', code: 10 }),
+  permission: () =>
+    new GraphError(403, { message: '(#10) Application does not have permission for this action', code: 10 }),
 } as const;
 
 export type FaultPreset = keyof typeof FAULT_PRESETS | 'bad_gateway';

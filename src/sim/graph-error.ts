@@ -23,7 +23,11 @@ export class GraphError extends Error {
 
   toBody(): Record<string, unknown> {
     if (this.shape === 'flat') {
-      return { error_type: this.fields.type ?? 'OAuthException', code: this.fields.code, error_message: this.fields.message };
+      return {
+        error_type: this.fields.type ?? 'OAuthException',
+        code: this.fields.code,
+        error_message: this.fields.message,
+      };
     }
     return { error: { type: 'THApiException', ...this.fields, fbtrace_id: newTraceId() } };
   }
@@ -41,11 +45,20 @@ export const graphErrors = {
       code: 100,
       error_subcode: 33,
     }),
-  unknownPath: (path: string) => new GraphError(400, { message: `Unknown path components: ${path}`, type: 'OAuthException', code: 2500 }),
+  unknownPath: (path: string) =>
+    new GraphError(400, { message: `Unknown path components: ${path}`, type: 'OAuthException', code: 2500 }),
   noToken: () =>
-    new GraphError(400, { message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500 }),
+    new GraphError(400, {
+      message: 'An active access token must be used to query information about the current user.',
+      type: 'OAuthException',
+      code: 2500,
+    }),
   invalidToken: () =>
-    new GraphError(400, { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 }),
+    new GraphError(400, {
+      message: 'Invalid OAuth access token - Cannot parse access token',
+      type: 'OAuthException',
+      code: 190,
+    }),
   expiredToken: (expiredAt: number, now: number) =>
     new GraphError(400, {
       message: `Error validating access token: Session has expired on ${pacificTime(expiredAt)}. The current time is ${pacificTime(now)}.`,
@@ -61,7 +74,12 @@ export const graphErrors = {
       error_user_msg: `This action requires the ${scope} permission.`,
     }),
   notReady: () =>
-    new GraphError(400, { message: 'The requested resource does not exist', type: 'OAuthException', code: 24, error_subcode: 4279009 }),
+    new GraphError(400, {
+      message: 'The requested resource does not exist',
+      type: 'OAuthException',
+      code: 24,
+      error_subcode: 4279009,
+    }),
   // Meta does not document this one; Instagram's publishing-limit error is the model (see docs/simulator.md).
   quotaExceeded: (what: 'posts' | 'replies', total: number) =>
     new GraphError(400, {
@@ -91,9 +109,14 @@ export function registerGraphErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send(graphErrors.badParam((error as Error).message).toBody());
     }
     app.log.error({ err: error }, 'threads-sim: unexpected error');
-    return reply
-      .status(500)
-      .send(new GraphError(500, { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true }).toBody());
+    return reply.status(500).send(
+      new GraphError(500, {
+        message: 'An unknown error has occurred.',
+        type: 'OAuthException',
+        code: 1,
+        is_transient: true,
+      }).toBody(),
+    );
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;

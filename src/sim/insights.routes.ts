@@ -4,7 +4,14 @@ import { timeParam } from './media.routes.ts';
 import { authenticate, ownUserId } from './sim-auth.ts';
 import { DAY_MS, type SimContext } from './sim-context.ts';
 import { formatTimestamp } from './sim-ids.ts';
-import { MEDIA_METRIC_NAMES, accountDelta, dayBuckets, followersNow, mediaTotalsAt, repliesIndex } from './sim-insights.ts';
+import {
+  MEDIA_METRIC_NAMES,
+  accountDelta,
+  dayBuckets,
+  followersNow,
+  mediaTotalsAt,
+  repliesIndex,
+} from './sim-insights.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -27,7 +34,10 @@ const DESCRIPTIONS: Record<string, [string, string]> = {
 
 function metricsParam<T extends string>(raw: string | undefined, allowed: readonly T[]): T[] {
   if (!raw) throw graphErrors.badParam('Param metric is required.');
-  const metrics = raw.split(',').map((m) => m.trim()).filter(Boolean);
+  const metrics = raw
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   metrics.forEach((m, i) => {
     if (!(allowed as readonly string[]).includes(m)) {
       throw graphErrors.badParam(`(#100) metric[${i}] must be one of the following values: ${allowed.join(', ')}`);

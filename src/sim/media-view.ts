@@ -23,14 +23,25 @@ export const MEDIA_FIELDS = [
   'link_attachment_url',
 ] as const;
 
-export const PROFILE_FIELDS = ['id', 'username', 'name', 'threads_profile_picture_url', 'threads_biography', 'is_verified'] as const;
+export const PROFILE_FIELDS = [
+  'id',
+  'username',
+  'name',
+  'threads_profile_picture_url',
+  'threads_biography',
+  'is_verified',
+] as const;
 export const CONTAINER_FIELDS = ['id', 'status', 'error_message'] as const;
 
 /** `fields=a,b`: Graph returns only `id` without it, and rejects names the node does not have. */
 export function parseFields(raw: string | undefined, allowed: readonly string[], nodeType: string): string[] {
-  const fields = (raw ?? 'id').split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = (raw ?? 'id')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const f of fields) {
-    if (!allowed.includes(f)) throw graphErrors.badParam(`(#100) Tried accessing nonexisting field (${f}) on node type (${nodeType})`);
+    if (!allowed.includes(f))
+      throw graphErrors.badParam(`(#100) Tried accessing nonexisting field (${f}) on node type (${nodeType})`);
   }
   return fields.includes('id') ? fields : ['id', ...fields];
 }
@@ -88,7 +99,11 @@ export function renderProfile(u: SimUser, fields: readonly string[]): Record<str
   );
 }
 
-export function renderContainer(c: SimContainer, status: SimContainerStatus, fields: readonly string[]): Record<string, unknown> {
+export function renderContainer(
+  c: SimContainer,
+  status: SimContainerStatus,
+  fields: readonly string[],
+): Record<string, unknown> {
   return pickFields(
     {
       id: c.id,

@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { graphErrors } from './graph-error.ts';
-import { CONTAINER_FIELDS, MEDIA_FIELDS, PROFILE_FIELDS, parseFields, renderContainer, renderMedia, renderProfile } from './media-view.ts';
+import {
+  CONTAINER_FIELDS,
+  MEDIA_FIELDS,
+  PROFILE_FIELDS,
+  parseFields,
+  renderContainer,
+  renderMedia,
+  renderProfile,
+} from './media-view.ts';
 import { pageUrlFor, paginate } from './paging.ts';
 import { authenticate, ownUserId, type Caller } from './sim-auth.ts';
 import type { SimContext } from './sim-context.ts';
@@ -49,7 +57,11 @@ export function registerMediaRoutes(app: FastifyInstance, ctx: SimContext): void
     }
     if (container) {
       if (container.userId !== caller.user.id) throw graphErrors.objectNotFound(id);
-      return renderContainer(container, containerStatus(ctx, container), parseFields(caller.params.fields, CONTAINER_FIELDS, 'ThreadsMediaContainer'));
+      return renderContainer(
+        container,
+        containerStatus(ctx, container),
+        parseFields(caller.params.fields, CONTAINER_FIELDS, 'ThreadsMediaContainer'),
+      );
     }
     const media = visibleMedia(ctx.state, caller, id);
     const replies = repliesIndex(ctx.state);
@@ -66,7 +78,11 @@ export function registerMediaRoutes(app: FastifyInstance, ctx: SimContext): void
     const posts = ownPosts(ctx.state, userId)
       .filter((m) => (since === undefined || m.createdAt >= since) && (until === undefined || m.createdAt <= until))
       .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id));
-    const page = paginate(posts, caller.params, pageUrlFor(originOf(request), request.url.split('?')[0]!, caller.params));
+    const page = paginate(
+      posts,
+      caller.params,
+      pageUrlFor(originOf(request), request.url.split('?')[0]!, caller.params),
+    );
     const replies = repliesIndex(ctx.state);
     return {
       data: page.items.map((m) => renderMedia(m, fields, caller.user.id, (replies.get(m.id) ?? []).length > 0)),

@@ -11,7 +11,8 @@ export const DEFAULT_OAUTH_USERNAME = 'threads_sim_user';
 function checkRedirectUri(ctx: SimContext, redirectUri: string | undefined): string {
   if (!redirectUri) throw graphErrors.badParam('Param redirect_uri is required.');
   const registered = ctx.settings.redirectUris;
-  if (registered && !registered.includes(redirectUri)) throw graphErrors.badParam('Invalid redirect_uri: it is not registered for this app.');
+  if (registered && !registered.includes(redirectUri))
+    throw graphErrors.badParam('Invalid redirect_uri: it is not registered for this app.');
   return redirectUri;
 }
 
@@ -38,7 +39,13 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
     const username = p.sim_username ?? DEFAULT_OAUTH_USERNAME;
     const user = findUserByUsername(ctx, username) ?? createSimUser(ctx, { username });
     const code = newAuthCode();
-    ctx.state.codes[code] = { userId: user.id, scopes, redirectUri, expiresAt: ctx.now() + AUTH_CODE_TTL_MS, used: false };
+    ctx.state.codes[code] = {
+      userId: user.id,
+      scopes,
+      redirectUri,
+      expiresAt: ctx.now() + AUTH_CODE_TTL_MS,
+      used: false,
+    };
     ctx.store.changed();
     back.searchParams.set('code', code);
     return reply.redirect(`${back.toString()}#_`, 302);
@@ -47,8 +54,10 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
   app.post('/oauth/access_token', async (request, reply) => {
     await applyFault(ctx, 'oauth_access_token');
     const p = readParams(request);
-    if (p.grant_type !== 'authorization_code') throw graphErrors.oauth('Unsupported grant_type: use authorization_code');
-    if (p.client_id !== ctx.settings.appId) throw graphErrors.oauth('Error validating application. Invalid application ID.');
+    if (p.grant_type !== 'authorization_code')
+      throw graphErrors.oauth('Unsupported grant_type: use authorization_code');
+    if (p.client_id !== ctx.settings.appId)
+      throw graphErrors.oauth('Error validating application. Invalid application ID.');
     if (p.client_secret !== ctx.settings.appSecret) throw graphErrors.oauth('Error validating client secret.');
     const code = ctx.state.codes[(p.code ?? '').replace(/#_$/, '')];
     if (!code || code.used) throw graphErrors.oauth('Matching code was not found or was already used');
@@ -62,7 +71,9 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
     const { accessToken } = issueToken(ctx, code.userId, code.scopes, 'short');
     if (ctx.settings.numericOAuthUserId) {
       // Meta's literal: a bare number too large for a double, which JSON.stringify cannot write.
-      return reply.type('application/json').send(`{"access_token":${JSON.stringify(accessToken)},"user_id":${code.userId}}`);
+      return reply
+        .type('application/json')
+        .send(`{"access_token":${JSON.stringify(accessToken)},"user_id":${code.userId}}`);
     }
     return { access_token: accessToken, user_id: code.userId };
   });
@@ -70,10 +81,13 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
   app.get('/access_token', async (request) => {
     await applyFault(ctx, 'access_token');
     const p = readParams(request);
-    if (p.grant_type !== 'th_exchange_token') throw graphErrors.oauthEnvelope('Unsupported grant_type: use th_exchange_token');
-    if (p.client_secret !== ctx.settings.appSecret) throw graphErrors.oauthEnvelope('Error validating client secret.', 1);
+    if (p.grant_type !== 'th_exchange_token')
+      throw graphErrors.oauthEnvelope('Unsupported grant_type: use th_exchange_token');
+    if (p.client_secret !== ctx.settings.appSecret)
+      throw graphErrors.oauthEnvelope('Error validating client secret.', 1);
     const token = validToken(ctx, presentedToken(request, p));
-    if (token.kind !== 'short') throw graphErrors.oauthEnvelope('Only a short-lived token can be exchanged; refresh long-lived tokens instead.');
+    if (token.kind !== 'short')
+      throw graphErrors.oauthEnvelope('Only a short-lived token can be exchanged; refresh long-lived tokens instead.');
     const issued = issueToken(ctx, token.userId, token.scopes, 'long');
     return { access_token: issued.accessToken, token_type: 'bearer', expires_in: expiresIn(ctx, issued.token) };
   });
@@ -81,7 +95,8 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
   app.get('/refresh_access_token', async (request) => {
     await applyFault(ctx, 'refresh_access_token');
     const p = readParams(request);
-    if (p.grant_type !== 'th_refresh_token') throw graphErrors.oauthEnvelope('Unsupported grant_type: use th_refresh_token');
+    if (p.grant_type !== 'th_refresh_token')
+      throw graphErrors.oauthEnvelope('Unsupported grant_type: use th_refresh_token');
     const token = validToken(ctx, presentedToken(request, p));
     if (token.kind !== 'long') throw graphErrors.oauthEnvelope('Only a long-lived token can be refreshed.');
     if (ctx.now() - token.issuedAt < DAY_MS) {
@@ -99,7 +114,14 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
     const target = ctx.state.tokens[p.input_token];
     const base = { type: 'USER', application: ctx.settings.appName, app_id: ctx.settings.appId };
     if (!target) {
-      return { data: { ...base, is_valid: false, scopes: [], error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' } } };
+      return {
+        data: {
+          ...base,
+          is_valid: false,
+          scopes: [],
+          error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' },
+        },
+      };
     }
     return {
       data: {

@@ -29,7 +29,8 @@ export function paginate<T extends { id: string }>(
 ): { items: T[]; paging?: PagingJson } {
   const rawLimit = params.limit ?? String(DEFAULT_LIMIT);
   const limit = Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1) throw graphErrors.badParam(`Param limit must be a positive integer, got ${rawLimit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw graphErrors.badParam(`Param limit must be a positive integer, got ${rawLimit}`);
   const size = Math.min(limit, MAX_LIMIT);
   const indexOf = (cursor: string) => {
     const id = decodeCursor(cursor);

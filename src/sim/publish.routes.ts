@@ -47,7 +47,10 @@ export function registerPublishRoutes(app: FastifyInstance, ctx: SimContext): vo
     const fields = (caller.params.fields ?? 'quota_usage,config').split(',').map((f) => f.trim());
     const item: Record<string, unknown> = {};
     for (const f of fields) {
-      if (!(f in all)) throw graphErrors.badParam(`(#100) Tried accessing nonexisting field (${f}) on node type (ThreadsPublishingLimit)`);
+      if (!(f in all))
+        throw graphErrors.badParam(
+          `(#100) Tried accessing nonexisting field (${f}) on node type (ThreadsPublishingLimit)`,
+        );
       item[f] = all[f as keyof typeof all];
     }
     return { data: [item] };

@@ -43,7 +43,11 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: SimContext): void
       const items = endpoint === 'replies' ? [...(children.get(media.id) ?? [])] : descendants(children, media.id);
       const newestFirst = caller.params.reverse !== 'false';
       items.sort((a, b) => (a.createdAt - b.createdAt || a.id.localeCompare(b.id)) * (newestFirst ? -1 : 1));
-      const page = paginate(items, caller.params, pageUrlFor(originOf(request), request.url.split('?')[0]!, caller.params));
+      const page = paginate(
+        items,
+        caller.params,
+        pageUrlFor(originOf(request), request.url.split('?')[0]!, caller.params),
+      );
       return {
         data: page.items.map((m) => renderMedia(m, fields, caller.user.id, (children.get(m.id) ?? []).length > 0)),
         ...(page.paging ? { paging: page.paging } : {}),

@@ -58,7 +58,12 @@ export interface Caller {
  * What every Graph route does first: injected faults, the audience catching up with the clock,
  * then the token and its scopes (threads_basic always, plus `scopes`).
  */
-export async function authenticate(ctx: SimContext, request: FastifyRequest, endpoint: ThreadsEndpoint, scopes: readonly string[] = []): Promise<Caller> {
+export async function authenticate(
+  ctx: SimContext,
+  request: FastifyRequest,
+  endpoint: ThreadsEndpoint,
+  scopes: readonly string[] = [],
+): Promise<Caller> {
   await applyFault(ctx, endpoint);
   if (materializeAudience(ctx.state, ctx.seed, ctx.now())) ctx.store.changed();
   const params = readParams(request);

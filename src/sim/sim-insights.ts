@@ -50,14 +50,29 @@ export function followersNow(state: SimState, user: SimUser, t: number): number 
 }
 
 /** What the account's posts earned between `from` and `to` (both clamped to the posts' lives). */
-export function accountDelta(state: SimState, userId: string, from: number, to: number): MediaTotals & { clicksByLink: Map<string, number> } {
+export function accountDelta(
+  state: SimState,
+  userId: string,
+  from: number,
+  to: number,
+): MediaTotals & { clicksByLink: Map<string, number> } {
   const replies = repliesIndex(state);
-  const out = { views: 0, likes: 0, replies: 0, reposts: 0, quotes: 0, shares: 0, clicks: 0, clicksByLink: new Map<string, number>() };
+  const out = {
+    views: 0,
+    likes: 0,
+    replies: 0,
+    reposts: 0,
+    quotes: 0,
+    shares: 0,
+    clicks: 0,
+    clicksByLink: new Map<string, number>(),
+  };
   if (to <= from) return out;
   for (const post of ownPosts(state, userId)) {
     const end = mediaTotalsAt(post, to, replies);
     const start = mediaTotalsAt(post, from, replies);
-    for (const k of ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares', 'clicks'] as const) out[k] += end[k] - start[k];
+    for (const k of ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares', 'clicks'] as const)
+      out[k] += end[k] - start[k];
     if (post.linkUrl && end.clicks > start.clicks) {
       out.clicksByLink.set(post.linkUrl, (out.clicksByLink.get(post.linkUrl) ?? 0) + end.clicks - start.clicks);
     }

@@ -36,8 +36,10 @@ export function quotaUsage(ctx: SimContext, userId: string): { posts: number; re
 
 function checkQuota(ctx: SimContext, userId: string, isReply: boolean): void {
   const usage = quotaUsage(ctx, userId);
-  if (isReply && usage.replies >= ctx.settings.replyQuota) throw graphErrors.quotaExceeded('replies', ctx.settings.replyQuota);
-  if (!isReply && usage.posts >= ctx.settings.postQuota) throw graphErrors.quotaExceeded('posts', ctx.settings.postQuota);
+  if (isReply && usage.replies >= ctx.settings.replyQuota)
+    throw graphErrors.quotaExceeded('replies', ctx.settings.replyQuota);
+  if (!isReply && usage.posts >= ctx.settings.postQuota)
+    throw graphErrors.quotaExceeded('posts', ctx.settings.postQuota);
 }
 
 function isUrl(value: string): boolean {
@@ -52,10 +54,12 @@ function isUrl(value: string): boolean {
 export function containerFromParams(ctx: SimContext, user: SimUser, p: Params): SimContainer {
   const mediaType = p.media_type;
   if (!mediaType) throw graphErrors.badParam('Param media_type is required.');
-  if (mediaType !== 'TEXT') throw graphErrors.badParam(`Param media_type ${mediaType} is not supported by the simulator: use TEXT.`);
+  if (mediaType !== 'TEXT')
+    throw graphErrors.badParam(`Param media_type ${mediaType} is not supported by the simulator: use TEXT.`);
   const text = p.text ?? '';
   if (text.trim() === '') throw graphErrors.badParam('Param text is required for TEXT posts.');
-  if ([...text].length > MAX_TEXT_CHARS) throw graphErrors.badParam(`Param text must be at most ${MAX_TEXT_CHARS} characters long.`);
+  if ([...text].length > MAX_TEXT_CHARS)
+    throw graphErrors.badParam(`Param text must be at most ${MAX_TEXT_CHARS} characters long.`);
 
   const replyControl = p.reply_control ?? 'everyone';
   if (!(REPLY_CONTROLS as readonly string[]).includes(replyControl)) {
@@ -63,10 +67,13 @@ export function containerFromParams(ctx: SimContext, user: SimUser, p: Params): 
   }
   const topicTag = p.topic_tag ?? null;
   if (topicTag !== null && (topicTag.length < 1 || topicTag.length > 50 || /[.&]/.test(topicTag))) {
-    throw graphErrors.badParam('Param topic_tag must be 1 to 50 characters long and must not contain periods (.) or ampersands (&).');
+    throw graphErrors.badParam(
+      'Param topic_tag must be 1 to 50 characters long and must not contain periods (.) or ampersands (&).',
+    );
   }
   const linkAttachment = p.link_attachment ?? null;
-  if (linkAttachment !== null && !isUrl(linkAttachment)) throw graphErrors.badParam('Param link_attachment must be a valid URL.');
+  if (linkAttachment !== null && !isUrl(linkAttachment))
+    throw graphErrors.badParam('Param link_attachment must be a valid URL.');
 
   const links = new Set(text.match(URL_PATTERN) ?? []);
   if (linkAttachment) links.add(linkAttachment);
@@ -105,10 +112,16 @@ export function saveContainer(ctx: SimContext, container: SimContainer): void {
 }
 
 /** Step 2: turns a FINISHED container into a live post (once), within the rolling quota. */
-export function publishContainer(ctx: SimContext, user: SimUser, container: SimContainer, ignoreReadiness = false): SimMedia {
+export function publishContainer(
+  ctx: SimContext,
+  user: SimUser,
+  container: SimContainer,
+  ignoreReadiness = false,
+): SimMedia {
   const status = containerStatus(ctx, container);
   if (status === 'PUBLISHED') throw graphErrors.badParam('The media container has already been published.');
-  if (status === 'EXPIRED') throw graphErrors.badParam('The media container has expired: publish within 24 hours of creating it.');
+  if (status === 'EXPIRED')
+    throw graphErrors.badParam('The media container has expired: publish within 24 hours of creating it.');
   if (status === 'IN_PROGRESS' && !ignoreReadiness) throw graphErrors.notReady();
   checkQuota(ctx, user.id, container.replyToId !== null);
 

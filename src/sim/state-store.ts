@@ -20,7 +20,8 @@ const stateFileSchema = z.looseObject({
 export function loadStateFile(file: string): SimState | null {
   if (!existsSync(file)) return null;
   const parsed = stateFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a threads-sim state file (version 1): ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(`${file} is not a threads-sim state file (version 1): ${parsed.error.issues[0]?.message}`);
   return parsed.data as unknown as SimState;
 }
 
@@ -44,7 +45,9 @@ export function createStateStore(file: string | undefined, getState: () => SimSt
         await rename(tmp, file);
       })
       .catch((error: unknown) => {
-        process.emitWarning(`threads-sim could not save ${file}: ${error instanceof Error ? error.message : String(error)}`);
+        process.emitWarning(
+          `threads-sim could not save ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     return writing;
   };

@@ -78,7 +78,10 @@ export async function buildThreadsSimulator(options: ThreadsSimulatorOptions): P
   });
   if (options.logger) {
     app.addHook('onResponse', async (request, reply) => {
-      request.log.debug({ method: request.method, route: request.routeOptions.url, statusCode: reply.statusCode }, 'threads-sim request');
+      request.log.debug(
+        { method: request.method, route: request.routeOptions.url, statusCode: reply.statusCode },
+        'threads-sim request',
+      );
     });
   }
   registerGraphErrorHandler(app);
@@ -100,7 +103,9 @@ export interface RunningSimulator {
 }
 
 /** `threads-agent sim`, or in-process beside the product in `npm start`. */
-export async function startThreadsSimulator(options: ThreadsSimulatorOptions & { port: number; host: string }): Promise<RunningSimulator> {
+export async function startThreadsSimulator(
+  options: ThreadsSimulatorOptions & { port: number; host: string },
+): Promise<RunningSimulator> {
   const app = await buildThreadsSimulator(options);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();

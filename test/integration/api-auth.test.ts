@@ -77,13 +77,19 @@ describe.each(DATABASE_KINDS)('API authentication on %s', (kind) => {
 
   it('does not run the handler of a refused request', async () => {
     const slug = `refused-${randomUUID().slice(0, 8)}`;
-    expect((await call({ method: 'POST', path: () => '/v1/personas', body: () => personaFields({ slug }) })).status).toBe(401);
+    expect(
+      (await call({ method: 'POST', path: () => '/v1/personas', body: () => personaFields({ slug }) })).status,
+    ).toBe(401);
     expect((await call({ method: 'DELETE', path: (x) => `/v1/personas/${x.persona}` })).status).toBe(401);
-    expect((await call({ method: 'POST', path: () => '/v1/tasks', body: () => ({ persona_id: ids.persona }) })).status).toBe(401);
+    expect(
+      (await call({ method: 'POST', path: () => '/v1/tasks', body: () => ({ persona_id: ids.persona }) })).status,
+    ).toBe(401);
 
     expect(await t.deps.db.query('SELECT 1 FROM personas WHERE slug = $1', [slug])).toHaveLength(0);
     expect((await t.api(`/v1/personas/${ids.persona}`)).status).toBe(200);
-    const [tasks] = await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks WHERE persona_id = $1', [ids.persona]);
+    const [tasks] = await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks WHERE persona_id = $1', [
+      ids.persona,
+    ]);
     expect(tasks!.n).toBe(1);
   });
 
@@ -97,7 +103,9 @@ describe.each(DATABASE_KINDS)('API authentication on %s', (kind) => {
   });
 
   it('refuses the stored hash of a valid token used as a token', async () => {
-    const response = await fetch(`${t.url}/v1/personas`, { headers: { authorization: `Bearer ${hashToken(t.token)}` } });
+    const response = await fetch(`${t.url}/v1/personas`, {
+      headers: { authorization: `Bearer ${hashToken(t.token)}` },
+    });
     expect(response.status).toBe(401);
   });
 

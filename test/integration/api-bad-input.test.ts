@@ -30,7 +30,13 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
   let persona: Persona;
   beforeAll(async () => {
     // Routes that check a token or a code with Threads ask a real simulator, which refuses bad ones.
-    sim = await startThreadsSimulator({ seed: 5, appId: 'fuzz-app', appSecret: 'fuzz-app-secret', port: 0, host: '127.0.0.1' });
+    sim = await startThreadsSimulator({
+      seed: 5,
+      appId: 'fuzz-app',
+      appSecret: 'fuzz-app-secret',
+      port: 0,
+      host: '127.0.0.1',
+    });
     t = await startTestApp(kind, {
       worker: false,
       env: {
@@ -64,10 +70,18 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
     await expectError(await postTask(JSON.stringify({ persona_id: persona.id, variants: 0 })), 400, /variants/);
     await expectError(await postTask(JSON.stringify({ persona_id: persona.id, variants: 11 })), 400, /variants/);
     await expectError(await postTask(JSON.stringify({ persona_id: persona.id, topic: 'x'.repeat(281) })), 400, /topic/);
-    await expectError(await postTask(JSON.stringify({ persona_id: persona.id, colour: 'red' })), 400, /colour|unrecognized/i);
+    await expectError(
+      await postTask(JSON.stringify({ persona_id: persona.id, colour: 'red' })),
+      400,
+      /colour|unrecognized/i,
+    );
     await expectError(await postTask(JSON.stringify({})), 400, /persona_id/);
     await expectError(await postTask('[]'), 400, /body/);
-    const wrongType = await t.api('/v1/tasks', { method: 'POST', body: '<task/>', headers: { 'content-type': 'application/xml' } });
+    const wrongType = await t.api('/v1/tasks', {
+      method: 'POST',
+      body: '<task/>',
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(wrongType.status).toBe(415);
     const badKey = await t.api('/v1/tasks', {
       method: 'POST',
@@ -99,7 +113,8 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
     await expectError(await post(missingName), 400, /name/);
     await expectError(await post({ ...personaFields(), hook_patterns: ['interpretive_dance'] }), 400, /hook_patterns/);
     await expectError(await post(personaFields({ slug: persona.slug })), 409, /already exists/);
-    const patch = (body: unknown) => t.api(`/v1/personas/${persona.id}`, { method: 'PATCH', body: JSON.stringify(body) });
+    const patch = (body: unknown) =>
+      t.api(`/v1/personas/${persona.id}`, { method: 'PATCH', body: JSON.stringify(body) });
     await expectError(await patch({}), 400, /at least one field/);
     await expectError(await patch({ favourite_colour: 'blue' }), 400, /favourite_colour|unrecognized/i);
   });
@@ -109,15 +124,39 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
     const operations = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/v1/'))
       .flatMap(([path, item]) =>
-        Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), fields: fieldsOf(operation) })),
+        Object.entries(item).map(([method, operation]) => ({
+          path,
+          method: method.toUpperCase(),
+          fields: fieldsOf(operation),
+        })),
       );
     expect(operations.length).toBeGreaterThanOrEqual(24);
 
     const rng = createSeededRandom(20261128);
     const pick = <T>(items: T[]): T => items[Math.floor(rng() * items.length)]!;
     const draft = await insertDraft(t.deps.db, persona.id);
-    const values: unknown[] = [null, true, -1, 0, 1e308, 'x'.repeat(5000), '', '💥', [], [1, 'a'], {}, { a: { b: [null] } },
-      persona.id, draft.id, UNKNOWN_ID, '2026-13-45T99:00:00Z', '7d', 'USD', '../../etc/passwd', "'; DROP TABLE posts; --"];
+    const values: unknown[] = [
+      null,
+      true,
+      -1,
+      0,
+      1e308,
+      'x'.repeat(5000),
+      '',
+      '💥',
+      [],
+      [1, 'a'],
+      {},
+      { a: { b: [null] } },
+      persona.id,
+      draft.id,
+      UNKNOWN_ID,
+      '2026-13-45T99:00:00Z',
+      '7d',
+      'USD',
+      '../../etc/passwd',
+      "'; DROP TABLE posts; --",
+    ];
     const junkFields = ['__proto__', 'constructor', 'colour'];
     const tried = new Set<string>();
     const statuses = new Set<number>();
@@ -137,7 +176,10 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
         : await t.api(`${path}?${query}`, { method: operation.method });
       tried.add(`${operation.method} ${operation.path}`);
       statuses.add(res.status);
-      expect(res.status, `${operation.method} ${path} ${hasBody ? raw.slice(0, 200) : query.slice(0, 200)}`).toBeLessThan(500);
+      expect(
+        res.status,
+        `${operation.method} ${path} ${hasBody ? raw.slice(0, 200) : query.slice(0, 200)}`,
+      ).toBeLessThan(500);
       // An event stream that was opened (a real task) is not read to its end.
       if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel();
       else await res.arrayBuffer();

@@ -11,7 +11,10 @@ import { readSse } from '../support/sse.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const PRICES = JSON.stringify({ 'premium-1': { prompt: 3, completion: 15 }, 'cheap-1': { prompt: 0.2, completion: 0.8 } });
+const PRICES = JSON.stringify({
+  'premium-1': { prompt: 3, completion: 15 },
+  'cheap-1': { prompt: 0.2, completion: 0.8 },
+});
 
 /** Spend recorded as an earlier call would have: `when` is SQL. */
 function spend(db: Queryable, personaId: string, usd: number, when = 'now()') {
@@ -34,7 +37,12 @@ describe.each(DATABASE_KINDS)('daily budgets on %s', (kind) => {
     await spend(testDb.db, spender.id, 0.4);
     await spend(testDb.db, other.id, 0.3);
     // Yesterday (UTC) does not count today.
-    await spend(testDb.db, spender.id, 5, "date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 minute'");
+    await spend(
+      testDb.db,
+      spender.id,
+      5,
+      "date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 minute'",
+    );
   });
   afterAll(() => testDb?.drop());
 
@@ -91,7 +99,9 @@ describe.each(DATABASE_KINDS)('a task that would pass a daily budget, on %s', (k
   afterAll(() => server?.close());
   beforeEach(() => {
     server.requests.length = 0;
-    server.respondWith((body) => chatCompletion('What would you change about your pricing page?', { model: body.model }));
+    server.respondWith((body) =>
+      chatCompletion('What would you change about your pricing page?', { model: body.model }),
+    );
   });
 
   async function startApp(budgets: Record<string, string>) {

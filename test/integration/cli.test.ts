@@ -23,10 +23,9 @@ const slug = loadPersonaLibrary()[0]!.slug;
 
 describe('the threads-agent command on the embedded database', () => {
   it('generate shows progress node by node, then the drafts', async () => {
-    const { code, output } = await runCli(
-      ['generate', '--persona', slug, '--topic', 'pricing', '--variants', '2'],
-      { DATA_DIR: tempDir() },
-    );
+    const { code, output } = await runCli(['generate', '--persona', slug, '--topic', 'pricing', '--variants', '2'], {
+      DATA_DIR: tempDir(),
+    });
     expect(output, output).toMatch(/write_hook\s+[\d.]+ ms/);
     // A variant the dedup check rejects is written again, so the attempt that persists varies with the seed.
     expect(output).toMatch(/variant 2, attempt \d+: persist\s+[\d.]+ ms/);
@@ -50,7 +49,9 @@ describe('the threads-agent command on the embedded database', () => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const takenPort = (taken.address() as net.AddressInfo).port;
-    const busy = await runCli(['worker'], { DATA_DIR: dataDir, WORKER_METRICS_PORT: String(takenPort) }).finally(() => taken.close());
+    const busy = await runCli(['worker'], { DATA_DIR: dataDir, WORKER_METRICS_PORT: String(takenPort) }).finally(() =>
+      taken.close(),
+    );
     expect(busy.code).toBe(2);
     expect(busy.output).toContain(`WORKER_METRICS_PORT=${takenPort}: the port is already in use`);
     for (const run of [variants, unknown, env, busy]) expect(run.output).not.toMatch(/\n\s+at /);
@@ -60,7 +61,12 @@ describe('the threads-agent command on the embedded database', () => {
     const dataDir = tempDir();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { DATA_DIR: dataDir, PORT: String(port), SIM_PORT: String(await freePort()), QUEUE_POLL_SECONDS: '0.5' };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      SIM_PORT: String(await freePort()),
+      QUEUE_POLL_SECONDS: '0.5',
+    };
 
     const first = startCli(['all'], env);
     children.push(first);
@@ -77,7 +83,9 @@ describe('the threads-agent command on the embedded database', () => {
     expect(page.data).toHaveLength(100);
     expect(page.next_cursor).not.toBeNull();
     // Every shipped persona is linked to an account of the in-process Threads simulator.
-    const account = (await (await fetch(`${base}/v1/personas/${page.data[99]!.id}/threads-account`, { headers: auth })).json()) as {
+    const account = (await (
+      await fetch(`${base}/v1/personas/${page.data[99]!.id}/threads-account`, { headers: auth })
+    ).json()) as {
       status: string;
       username: string;
     };

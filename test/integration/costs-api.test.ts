@@ -26,7 +26,14 @@ interface CostReport {
   from: string;
   to: string;
   group_by: string;
-  rows: { key: string; calls: number; cache_hits: number; prompt_tokens: number; completion_tokens: number; cost_usd: number }[];
+  rows: {
+    key: string;
+    calls: number;
+    cache_hits: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+    cost_usd: number;
+  }[];
   total: { calls: number; cache_hits: number; prompt_tokens: number; completion_tokens: number; cost_usd: number };
 }
 
@@ -94,22 +101,32 @@ describe.each(DATABASE_KINDS)('model spend and GET /v1/costs on %s', (kind) => {
       const n = i + 1;
       const price = PRICE[call.model as keyof typeof PRICE];
       expect(call.model).toBe(call.service === 'hook' ? 'premium-1' : 'cheap-1');
-      expect(call).toMatchObject({ prompt_tokens: 1000 + n, completion_tokens: 100 + n, priced: true, cache_hit: false });
+      expect(call).toMatchObject({
+        prompt_tokens: 1000 + n,
+        completion_tokens: 100 + n,
+        priced: true,
+        cache_hit: false,
+      });
       expect(call.cost_usd).toBeCloseTo(((1000 + n) * price.prompt + (100 + n) * price.completion) / 1e6, 8);
       expect(call.post_id).not.toBeNull();
     });
     // By hand: the first hook costs (1001 × $3 + 101 × $15) / 1M, the first body (1002 × $0.20 + 102 × $0.80) / 1M.
     expect(calls[0]!.cost_usd).toBeCloseTo(0.004518, 10);
-    expect(calls[1]!.cost_usd).toBeCloseTo(0.00028200, 10);
+    expect(calls[1]!.cost_usd).toBeCloseTo(0.000282, 10);
 
-    const posts = await t.deps.db.query<{ id: string; cost: number; prompt_tokens: number; models: Record<string, string> }>(
-      'SELECT id, cost_usd::float8 AS cost, prompt_tokens, models FROM posts WHERE task_id = $1',
-      [id],
-    );
+    const posts = await t.deps.db.query<{
+      id: string;
+      cost: number;
+      prompt_tokens: number;
+      models: Record<string, string>;
+    }>('SELECT id, cost_usd::float8 AS cost, prompt_tokens, models FROM posts WHERE task_id = $1', [id]);
     expect(posts).toHaveLength(2);
     for (const post of posts) {
       const own = calls.filter((c) => c.post_id === post.id);
-      expect(post.cost).toBeCloseTo(own.reduce((s, c) => s + c.cost_usd, 0), 8);
+      expect(post.cost).toBeCloseTo(
+        own.reduce((s, c) => s + c.cost_usd, 0),
+        8,
+      );
       expect(post.prompt_tokens).toBe(own.reduce((s, c) => s + c.prompt_tokens, 0));
       expect(post.models).toMatchObject({ hook: 'premium-1', body: 'cheap-1', provider: 'openai-compatible' });
     }
@@ -119,7 +136,11 @@ describe.each(DATABASE_KINDS)('model spend and GET /v1/costs on %s', (kind) => {
     const persona = await t.createPersona();
     await runTask(persona.id, 2);
     const all = await callsWhere(`c.created_at >= now() - interval '30 days'`, []);
-    const keyOf = { model: (c: CallRow) => c.model, service: (c: CallRow) => c.service, persona: (c: CallRow) => c.persona };
+    const keyOf = {
+      model: (c: CallRow) => c.model,
+      service: (c: CallRow) => c.service,
+      persona: (c: CallRow) => c.persona,
+    };
 
     for (const groupBy of ['model', 'service', 'persona'] as const) {
       const report = await costs(`group_by=${groupBy}`);
@@ -134,10 +155,16 @@ describe.each(DATABASE_KINDS)('model spend and GET /v1/costs on %s', (kind) => {
           prompt_tokens: mine.reduce((s, c) => s + c.prompt_tokens, 0),
           completion_tokens: mine.reduce((s, c) => s + c.completion_tokens, 0),
         });
-        expect(row.cost_usd).toBeCloseTo(mine.reduce((s, c) => s + c.cost_usd, 0), 8);
+        expect(row.cost_usd).toBeCloseTo(
+          mine.reduce((s, c) => s + c.cost_usd, 0),
+          8,
+        );
       }
       expect(report.total.calls).toBe(all.length);
-      expect(report.total.cost_usd).toBeCloseTo(all.reduce((s, c) => s + c.cost_usd, 0), 8);
+      expect(report.total.cost_usd).toBeCloseTo(
+        all.reduce((s, c) => s + c.cost_usd, 0),
+        8,
+      );
     }
 
     const byService = await costs('group_by=service');

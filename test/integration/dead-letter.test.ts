@@ -84,7 +84,11 @@ describe.each(DATABASE_KINDS)('failing jobs on %s', (kind) => {
     ).json()) as { id: string };
     const events = await readSse(await t.api(`/v1/tasks/${id}/events`));
     expect(events.at(-1)!.event).toBe('done');
-    const task = (await (await t.api(`/v1/tasks/${id}`)).json()) as { status: string; runs: number; post_ids: string[] };
+    const task = (await (await t.api(`/v1/tasks/${id}`)).json()) as {
+      status: string;
+      runs: number;
+      post_ids: string[];
+    };
     expect(task).toMatchObject({ status: 'succeeded', runs: 2 });
     expect(task.post_ids).toHaveLength(2);
     const steps = (await (await t.api(`/v1/tasks/${id}`)).json()) as { steps: { status: string; error?: string }[] };

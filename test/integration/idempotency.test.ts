@@ -18,7 +18,9 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on POST /v1/tasks on %s', (kind) 
     });
 
   async function counts(personaId: string) {
-    const [tasks] = await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks WHERE persona_id = $1', [personaId]);
+    const [tasks] = await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks WHERE persona_id = $1', [
+      personaId,
+    ]);
     const [jobs] = await t.deps.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pgboss.job j JOIN tasks t ON t.id::text = j.data->>'taskId'
         WHERE j.name = 'generate-posts' AND t.persona_id = $1`,

@@ -43,7 +43,14 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
   const threads = () => createThreadsClient({ baseUrl: sim.url });
 
   beforeAll(async () => {
-    sim = await startThreadsSimulator({ seed: 7, appId: 'sim-app', appSecret: 'sim-secret', clock, port: 0, host: '127.0.0.1' });
+    sim = await startThreadsSimulator({
+      seed: 7,
+      appId: 'sim-app',
+      appSecret: 'sim-secret',
+      clock,
+      port: 0,
+      host: '127.0.0.1',
+    });
     t = await startTestApp(kind, {
       worker: false,
       env: { THREADS_API_BASE_URL: sim.url, TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32) },
@@ -73,7 +80,15 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
   /** Publishes in the simulator at the clock's time and stores the post as the publisher would have. */
   async function publish(persona: Persona, user: SimUser, text: string, mediaId?: string): Promise<string> {
     const id =
-      mediaId ?? (await threads().createContainer({ userId: user.user_id, accessToken: user.access_token, text, autoPublishText: true })).id;
+      mediaId ??
+      (
+        await threads().createContainer({
+          userId: user.user_id,
+          accessToken: user.access_token,
+          text,
+          autoPublishText: true,
+        })
+      ).id;
     const [row] = await t.deps.db.query<{ id: string }>(
       `INSERT INTO posts (persona_id, status, hook_pattern, hook, body, text, published_at, threads_media_id, threads_account_id)
        VALUES ($1, 'published', 'number_list', $2, '', $2, $3, $4,
@@ -90,7 +105,12 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
   };
 
   const accountStatus = async (accountId: string) =>
-    (await t.deps.db.query<{ status: string; status_reason: string | null }>('SELECT status, status_reason FROM threads_accounts WHERE id = $1', [accountId]))[0]!;
+    (
+      await t.deps.db.query<{ status: string; status_reason: string | null }>(
+        'SELECT status, status_reason FROM threads_accounts WHERE id = $1',
+        [accountId],
+      )
+    )[0]!;
 
   const textFor = (n: number) =>
     `${n} pricing experiments that cut churn for indie SaaS:\n1. Annual plan on the pricing page\n2. Trial emails by cohort\nWhich one would you test first?`;
@@ -98,12 +118,19 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
   it('follows the cadence for ten simulated days, stores what Threads reports, pauses a refused account and feeds the KPIs', async () => {
     const a = await linkedPersona();
     // A Threads account whose token Threads does not accept (revoked, say).
-    const refused = await linkedPersona({ user_id: '17841400999999999', username: 'refused', access_token: 'THQWJrevokedtoken0000' });
+    const refused = await linkedPersona({
+      user_id: '17841400999999999',
+      username: 'refused',
+      access_token: 'THQWJrevokedtoken0000',
+    });
 
     const posts: Record<string, { id: string; mediaId: string; publishedAt: number }> = {};
     const publishAs = async (name: string, mediaId?: string) => {
       const id = await publish(a.persona, a.user, textFor(Object.keys(posts).length + 3), mediaId);
-      const [row] = await t.deps.db.query<{ threads_media_id: string }>('SELECT threads_media_id FROM posts WHERE id = $1', [id]);
+      const [row] = await t.deps.db.query<{ threads_media_id: string }>(
+        'SELECT threads_media_id FROM posts WHERE id = $1',
+        [id],
+      );
       posts[name] = { id, mediaId: row!.threads_media_id, publishedAt: clock.now() };
     };
     await publishAs('p1');
@@ -136,15 +163,21 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
         [iso(now), a.persona.id],
       );
       if (captured.length > 0) {
-        const inSim = new Map((await simAdmin<{ data: SimPost[] }>(`users/${a.user.user_id}/posts`)).data.map((p) => [p.id, p.insights]));
+        const inSim = new Map(
+          (await simAdmin<{ data: SimPost[] }>(`users/${a.user.user_id}/posts`)).data.map((p) => [p.id, p.insights]),
+        );
         for (const row of captured) {
           const expected = inSim.get(row.threads_media_id)!;
-          for (const m of METRICS) expect(Number(row[m]), `${m} of ${row.threads_media_id} at ${iso(now)}`).toBe(expected[m]);
+          for (const m of METRICS)
+            expect(Number(row[m]), `${m} of ${row.threads_media_id} at ${iso(now)}`).toBe(expected[m]);
           compared += 1;
         }
       }
       const state = await simAdmin<{ users: { id: string; followers_count: number }[] }>('state');
-      followersByDay.set(iso(now).slice(0, 10), { at: now, count: state.users.find((u) => u.id === a.user.user_id)!.followers_count });
+      followersByDay.set(iso(now).slice(0, 10), {
+        at: now,
+        count: state.users.find((u) => u.id === a.user.user_id)!.followers_count,
+      });
     }
     expect(transientSkipped).toBe(true);
     expect(compared).toBeGreaterThan(150);
@@ -213,7 +246,9 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
       expect(row.followers_count).toBe(last.count);
     }
     expect(followerRows.at(-1)!.followers_count).toBeGreaterThan(1000 * 0.95);
-    const refusedFollowers = await t.deps.db.query('SELECT 1 FROM follower_snapshots WHERE account_id = $1', [refused.accountId]);
+    const refusedFollowers = await t.deps.db.query('SELECT 1 FROM follower_snapshots WHERE account_id = $1', [
+      refused.accountId,
+    ]);
     expect(refusedFollowers).toHaveLength(0);
 
     // The KPI: the last 7 days' posts (p3, p4) by their latest snapshots.
@@ -251,14 +286,19 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
     await collectInsights(t.deps);
     expect((await series(postId)).data).toHaveLength(0);
 
-    await relink({ ...a.user, access_token: (await simAdmin<SimUser>(`users/${a.user.user_id}/tokens`, {})).access_token });
+    await relink({
+      ...a.user,
+      access_token: (await simAdmin<SimUser>(`users/${a.user.user_id}/tokens`, {})).access_token,
+    });
     await collectInsights(t.deps);
     expect((await series(postId)).data).toHaveLength(1);
   });
 
   it('takes the most overdue posts first, at most the bound per run, and the rest on the next run', async () => {
     // Only this test's posts are due.
-    await t.deps.db.query(`UPDATE threads_accounts SET status = 'paused', status_reason = 'not part of this test' WHERE status = 'active'`);
+    await t.deps.db.query(
+      `UPDATE threads_accounts SET status = 'paused', status_reason = 'not part of this test' WHERE status = 'active'`,
+    );
     const accounts = await Promise.all([linkedPersona(), linkedPersona(), linkedPersona()]);
     const ids: string[] = [];
     for (let i = 0; i < 240; i++) {
@@ -270,9 +310,12 @@ describe.each(DATABASE_KINDS)('insights collection on %s', (kind) => {
     const first = await collectInsights(t.deps, 100);
     expect(first).toMatchObject({ claimed: 100, captured: 100 });
     const captured = new Set(
-      (await t.deps.db.query<{ post_id: string }>('SELECT post_id FROM post_insight_snapshots WHERE post_id = ANY($1::uuid[])', [ids])).map(
-        (r) => r.post_id,
-      ),
+      (
+        await t.deps.db.query<{ post_id: string }>(
+          'SELECT post_id FROM post_insight_snapshots WHERE post_id = ANY($1::uuid[])',
+          [ids],
+        )
+      ).map((r) => r.post_id),
     );
     // Published an hour apart in batches of 80: all of the first batch, 20 of the second, none of the third.
     expect(captured.size).toBe(100);

@@ -37,7 +37,13 @@ async function snapshot(db: Queryable, postId: string, capturedAt: Date | string
   await db.query(
     `INSERT INTO post_insight_snapshots (post_id, captured_at, views, likes, replies, reposts, quotes, shares)
      VALUES ($1, $2, $3, $4, $5, 0, 0, 0)`,
-    [postId, capturedAt instanceof Date ? capturedAt.toISOString() : capturedAt, views, interactions - Math.floor(interactions / 5), Math.floor(interactions / 5)],
+    [
+      postId,
+      capturedAt instanceof Date ? capturedAt.toISOString() : capturedAt,
+      views,
+      interactions - Math.floor(interactions / 5),
+      Math.floor(interactions / 5),
+    ],
   );
 }
 
@@ -62,10 +68,20 @@ const spend = (db: Queryable, persona: Persona | null, usd: number, at: Date | s
     [persona?.id ?? null, usd, at instanceof Date ? at.toISOString() : at],
   );
 
-const KPI_METRICS = ['posts_engagement_rate', 'cost_per_follow_dollars', 'followers_total', 'viral_posts_total', 'revenue_projection_monthly'];
+const KPI_METRICS = [
+  'posts_engagement_rate',
+  'cost_per_follow_dollars',
+  'followers_total',
+  'viral_posts_total',
+  'revenue_projection_monthly',
+];
 
 const scrape = async (t: TestApp) => (await fetch(`${t.url}/metrics`)).text();
-const kpiLines = (text: string) => text.split('\n').filter((l) => KPI_METRICS.some((m) => l.startsWith(`${m}{`))).sort();
+const kpiLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => KPI_METRICS.some((m) => l.startsWith(`${m}{`)))
+    .sort();
 
 function gauge(text: string, name: string, labels: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
@@ -88,7 +104,8 @@ async function expectGaugesToMatchApi(t: TestApp, metrics: string, persona: stri
   expect(gauge(metrics, 'viral_posts_total', labels)).toBe(k.viral_posts_total);
 }
 
-const postRevenue = (t: TestApp, body: unknown) => t.api('/v1/revenue/events', { method: 'POST', body: JSON.stringify(body) });
+const postRevenue = (t: TestApp, body: unknown) =>
+  t.api('/v1/revenue/events', { method: 'POST', body: JSON.stringify(body) });
 
 describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
   let t: TestApp | undefined;
@@ -103,7 +120,12 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
     for (const query of ['', `?persona=${persona.slug}`, '?window=30d']) {
       const body = await kpis(t, query);
       expect(body.kpis.engagement).toMatchObject({ rate: null, posts: 0, views: 0, interactions: 0 });
-      expect(body.kpis.cost_per_follow).toMatchObject({ dollars: null, spend_usd: 0, followers_start: null, net_new_followers: null });
+      expect(body.kpis.cost_per_follow).toMatchObject({
+        dollars: null,
+        spend_usd: 0,
+        followers_start: null,
+        net_new_followers: null,
+      });
       expect(body.kpis).toMatchObject({ followers_total: null, viral_posts_total: 0 });
       expect(body.revenue_projection_monthly).toEqual({ subscriptions: 0, affiliate: 0, leads: 0, total: 0 });
     }
@@ -127,19 +149,59 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
     await snapshot(db, a2, ago(2 * DAY), 200, 30); // 15 % with 200 views: viral
     const a3 = await publishedPost(db, a, ago(10 * DAY));
     await snapshot(db, a3, ago(9 * DAY), 5000, 1000); // viral, but outside the 7-day window
-    await db.query(`INSERT INTO posts (persona_id, status, hook_pattern, hook, body, text) VALUES ($1, 'draft', 'question', 'h', 'b', 'h b')`, [a.id]);
+    await db.query(
+      `INSERT INTO posts (persona_id, status, hook_pattern, hook, body, text) VALUES ($1, 'draft', 'question', 'h', 'b', 'h b')`,
+      [a.id],
+    );
     const b1 = await publishedPost(db, b, ago(DAY));
     await snapshot(db, b1, ago(HOUR), 0, 0);
-    await account(db, a, [[ago(40 * DAY), 1000], [ago(20 * DAY), 1100], [ago(HOUR), 1300]]);
-    await account(db, b, [[ago(5 * DAY), 50], [ago(HOUR), 50]]);
+    await account(db, a, [
+      [ago(40 * DAY), 1000],
+      [ago(20 * DAY), 1100],
+      [ago(HOUR), 1300],
+    ]);
+    await account(db, b, [
+      [ago(5 * DAY), 50],
+      [ago(HOUR), 50],
+    ]);
     await spend(db, a, 1.5, ago(10 * DAY));
     await spend(db, a, 0.3, ago(40 * DAY));
     await spend(db, b, 0.2, ago(DAY));
     await spend(db, null, 5, ago(DAY)); // not attributed to a persona
 
-    expect((await postRevenue(t, { external_id: 'sub-1', stream: 'subscription', amount: 29, currency: 'USD', subscription_id: 's1' })).status).toBe(201);
-    expect((await postRevenue(t, { external_id: 'aff-1', stream: 'affiliate', amount: 40, currency: 'USD', persona_id: a.id })).status).toBe(201);
-    expect((await postRevenue(t, { external_id: 'aff-1-refund', stream: 'affiliate', type: 'refund', amount: 10, currency: 'USD' })).status).toBe(201);
+    expect(
+      (
+        await postRevenue(t, {
+          external_id: 'sub-1',
+          stream: 'subscription',
+          amount: 29,
+          currency: 'USD',
+          subscription_id: 's1',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await postRevenue(t, {
+          external_id: 'aff-1',
+          stream: 'affiliate',
+          amount: 40,
+          currency: 'USD',
+          persona_id: a.id,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await postRevenue(t, {
+          external_id: 'aff-1-refund',
+          stream: 'affiliate',
+          type: 'refund',
+          amount: 10,
+          currency: 'USD',
+        })
+      ).status,
+    ).toBe(201);
     const lead = { external_id: 'lead-1', stream: 'lead', amount: 100, currency: 'USD', persona_id: a.id };
     expect((await postRevenue(t, lead)).status).toBe(201);
     expect((await postRevenue(t, lead)).status).toBe(200);
@@ -149,18 +211,30 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
     expect(overall.kpis.engagement).toMatchObject({ window_days: 7, posts: 3, views: 1200, interactions: 100 });
     expect(overall.kpis.engagement.rate).toBeCloseTo(100 / 1200, 12);
     // A: 1300 − 1000 (its last count before the window); B: 50 − 50 (its first count, 5 days ago).
-    expect(overall.kpis.cost_per_follow).toMatchObject({ window_days: 30, followers_start: 1050, followers_end: 1350, net_new_followers: 300 });
+    expect(overall.kpis.cost_per_follow).toMatchObject({
+      window_days: 30,
+      followers_start: 1050,
+      followers_end: 1350,
+      net_new_followers: 300,
+    });
     expect(overall.kpis.cost_per_follow.spend_usd).toBeCloseTo(1.7, 12);
     expect(overall.kpis.cost_per_follow.dollars).toBeCloseTo(1.7 / 300, 12);
     expect(overall.kpis).toMatchObject({ followers_total: 1350, viral_posts_total: 2 });
     expect(overall.revenue_projection_monthly).toEqual({ subscriptions: 29, affiliate: 30, leads: 100, total: 159 });
-    expect(overall.revenue_inputs).toMatchObject({ currency: 'USD', active_subscriptions: 1, affiliate: { payments: 40, refunds: 10 } });
+    expect(overall.revenue_inputs).toMatchObject({
+      currency: 'USD',
+      active_subscriptions: 1,
+      affiliate: { payments: 40, refunds: 10 },
+    });
 
     const ofA = await kpis(t, `?persona=${a.slug}`);
     expect(ofA.kpis.cost_per_follow.dollars).toBeCloseTo(1.5 / 300, 12);
     expect(ofA.revenue_projection_monthly).toEqual({ subscriptions: 0, affiliate: 40, leads: 100, total: 140 });
     const ofB = await kpis(t, `?persona=${b.id}`);
-    expect(ofB.kpis).toMatchObject({ engagement: { rate: null, posts: 1, views: 0 }, cost_per_follow: { dollars: null, net_new_followers: 0 } });
+    expect(ofB.kpis).toMatchObject({
+      engagement: { rate: null, posts: 1, views: 0 },
+      cost_per_follow: { dollars: null, net_new_followers: 0 },
+    });
     const wide = await kpis(t, `?persona=${a.slug}&window=14d`);
     expect(wide.kpis.engagement).toMatchObject({ window_days: 14, posts: 3, views: 6200, interactions: 1100 });
     // Over 14 days the baseline is the count of 20 days ago: 1300 − 1100.
@@ -177,7 +251,10 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
     }
 
     // A new process over the same database (nothing carried in memory) reports the same series.
-    const again = await createDeps(loadConfig({ LOG_LEVEL: 'silent' }), { db: t.deps.db, logger: pino({ level: 'silent' }) });
+    const again = await createDeps(loadConfig({ LOG_LEVEL: 'silent' }), {
+      db: t.deps.db,
+      logger: pino({ level: 'silent' }),
+    });
     try {
       await refreshKpiMetrics(again);
       expect(kpiLines(await again.metrics.registry.metrics())).toEqual(kpiLines(metrics));
@@ -216,7 +293,9 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
     await snapshot(db, deleted, ago(HOUR), 100, 50);
     expect((await t.api(`/v1/personas/${gone.id}`, { method: 'DELETE' })).status).toBe(204);
 
-    const crossings = await db.query<{ post_id: string; crossed_at: Date | string }>('SELECT post_id, crossed_at FROM viral_crossings');
+    const crossings = await db.query<{ post_id: string; crossed_at: Date | string }>(
+      'SELECT post_id, crossed_at FROM viral_crossings',
+    );
     const crossedAt = (id: string) => crossings.find((c) => c.post_id === id)?.crossed_at;
     expect(crossings).toHaveLength(5);
     expect(new Date(crossedAt(once)!).getTime()).toBe(crossing.getTime());
@@ -233,14 +312,16 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
     expect((await kpis(t, `?persona=${v.slug}`)).kpis.viral_posts_total).toBe(4);
   });
 
-  it('windows by UTC instant, whatever the offset of a timestamp or the database session\'s time zone', async () => {
+  it("windows by UTC instant, whatever the offset of a timestamp or the database session's time zone", async () => {
     // A session zone far from UTC: day and hour arithmetic done in it instead of UTC would shift the windows.
     // PGlite is one session; a server's pool opens new ones, so its database gets the zone before the first.
     const own = kind === 'postgres' ? await createTestDatabase(kind) : undefined;
     if (own) {
       const admin = new pg.Client({ connectionString: own.url });
       await admin.connect();
-      await admin.query(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone TO %L', current_database(), 'Pacific/Kiritimati'); END $$`);
+      await admin.query(
+        `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone TO %L', current_database(), 'Pacific/Kiritimati'); END $$`,
+      );
       await admin.end();
     }
     try {
@@ -252,10 +333,15 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
       const weekStart = ago(7 * DAY);
       const inside = await publishedPost(db, persona, localIso(new Date(weekStart.getTime() + 10 * MINUTE), -8 * 60));
       await snapshot(db, inside, ago(HOUR), 100, 5);
-      const outside = await publishedPost(db, persona, localIso(new Date(weekStart.getTime() - 10 * MINUTE), 5 * 60 + 45));
+      const outside = await publishedPost(
+        db,
+        persona,
+        localIso(new Date(weekStart.getTime() - 10 * MINUTE), 5 * 60 + 45),
+      );
       await snapshot(db, outside, ago(HOUR), 1000, 900);
       const monthStart = ago(30 * DAY);
-      const shifted = (ms: number, offsetMinutes: number) => localIso(new Date(monthStart.getTime() + ms), offsetMinutes);
+      const shifted = (ms: number, offsetMinutes: number) =>
+        localIso(new Date(monthStart.getTime() + ms), offsetMinutes);
       // One capture per UTC day: each account has one capture near the start, on either side of it.
       await account(db, persona, [
         [shifted(-2 * DAY, 0), 80],
@@ -273,10 +359,19 @@ describe.each(DATABASE_KINDS)('business KPIs on %s', (kind: DatabaseKind) => {
 
       const { kpis: k } = await kpis(t, `?persona=${persona.slug}`);
       expect(k.engagement).toMatchObject({ posts: 1, views: 100, interactions: 5, rate: 0.05 });
-      expect(k.cost_per_follow).toMatchObject({ followers_start: 100, followers_end: 200, net_new_followers: 100, spend_usd: 1, dollars: 0.01 });
+      expect(k.cost_per_follow).toMatchObject({
+        followers_start: 100,
+        followers_end: 200,
+        net_new_followers: 100,
+        spend_usd: 1,
+        dollars: 0.01,
+      });
       expect(Date.parse(k.engagement.to) - Date.parse(k.engagement.from)).toBe(7 * DAY);
       expect(k.engagement.from).toMatch(/Z$/);
-      expect((await kpis(t, `?persona=${late.slug}`)).kpis.cost_per_follow).toMatchObject({ followers_start: 120, net_new_followers: 80 });
+      expect((await kpis(t, `?persona=${late.slug}`)).kpis.cost_per_follow).toMatchObject({
+        followers_start: 120,
+        net_new_followers: 80,
+      });
       await expectGaugesToMatchApi(t, await scrape(t), persona.slug);
     } finally {
       await own?.drop();

@@ -9,7 +9,12 @@ import { createOpenAiCompatibleModel } from '../../src/generation/model/openai-c
 import { createPricing } from '../../src/platform/llm/pricing.ts';
 import { createMetrics, type Metrics } from '../../src/platform/observability/metrics.ts';
 import { personaFields } from '../support/factories.ts';
-import { chatCompletion, startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply } from '../support/fake-openai-server.ts';
+import {
+  chatCompletion,
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeReply,
+} from '../support/fake-openai-server.ts';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const PRICES = { 'premium-1': { prompt: 3, completion: 15 }, 'cheap-1': { prompt: 0.2, completion: 0.8 } };
@@ -229,7 +234,9 @@ describe.each(DATABASE_KINDS)('the model gateway against a local OpenAI-compatib
 
     const started = performance.now();
     await expect(model.writeHook(hookInput)).rejects.toThrow(
-      new RegExp(`LLM provider ${providerHost(server.url)} is failing; circuit open, retry after \\S+Z \\(in 1 s\\); no call was made`),
+      new RegExp(
+        `LLM provider ${providerHost(server.url)} is failing; circuit open, retry after \\S+Z \\(in 1 s\\); no call was made`,
+      ),
     );
     expect(performance.now() - started).toBeLessThan(100);
     expect(server.requests).toHaveLength(4);
@@ -253,7 +260,10 @@ describe.each(DATABASE_KINDS)('the model gateway against a local OpenAI-compatib
 
   it('keeps the API key out of the error when the provider echoes it', async () => {
     const apiKey = 'sk-test-0123456789abcdef';
-    respond(() => ({ status: 401, json: { error: { message: `Incorrect API key provided: ${apiKey} (or sk-proj-****wxyz).` } } }));
+    respond(() => ({
+      status: 401,
+      json: { error: { message: `Incorrect API key provided: ${apiKey} (or sk-proj-****wxyz).` } },
+    }));
     const { model } = build({ apiKey, cacheTtlSeconds: 0 });
     const error = await model.writeHook(hookInput).then(
       () => null,

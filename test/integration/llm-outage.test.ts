@@ -36,7 +36,9 @@ describe.each(DATABASE_KINDS)('a failing model provider, on %s', (kind) => {
     // The first run's call failed and opened the breaker; the retry made no call at all.
     expect(server.requests).toHaveLength(1);
     expect(events.filter((e) => e.event === 'task_started')).toHaveLength(2);
-    const reason = new RegExp(`LLM provider ${providerHost(server.url)} is failing; circuit open, retry after .*; no call was made`);
+    const reason = new RegExp(
+      `LLM provider ${providerHost(server.url)} is failing; circuit open, retry after .*; no call was made`,
+    );
     expect(String(events.at(-1)!.data.message)).toMatch(reason);
     const task = (await (await t.api(`/v1/tasks/${id}`)).json()) as { status: string; runs: number; error: string };
     expect(task).toMatchObject({ status: 'failed', runs: 2 });
@@ -48,7 +50,10 @@ describe.each(DATABASE_KINDS)('a failing model provider, on %s', (kind) => {
       'SELECT model, outcome, error FROM llm_calls WHERE task_id = $1 ORDER BY id',
       [id],
     );
-    expect(calls.map((c) => [c.model, c.outcome])).toEqual([['gpt-4o', 'error'], ['gpt-4o', 'error']]);
+    expect(calls.map((c) => [c.model, c.outcome])).toEqual([
+      ['gpt-4o', 'error'],
+      ['gpt-4o', 'error'],
+    ]);
     expect(calls[0]!.error).toMatch(/503/);
 
     const deadline = Date.now() + 10_000;

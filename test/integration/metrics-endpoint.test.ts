@@ -31,7 +31,9 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
     for (const node of [...GRAPH_NODES, 'total']) {
       expect(text).toContain(`content_generation_latency_seconds_count{node="${node}"}`);
     }
-    const acceptedLine = new RegExp(`posts_generated_total\\{persona="${persona.slug}",outcome="accepted"\\} (\\d+)`).exec(text);
+    const acceptedLine = new RegExp(
+      `posts_generated_total\\{persona="${persona.slug}",outcome="accepted"\\} (\\d+)`,
+    ).exec(text);
     expect(Number(acceptedLine?.[1])).toBe(accepted.length);
     expect(task.post_ids).toHaveLength(2);
     expect(text).toMatch(/queue_jobs\{queue="generate-posts",state="created"\} \d+/);

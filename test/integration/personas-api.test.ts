@@ -24,7 +24,10 @@ describe.each(DATABASE_KINDS)('personas API on %s', (kind) => {
     expect(await json<Persona>(await t.api(`/v1/personas/${persona.id}`))).toEqual(persona);
 
     await new Promise((r) => setTimeout(r, 5));
-    const patched = await t.api(`/v1/personas/${persona.id}`, { method: 'PATCH', body: JSON.stringify({ name: 'Renamed' }) });
+    const patched = await t.api(`/v1/personas/${persona.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'Renamed' }),
+    });
     expect(patched.status).toBe(200);
     const after = await json<Persona>(patched);
     expect(after.name).toBe('Renamed');
@@ -35,7 +38,10 @@ describe.each(DATABASE_KINDS)('personas API on %s', (kind) => {
     expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(persona.updated_at));
 
     const other = await t.createPersona();
-    const conflict = await t.api(`/v1/personas/${persona.id}`, { method: 'PATCH', body: JSON.stringify({ slug: other.slug }) });
+    const conflict = await t.api(`/v1/personas/${persona.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ slug: other.slug }),
+    });
     expect(conflict.status).toBe(409);
 
     const task = await json<{ id: string }>(
@@ -48,7 +54,10 @@ describe.each(DATABASE_KINDS)('personas API on %s', (kind) => {
     expect((await t.api(`/v1/personas/${persona.id}`)).status).toBe(404);
     expect((await t.api(`/v1/personas/${persona.id}`, { method: 'DELETE' })).status).toBe(404);
     expect((await t.api(`/v1/posts/${postId}`)).status).toBe(200);
-    const taskForDeleted = await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: persona.id }) });
+    const taskForDeleted = await t.api('/v1/tasks', {
+      method: 'POST',
+      body: JSON.stringify({ persona_id: persona.id }),
+    });
     expect(taskForDeleted.status).toBe(422);
 
     const reused = await t.api('/v1/personas', { method: 'POST', body: JSON.stringify({ ...fields }) });

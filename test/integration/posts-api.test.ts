@@ -13,7 +13,10 @@ describe.each(DATABASE_KINDS)('posts API on %s', (kind) => {
 
   it('walks every post once, newest first, with filters', async () => {
     const [a, b] = [await t.createPersona(), await t.createPersona()];
-    for (const [persona, variants] of [[a, 3], [b, 2]] as const) {
+    for (const [persona, variants] of [
+      [a, 3],
+      [b, 2],
+    ] as const) {
       const { id } = (await (
         await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: persona.id, variants }) })
       ).json()) as { id: string };
@@ -47,7 +50,11 @@ describe.each(DATABASE_KINDS)('posts API on %s', (kind) => {
 
     const one = (await (await t.api(`/v1/posts/${all[0]!.id}`)).json()) as Post;
     expect(one.text).toBe(`${one.hook}\n\n${one.body}`);
-    expect(one).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), cost_usd: 0 });
+    expect(one).toMatchObject({
+      prompt_tokens: expect.any(Number),
+      completion_tokens: expect.any(Number),
+      cost_usd: 0,
+    });
     expect((one.models as Record<string, string>).hook).toBe('offline-composer-v1');
   });
 });

@@ -31,7 +31,9 @@ interface PanelQuery {
 
 function panelQueries(): PanelQuery[] {
   return readDashboards().flatMap((d) =>
-    d.panels.flatMap((p) => p.targets.map((t) => ({ where: `${d.title} › ${p.title} › ${t.refId}`, panel: p.title, expr: t.expr }))),
+    d.panels.flatMap((p) =>
+      p.targets.map((t) => ({ where: `${d.title} › ${p.title} › ${t.refId}`, panel: p.title, expr: t.expr })),
+    ),
   );
 }
 
@@ -82,7 +84,12 @@ describe('dashboards and alert rules against a real Prometheus scraping the prod
       return all.length === expected.length && all.every((r) => r.health !== 'unknown') ? all : undefined;
     }, 10_000);
     expect(rules.map((r) => r.name).sort()).toEqual([...expected].sort());
-    for (const rule of rules) expect({ rule: rule.name, health: rule.health, error: rule.lastError ?? '' }).toEqual({ rule: rule.name, health: 'ok', error: '' });
+    for (const rule of rules)
+      expect({ rule: rule.name, health: rule.health, error: rule.lastError ?? '' }).toEqual({
+        rule: rule.name,
+        health: 'ok',
+        error: '',
+      });
   });
 
   it('parses every alert expression through the query API', async () => {
@@ -90,13 +97,19 @@ describe('dashboards and alert rules against a real Prometheus scraping the prod
     expect(rules.map((r) => r.name).sort()).toEqual(alertNames().sort());
     for (const rule of rules) {
       const res = await prometheus.query(rule.query);
-      expect({ alert: rule.name, status: res.status, error: res.error }).toEqual({ alert: rule.name, status: 'success', error: undefined });
+      expect({ alert: rule.name, status: res.status, error: res.error }).toEqual({
+        alert: rule.name,
+        status: 'success',
+        error: undefined,
+      });
     }
   });
 
   it('the work fired the alert it should: DeadLetters is pending or firing', async () => {
     const alerts = await prometheus.query('ALERTS{alertname="DeadLetters"}');
-    expect(alerts.data.result.map((r) => r.metric.alertstate)).toEqual(expect.arrayContaining([expect.stringMatching(/pending|firing/)]));
+    expect(alerts.data.result.map((r) => r.metric.alertstate)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/pending|firing/)]),
+    );
   });
 
   it('returns data for every dashboard panel query', async () => {
@@ -111,7 +124,8 @@ describe('dashboards and alert rules against a real Prometheus scraping the prod
       }
       if (res.data.result.length === 0) problems.push(`${q.where}: no data\n    ${q.expr}`);
       // A quantile of rates that did not move is NaN: data in name only.
-      else if (res.data.result.every((r) => !Number.isFinite(Number(r.value[1])))) problems.push(`${q.where}: only NaN/Inf\n    ${q.expr}`);
+      else if (res.data.result.every((r) => !Number.isFinite(Number(r.value[1]))))
+        problems.push(`${q.where}: only NaN/Inf\n    ${q.expr}`);
     }
     expect(problems, problems.join('\n')).toEqual([]);
   });

@@ -42,7 +42,12 @@ const CONTRACT_METRICS = [
   'db_query_duration_seconds',
 ];
 /** prom-client's default process metrics shown on the API and infrastructure dashboard. */
-const PROCESS_METRICS = ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds'];
+const PROCESS_METRICS = [
+  'process_cpu_seconds_total',
+  'process_resident_memory_bytes',
+  'nodejs_heap_size_used_bytes',
+  'nodejs_eventloop_lag_p99_seconds',
+];
 
 /** The alerts the issue asks for. */
 const REQUIRED_ALERTS = [
@@ -62,9 +67,12 @@ const REQUIRED_ALERTS = [
  * metrics (gauges named *_total), which the product cannot rename, and from the contract's
  * `followers_total` (a gauge, but its name is the public contract). Anything else fails.
  */
-const KNOWN_FINDINGS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total', 'followers_total'].map(
-  (name) => `${name} non-counter metrics should not have "_total" suffix`,
-);
+const KNOWN_FINDINGS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+  'followers_total',
+].map((name) => `${name} non-counter metrics should not have "_total" suffix`);
 
 /** Asked in each test, so a missing promtool fails those tests with its message, and only those. */
 const promtool = () => requireTool('promtool');
@@ -108,10 +116,19 @@ describe('alert rules with promtool', () => {
     }
 
     const tests = RULE_TEST_FILES.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-    const cases = [...tests.matchAll(/alertname:\s*(\S+)\s*\n\s*exp_alerts:\s*(\[\])?/g)].map((m) => ({ alert: m[1]!, quiet: m[2] === '[]' }));
+    const cases = [...tests.matchAll(/alertname:\s*(\S+)\s*\n\s*exp_alerts:\s*(\[\])?/g)].map((m) => ({
+      alert: m[1]!,
+      quiet: m[2] === '[]',
+    }));
     for (const alert of names) {
-      expect(cases.some((c) => c.alert === alert && !c.quiet), `${alert} has a firing case`).toBe(true);
-      expect(cases.some((c) => c.alert === alert && c.quiet), `${alert} has a quiet case`).toBe(true);
+      expect(
+        cases.some((c) => c.alert === alert && !c.quiet),
+        `${alert} has a firing case`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.alert === alert && c.quiet),
+        `${alert} has a quiet case`,
+      ).toBe(true);
     }
   });
 });
@@ -122,31 +139,52 @@ describe('Grafana dashboards', () => {
 
   it('are the JSON that deploy/grafana/dashboards.ts generates', () => {
     const rendered = renderDashboards();
-    expect(fs.readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort()).toEqual([...rendered.keys()].sort());
+    expect(
+      fs
+        .readdirSync(DASHBOARDS_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual([...rendered.keys()].sort());
     for (const [name, json] of rendered) {
-      expect(fs.readFileSync(path.join(DASHBOARDS_DIR, name), 'utf8'), `${name} is stale: run npx tsx deploy/grafana/dashboards.ts`).toBe(json);
+      expect(
+        fs.readFileSync(path.join(DASHBOARDS_DIR, name), 'utf8'),
+        `${name} is stale: run npx tsx deploy/grafana/dashboards.ts`,
+      ).toBe(json);
     }
   });
 
   it('query Prometheus through ${DS_PROMETHEUS}, the provisioned datasource by default, with unique uids and titles', () => {
-    expect(dashboards.map((d) => d.uid).sort()).toEqual(['threads-agent-api', 'threads-agent-kpis', 'threads-agent-llm', 'threads-agent-pipeline']);
+    expect(dashboards.map((d) => d.uid).sort()).toEqual([
+      'threads-agent-api',
+      'threads-agent-kpis',
+      'threads-agent-llm',
+      'threads-agent-pipeline',
+    ]);
     for (const d of dashboards) {
       expect(d.schemaVersion).toBe(39);
       expect(d.templating.list).toContainEqual(
-        expect.objectContaining({ name: 'DS_PROMETHEUS', type: 'datasource', query: 'prometheus', current: expect.objectContaining({ value: 'prometheus' }) }),
+        expect.objectContaining({
+          name: 'DS_PROMETHEUS',
+          type: 'datasource',
+          query: 'prometheus',
+          current: expect.objectContaining({ value: 'prometheus' }),
+        }),
       );
       expect(new Set(d.panels.map((p) => p.title)).size, d.title).toBe(d.panels.length);
       for (const p of d.panels) {
         expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: '${DS_PROMETHEUS}' });
         expect(p.targets.length, p.title).toBeGreaterThan(0);
-        for (const t of p.targets) expect(t.datasource, p.title).toEqual({ type: 'prometheus', uid: '${DS_PROMETHEUS}' });
+        for (const t of p.targets)
+          expect(t.datasource, p.title).toEqual({ type: 'prometheus', uid: '${DS_PROMETHEUS}' });
       }
     }
     const provisioning = path.join(DEPLOY_DIR, 'grafana', 'provisioning');
     expect(fs.readFileSync(path.join(provisioning, 'datasources', 'prometheus.yml'), 'utf8')).toMatch(
       /uid: prometheus\s+type: prometheus[\s\S]*url: \$\{PROMETHEUS_URL\}/,
     );
-    expect(fs.readFileSync(path.join(provisioning, 'dashboards', 'threads-agent.yml'), 'utf8')).toMatch(/type: file[\s\S]*path: \$\{GRAFANA_DASHBOARDS_DIR\}/);
+    expect(fs.readFileSync(path.join(provisioning, 'dashboards', 'threads-agent.yml'), 'utf8')).toMatch(
+      /type: file[\s\S]*path: \$\{GRAFANA_DASHBOARDS_DIR\}/,
+    );
   });
 
   it('put every metric of the contract on a panel, with the KPI targets as thresholds', () => {
@@ -160,7 +198,11 @@ describe('Grafana dashboards', () => {
     }
 
     const withTarget = (metric: string, value: number) =>
-      panels.filter((p) => p.targets.some((t) => t.expr.includes(metric)) && p.fieldConfig.defaults.thresholds.steps.some((s) => s.value === value));
+      panels.filter(
+        (p) =>
+          p.targets.some((t) => t.expr.includes(metric)) &&
+          p.fieldConfig.defaults.thresholds.steps.some((s) => s.value === value),
+      );
     expect(withTarget('posts_engagement_rate', 0.06).length).toBeGreaterThanOrEqual(2);
     expect(withTarget('cost_per_follow_dollars', 0.01).length).toBeGreaterThanOrEqual(2);
     expect(withTarget('revenue_projection_monthly', 20000).length).toBeGreaterThanOrEqual(2);
@@ -185,13 +227,17 @@ describe('the compose stack (docker cannot run here: its wiring is checked, not 
   const services = compose.services;
 
   it('has postgres, api, worker, Prometheus and Grafana, the product built from deploy/Dockerfile', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'api', 'worker', 'prometheus', 'grafana']));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgres', 'api', 'worker', 'prometheus', 'grafana']),
+    );
     for (const role of ['api', 'worker']) {
       const build = services[role]!.build!;
       expect(fs.existsSync(path.join(DEPLOY_DIR, build.context, build.dockerfile)), role).toBe(true);
       expect(services[role]!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
     }
-    expect(fs.readFileSync(path.join(DEPLOY_DIR, 'Dockerfile'), 'utf8')).toMatch(/^FROM node:20-slim$[\s\S]*npm ci[\s\S]*"bin\/threads-agent\.mjs"/m);
+    expect(fs.readFileSync(path.join(DEPLOY_DIR, 'Dockerfile'), 'utf8')).toMatch(
+      /^FROM node:20-slim$[\s\S]*npm ci[\s\S]*"bin\/threads-agent\.mjs"/m,
+    );
   });
 
   it('mounts the rules, the provisioning and the dashboards from the repository where the configs expect them', () => {

@@ -25,9 +25,23 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     // Containers are ready at once: the manual clock would never let one finish processing.
-    sim = await startThreadsSimulator({ seed: 11, appId: 'app', appSecret: 'secret', clock, containerReadyMs: 0, quotas: { posts: 2 }, port: 0, host: '127.0.0.1' });
+    sim = await startThreadsSimulator({
+      seed: 11,
+      appId: 'app',
+      appSecret: 'secret',
+      clock,
+      containerReadyMs: 0,
+      quotas: { posts: 2 },
+      port: 0,
+      host: '127.0.0.1',
+    });
     t = await startTestApp(kind, {
-      env: { THREADS_API_BASE_URL: sim.url, TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEY, PUBLISH_MIN_GAP_MINUTES: '60', AUTO_APPROVE_MIN_SCORE: '0' },
+      env: {
+        THREADS_API_BASE_URL: sim.url,
+        TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEY,
+        PUBLISH_MIN_GAP_MINUTES: '60',
+        AUTO_APPROVE_MIN_SCORE: '0',
+      },
       overrides: { now: () => new Date(clock.now()) },
     });
   });
@@ -38,12 +52,23 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
 
   const now = () => new Date(clock.now());
   const post = (id: string, action: string, body?: unknown) =>
-    t.api(`/v1/posts/${id}/${action}`, { method: 'POST', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    t.api(`/v1/posts/${id}/${action}`, {
+      method: 'POST',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   const json = async <T>(res: Response) => (await res.json()) as T;
   const published = async (persona: Persona, outcome: string) =>
-    (await t.deps.metrics.postsPublished.get()).values.find((v) => v.labels.persona === persona.slug && v.labels.outcome === outcome)?.value ?? 0;
+    (await t.deps.metrics.postsPublished.get()).values.find(
+      (v) => v.labels.persona === persona.slug && v.labels.outcome === outcome,
+    )?.value ?? 0;
   const attempts = (id: string) =>
-    t.deps.db.query<{ step: string; outcome: string; status_code: number | null; error_kind: string | null; error_body: unknown }>(
+    t.deps.db.query<{
+      step: string;
+      outcome: string;
+      status_code: number | null;
+      error_kind: string | null;
+      error_body: unknown;
+    }>(
       'SELECT step, outcome, status_code, error_kind, error_body FROM publish_attempts WHERE post_id = $1 ORDER BY id',
       [id],
     );
@@ -70,9 +95,13 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     expect(await json<Post>(approved)).toMatchObject({ status: 'approved', approved_at: now().toISOString() });
     const again = await post(first.id, 'approve');
     expect(again.status).toBe(409);
-    expect((await json<{ error: { message: string } }>(again)).error.message).toMatch(/is approved; only a post that is draft can be approved/);
+    expect((await json<{ error: { message: string } }>(again)).error.message).toMatch(
+      /is approved; only a post that is draft can be approved/,
+    );
 
-    expect((await post(first.id, 'schedule', { at: new Date(clock.now() - 10 * MINUTE).toISOString() })).status).toBe(400);
+    expect((await post(first.id, 'schedule', { at: new Date(clock.now() - 10 * MINUTE).toISOString() })).status).toBe(
+      400,
+    );
     expect((await post(first.id, 'schedule', { at: 'next tuesday' })).status).toBe(400);
     // No `at`: the persona's next free slot, which is now for a persona with nothing scheduled.
     const scheduled = await json<Post>(await post(first.id, 'schedule'));
@@ -84,10 +113,17 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     expect(Date.parse(draftScheduled.scheduled_at!)).toBe(clock.now() + 60 * MINUTE);
     const twice = await post(second.id, 'schedule');
     expect(twice.status).toBe(409);
-    expect((await json<{ error: { message: string } }>(twice)).error.message).toMatch(/is scheduled; only a post that is draft or approved/);
+    expect((await json<{ error: { message: string } }>(twice)).error.message).toMatch(
+      /is scheduled; only a post that is draft or approved/,
+    );
 
     const rejected = await json<Post>(await post(second.id, 'reject', { reason: 'off-brand' }));
-    expect(rejected).toMatchObject({ status: 'rejected', rejection_reason: 'rejected_by_user', rejection_detail: { detail: 'off-brand' }, scheduled_at: null });
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      rejection_reason: 'rejected_by_user',
+      rejection_detail: { detail: 'off-brand' },
+      scheduled_at: null,
+    });
     expect((await post(second.id, 'reject')).status).toBe(409);
     expect((await post(second.id, 'approve')).status).toBe(409);
     for (const action of ['approve', 'reject', 'schedule']) {
@@ -96,21 +132,36 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
 
     const listed = await json<{ data: Post[] }>(await t.api(`/v1/posts?persona_id=${persona.id}&status=scheduled`));
     expect(listed.data.map((p) => p.id)).toEqual([first.id]);
-    expect(listed.data[0]).toMatchObject({ scheduled_at: now().toISOString(), published_at: null, threads_media_id: null, permalink: null, publish_error: null });
+    expect(listed.data[0]).toMatchObject({
+      scheduled_at: now().toISOString(),
+      published_at: null,
+      threads_media_id: null,
+      permalink: null,
+      publish_error: null,
+    });
   });
 
   it('approves accepted drafts at once in auto mode when the score clears the threshold', async () => {
     const byDefault = await t.createPersona();
     const strict = await t.createPersona();
     const manual = await t.createPersona();
-    const patch = (p: Persona, body: unknown) => t.api(`/v1/personas/${p.id}`, { method: 'PATCH', body: JSON.stringify(body) });
-    expect(await json<Persona>(await patch(byDefault, { approval_mode: 'auto' }))).toMatchObject({ approval_mode: 'auto', auto_approve_min_score: null });
+    const patch = (p: Persona, body: unknown) =>
+      t.api(`/v1/personas/${p.id}`, { method: 'PATCH', body: JSON.stringify(body) });
+    expect(await json<Persona>(await patch(byDefault, { approval_mode: 'auto' }))).toMatchObject({
+      approval_mode: 'auto',
+      auto_approve_min_score: null,
+    });
     expect((await patch(strict, { approval_mode: 'auto', auto_approve_min_score: 1 })).status).toBe(200);
     expect((await patch(strict, { auto_approve_min_score: 1.5 })).status).toBe(400);
-    expect(await json<Persona>(await t.api(`/v1/personas/${manual.id}`))).toMatchObject({ approval_mode: 'manual', auto_approve_min_score: null });
+    expect(await json<Persona>(await t.api(`/v1/personas/${manual.id}`))).toMatchObject({
+      approval_mode: 'manual',
+      auto_approve_min_score: null,
+    });
 
     const statuses = async (persona: Persona) => {
-      const task = await json<{ id: string }>(await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: persona.id, variants: 2 }) }));
+      const task = await json<{ id: string }>(
+        await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: persona.id, variants: 2 }) }),
+      );
       await readSse(await t.api(`/v1/tasks/${task.id}/events`));
       const posts = await json<{ data: Post[] }>(await t.api(`/v1/posts?persona_id=${persona.id}`));
       return posts.data.filter((p) => p.status !== 'rejected');
@@ -121,7 +172,9 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     expect(auto.every((p) => p.status === 'approved' && p.approved_at !== null)).toBe(true);
     // Only a perfect score clears the strict persona's own threshold of 1.
     const strictPosts = await statuses(strict);
-    expect(strictPosts.map((p) => p.status)).toEqual(strictPosts.map((p) => (p.quality_score! >= 1 ? 'approved' : 'draft')));
+    expect(strictPosts.map((p) => p.status)).toEqual(
+      strictPosts.map((p) => (p.quality_score! >= 1 ? 'approved' : 'draft')),
+    );
     const manualPosts = await statuses(manual);
     expect(manualPosts.length).toBeGreaterThan(0);
     expect(manualPosts.every((p) => p.status === 'draft')).toBe(true);
@@ -160,9 +213,19 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
 
     const done = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'published');
     const [live] = await simUserPosts(sim.url, user.user_id);
-    expect(done).toMatchObject({ threads_media_id: live!.id, permalink: live!.permalink, published_at: now().toISOString(), publish_error: null });
+    expect(done).toMatchObject({
+      threads_media_id: live!.id,
+      permalink: live!.permalink,
+      published_at: now().toISOString(),
+      publish_error: null,
+    });
     expect(live!.text).toBe(draft.text);
-    expect((await attempts(draft.id)).map((a) => `${a.step}:${a.outcome}`)).toEqual(['quota:ok', 'container:ok', 'publish:ok', 'lookup:ok']);
+    expect((await attempts(draft.id)).map((a) => `${a.step}:${a.outcome}`)).toEqual([
+      'quota:ok',
+      'container:ok',
+      'publish:ok',
+      'lookup:ok',
+    ]);
     expect(await published(persona, 'published')).toBe(1);
 
     // Another tick finds nothing to do: still one post on Threads.
@@ -171,22 +234,36 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     expect((await simUserState(sim.url, user.user_id)).published_posts).toBe(1);
   });
 
-  it('fails a post Threads refuses for its content, keeping Meta\'s message and the raw error', async () => {
+  it("fails a post Threads refuses for its content, keeping Meta's message and the raw error", async () => {
     const persona = await t.createPersona();
     const user = await linkSimAccount(t.deps, sim.url, persona.id);
     const draft = await insertDraft(t.deps.db, persona.id);
     const message = 'Param text must be at most 500 characters long.';
-    await injectFault(sim.url, { endpoint: 'create_container', status: 400, error: { message, type: 'THApiException', code: 100 } });
+    await injectFault(sim.url, {
+      endpoint: 'create_container',
+      status: 400,
+      error: { message, type: 'THApiException', code: 100 },
+    });
     await post(draft.id, 'schedule');
     await t.deps.publishing.schedulePosts();
 
     const failed = await waitForPost(t.deps.db, draft.id, (p) => p.status === 'failed');
     expect(failed.publish_error).toBe(message);
     const [, container] = await attempts(draft.id);
-    expect(container).toMatchObject({ step: 'container', outcome: 'error', status_code: 400, error_kind: 'bad_content' });
+    expect(container).toMatchObject({
+      step: 'container',
+      outcome: 'error',
+      status_code: 400,
+      error_kind: 'bad_content',
+    });
     expect(container!.error_body).toMatchObject({ error: { message, code: 100 } });
-    const shown = await json<{ data: { step: string; error_kind: string | null }[] }>(await t.api(`/v1/posts/${draft.id}/publish-attempts`));
-    expect(shown.data.map((a) => [a.step, a.error_kind])).toEqual([['quota', null], ['container', 'bad_content']]);
+    const shown = await json<{ data: { step: string; error_kind: string | null }[] }>(
+      await t.api(`/v1/posts/${draft.id}/publish-attempts`),
+    );
+    expect(shown.data.map((a) => [a.step, a.error_kind])).toEqual([
+      ['quota', null],
+      ['container', 'bad_content'],
+    ]);
     expect(await published(persona, 'failed')).toBe(1);
     expect((await simUserState(sim.url, user.user_id)).published_posts).toBe(0);
   });
@@ -202,7 +279,13 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     }
     await t.deps.publishing.schedulePosts();
     const settled = await Promise.all(
-      ids.map((id) => waitForPost(t.deps.db, id, (p) => p.status === 'published' || (p.status === 'scheduled' && p.publish_error !== null))),
+      ids.map((id) =>
+        waitForPost(
+          t.deps.db,
+          id,
+          (p) => p.status === 'published' || (p.status === 'scheduled' && p.publish_error !== null),
+        ),
+      ),
     );
     const held = settled.filter((p) => p.status === 'scheduled');
     expect(held).toHaveLength(1);
@@ -225,9 +308,17 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     clock.advance(16 * MINUTE);
     await t.deps.publishing.schedulePosts();
     await waitForPost(t.deps.db, draft.id, (p) => p.status === 'published');
-    expect(await simUserState(sim.url, user.user_id)).toMatchObject({ published_posts: 1, containers: { PUBLISHED: 1 } });
+    expect(await simUserState(sim.url, user.user_id)).toMatchObject({
+      published_posts: 1,
+      containers: { PUBLISHED: 1 },
+    });
     expect((await attempts(draft.id)).map((a) => `${a.step}:${a.outcome}`)).toEqual([
-      'quota:ok', 'container:ok', 'publish:error', 'status:ok', 'publish:ok', 'lookup:ok',
+      'quota:ok',
+      'container:ok',
+      'publish:error',
+      'status:ok',
+      'publish:ok',
+      'lookup:ok',
     ]);
   });
 
@@ -250,7 +341,10 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     const { persona, user, draft, held } = await scheduleAgainst({ endpoint: 'publishing_limit', preset: 'auth' });
     expect(held.publish_error).toMatch(/paused/);
     const account = await findAccountByPersona(t.deps.db, persona.id);
-    expect(account).toMatchObject({ status: 'paused', status_reason: expect.stringMatching(/Error validating access token/) });
+    expect(account).toMatchObject({
+      status: 'paused',
+      status_reason: expect.stringMatching(/Error validating access token/),
+    });
     expect(await published(persona, 'account_paused')).toBe(1);
 
     // While paused the post is not even tried.

@@ -17,12 +17,22 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
   const post = (body: unknown) => t.api('/v1/revenue/events', { method: 'POST', body: JSON.stringify(body) });
   /** Revenue attributed to one persona, so tests sharing the database do not see each other's events. */
   const projectionOf = async (personaId: string) =>
-    ((await (await t.api(`/v1/kpis?persona=${personaId}`)).json()) as { revenue_projection_monthly: Record<string, number> })
-      .revenue_projection_monthly;
+    (
+      (await (await t.api(`/v1/kpis?persona=${personaId}`)).json()) as {
+        revenue_projection_monthly: Record<string, number>;
+      }
+    ).revenue_projection_monthly;
 
   it('stores an event with its defaults and answers 201', async () => {
     const persona = await t.createPersona();
-    const body = { external_id: id('sub'), stream: 'subscription', amount: 19.99, currency: 'USD', subscription_id: id('s'), persona_id: persona.id };
+    const body = {
+      external_id: id('sub'),
+      stream: 'subscription',
+      amount: 19.99,
+      currency: 'USD',
+      subscription_id: id('s'),
+      persona_id: persona.id,
+    };
     const res = await post(body);
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({
@@ -37,7 +47,14 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
 
   it('counts a replayed event once and answers 200 with the stored event, also when replays race', async () => {
     const persona = await t.createPersona();
-    const lead = { external_id: id('lead'), stream: 'lead', amount: 100, currency: 'USD', persona_id: persona.id, occurred_at: ago(DAY) };
+    const lead = {
+      external_id: id('lead'),
+      stream: 'lead',
+      amount: 100,
+      currency: 'USD',
+      persona_id: persona.id,
+      occurred_at: ago(DAY),
+    };
     const first = await post(lead);
     expect(first.status).toBe(201);
     const stored = (await first.json()) as { id: string };
@@ -48,7 +65,13 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
     const { occurred_at: _omitted, ...withoutTime } = lead;
     expect((await post(withoutTime)).status).toBe(200);
 
-    const racing = { external_id: id('aff'), stream: 'affiliate', amount: 7.5, currency: 'USD', persona_id: persona.id };
+    const racing = {
+      external_id: id('aff'),
+      stream: 'affiliate',
+      amount: 7.5,
+      currency: 'USD',
+      persona_id: persona.id,
+    };
     const statuses = await Promise.all(Array.from({ length: 6 }, () => post(racing).then((r) => r.status)));
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
@@ -65,7 +88,9 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
     expect((await post(event)).status).toBe(201);
     const res = await post({ ...event, amount: 45 });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as any).error.message).toMatch(new RegExp(`${event.external_id} was already recorded with a different amount`));
+    expect(((await res.json()) as any).error.message).toMatch(
+      new RegExp(`${event.external_id} was already recorded with a different amount`),
+    );
     expect((await post({ ...event, type: 'refund' })).status).toBe(422);
   });
 
@@ -75,9 +100,31 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
     const monthly = id('s');
     const yearly = id('s');
     for (const body of [
-      { ...base, external_id: id('e'), stream: 'subscription', subscription_id: monthly, amount: 20, occurred_at: ago(40 * DAY) },
-      { ...base, external_id: id('e'), stream: 'subscription', subscription_id: monthly, amount: 25, occurred_at: ago(10 * DAY) },
-      { ...base, external_id: id('e'), stream: 'subscription', subscription_id: yearly, amount: 120, billing_period: 'year', occurred_at: ago(100 * DAY) },
+      {
+        ...base,
+        external_id: id('e'),
+        stream: 'subscription',
+        subscription_id: monthly,
+        amount: 20,
+        occurred_at: ago(40 * DAY),
+      },
+      {
+        ...base,
+        external_id: id('e'),
+        stream: 'subscription',
+        subscription_id: monthly,
+        amount: 25,
+        occurred_at: ago(10 * DAY),
+      },
+      {
+        ...base,
+        external_id: id('e'),
+        stream: 'subscription',
+        subscription_id: yearly,
+        amount: 120,
+        billing_period: 'year',
+        occurred_at: ago(100 * DAY),
+      },
       { ...base, external_id: id('e'), stream: 'affiliate', amount: 60, occurred_at: ago(3 * DAY) },
       { ...base, external_id: id('e'), stream: 'affiliate', type: 'refund', amount: 15.25, occurred_at: ago(DAY) },
       { ...base, external_id: id('e'), stream: 'lead', amount: 500, occurred_at: ago(31 * DAY) },
@@ -85,7 +132,15 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
       expect((await post(body)).status).toBe(201);
     }
     expect(await projectionOf(persona.id)).toEqual({ subscriptions: 35, affiliate: 44.75, leads: 0, total: 79.75 });
-    const cancel = { ...base, external_id: id('e'), stream: 'subscription', type: 'cancellation', subscription_id: monthly, amount: 0, occurred_at: ago(DAY) };
+    const cancel = {
+      ...base,
+      external_id: id('e'),
+      stream: 'subscription',
+      type: 'cancellation',
+      subscription_id: monthly,
+      amount: 0,
+      occurred_at: ago(DAY),
+    };
     expect((await post(cancel)).status).toBe(201);
     expect(await projectionOf(persona.id)).toEqual({ subscriptions: 10, affiliate: 44.75, leads: 0, total: 54.75 });
   });
@@ -105,7 +160,11 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
       [{ ...ok, billing_period: 'year' }, 400, /only subscription events have a billing_period/],
       [{ ...ok, subscription_id: 's' }, 400, /only subscription events have a subscription_id/],
       [{ ...ok, type: 'cancellation', amount: 0 }, 400, /only a subscription can be cancelled/],
-      [{ ...ok, stream: 'subscription', subscription_id: 's', type: 'cancellation' }, 400, /cancellation moves no money/],
+      [
+        { ...ok, stream: 'subscription', subscription_id: 's', type: 'cancellation' },
+        400,
+        /cancellation moves no money/,
+      ],
       [{ ...ok, occurred_at: '2026-11-28T10:00:00' }, 400, /with a Z or an offset/],
       [{ ...ok, persona_id: 'ada' }, 400, /persona_id/],
       [{ ...ok, persona_id: randomUUID() }, 422, /persona .* does not exist/],
@@ -117,6 +176,8 @@ describe.each(DATABASE_KINDS)('revenue events on %s', (kind) => {
       expect({ body, status: res.status }).toEqual({ body, status });
       expect(JSON.parse(text).error.message).toMatch(message);
     }
-    expect((await t.deps.db.query('SELECT 1 FROM revenue_events WHERE external_id = $1', [ok.external_id])).length).toBe(0);
+    expect(
+      (await t.deps.db.query('SELECT 1 FROM revenue_events WHERE external_id = $1', [ok.external_id])).length,
+    ).toBe(0);
   });
 });

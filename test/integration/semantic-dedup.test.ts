@@ -17,7 +17,10 @@ describe.each(DATABASE_KINDS)('semantic duplicate check with the local embedding
   let next: { hook: string; body: string };
   beforeAll(async () => {
     const model = scriptedModel({ hook: () => next.hook, body: () => next.body });
-    t = await startTestApp(kind, { env: { GENERATION_MAX_ATTEMPTS: '1', QUALITY_MIN_SCORE: '0' }, overrides: { model } });
+    t = await startTestApp(kind, {
+      env: { GENERATION_MAX_ATTEMPTS: '1', QUALITY_MIN_SCORE: '0' },
+      overrides: { model },
+    });
   });
   afterAll(() => t?.close());
 
@@ -25,7 +28,9 @@ describe.each(DATABASE_KINDS)('semantic duplicate check with the local embedding
   async function draft(personaId: string, text: string): Promise<Post> {
     const [hook, ...rest] = text.split(/(?<=\.)\s+/);
     next = { hook: hook!, body: rest.join(' ') };
-    const { id } = (await (await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: personaId }) })).json()) as {
+    const { id } = (await (
+      await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: personaId }) })
+    ).json()) as {
       id: string;
     };
     const events = await readSse(await t.api(`/v1/tasks/${id}/events`));
@@ -33,7 +38,7 @@ describe.each(DATABASE_KINDS)('semantic duplicate check with the local embedding
     return (await (await t.api(`/v1/posts/${postId}`)).json()) as Post;
   }
 
-  it('rejects a paraphrase of the persona\'s earlier post and accepts an unrelated one', async () => {
+  it("rejects a paraphrase of the persona's earlier post and accepts an unrelated one", async () => {
     const persona = await t.createPersona();
     for (const example of examples.slice(0, 4)) {
       const original = await draft(persona.id, example.original);
@@ -48,7 +53,7 @@ describe.each(DATABASE_KINDS)('semantic duplicate check with the local embedding
     }
   });
 
-  it('holds other personas\' posts to the higher bar', async () => {
+  it("holds other personas' posts to the higher bar", async () => {
     const [a, b] = [await t.createPersona(), await t.createPersona()];
     const close = examples[5]!; // paraphrase similarity 0.94: above the global bar
     const loose = examples[0]!; // 0.64: a duplicate for the same persona only

@@ -84,7 +84,10 @@ describe('a simulated week of the embedded product', () => {
 
     for (let day = 0; day < 7; day++) {
       for (const personaId of personaIds) {
-        const res = await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: personaId, variants: DRAFTS_PER_DAY }) });
+        const res = await t.api('/v1/tasks', {
+          method: 'POST',
+          body: JSON.stringify({ persona_id: personaId, variants: DRAFTS_PER_DAY }),
+        });
         const { id } = (await res.json()) as { id: string };
         await waitFor(async () => {
           const task = (await (await t.api(`/v1/tasks/${id}`)).json()) as { status: string };
@@ -104,7 +107,12 @@ describe('a simulated week of the embedded product', () => {
   });
 
   it('publishes every post exactly once, within the quota and the spacing, and fails none', async () => {
-    const posts = await t.deps.db.query<{ persona_id: string; status: string; published_at: Date | null; threads_media_id: string | null }>(
+    const posts = await t.deps.db.query<{
+      persona_id: string;
+      status: string;
+      published_at: Date | null;
+      threads_media_id: string | null;
+    }>(
       `SELECT persona_id, status, published_at, threads_media_id FROM posts WHERE status <> 'rejected' ORDER BY published_at`,
     );
     expect(posts.filter((p) => p.status === 'failed')).toEqual([]);

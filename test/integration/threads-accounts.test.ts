@@ -45,7 +45,14 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
   let t: TestApp;
 
   beforeAll(async () => {
-    sim = await startThreadsSimulator({ seed: 11, appId: APP_ID, appSecret: APP_SECRET, clock, port: 0, host: '127.0.0.1' });
+    sim = await startThreadsSimulator({
+      seed: 11,
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      clock,
+      port: 0,
+      host: '127.0.0.1',
+    });
     t = await startTestApp(kind, {
       env: {
         THREADS_API_BASE_URL: sim.url,
@@ -69,11 +76,15 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
 
   const simAdmin = <T>(path: string, body?: unknown) => simControl<T>(sim.url, path, body);
 
-  const newSimUser = (body: Record<string, unknown> = {}) => simAdmin<SimUser>('users', { username: simUsername(), ...body });
+  const newSimUser = (body: Record<string, unknown> = {}) =>
+    simAdmin<SimUser>('users', { username: simUsername(), ...body });
   const injectFault = (endpoint: string, preset: string) => simAdmin('faults', { endpoint, preset });
 
   const paste = (personaId: string, accessToken: string) =>
-    t.api(`/v1/personas/${personaId}/threads-account`, { method: 'PUT', body: JSON.stringify({ access_token: accessToken }) });
+    t.api(`/v1/personas/${personaId}/threads-account`, {
+      method: 'PUT',
+      body: JSON.stringify({ access_token: accessToken }),
+    });
 
   async function getAccount(personaId: string): Promise<{ status: number; text: string; account: Account }> {
     const res = await t.api(`/v1/personas/${personaId}/threads-account`);
@@ -125,7 +136,9 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     const { status, account } = await getAccount(persona.id);
     expect(status).toBe(200);
     expect(account).toMatchObject({ persona_id: persona.id, username, status: 'active', status_reason: null });
-    expect(account.scopes).toEqual(expect.arrayContaining(['threads_basic', 'threads_content_publish', 'threads_manage_insights']));
+    expect(account.scopes).toEqual(
+      expect.arrayContaining(['threads_basic', 'threads_content_publish', 'threads_manage_insights']),
+    );
     expect(Date.parse(account.token_expires_at!)).toBe(clock.now() + 60 * DAY);
 
     // The stored token is the long-lived one and speaks for the account.
@@ -256,7 +269,10 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     const draft = await insertDraft(t.deps.db, persona.id);
     const scheduled = await insertDraft(t.deps.db, persona.id);
     const inFuture = new Date(clock.now() + DAY).toISOString();
-    expect((await t.api(`/v1/posts/${scheduled.id}/schedule`, { method: 'POST', body: JSON.stringify({ at: inFuture }) })).status).toBe(200);
+    expect(
+      (await t.api(`/v1/posts/${scheduled.id}/schedule`, { method: 'POST', body: JSON.stringify({ at: inFuture }) }))
+        .status,
+    ).toBe(200);
 
     expect((await t.api(`/v1/personas/${persona.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await storedCiphertext(persona.id)).toBeNull();
@@ -357,7 +373,9 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     expect(await credentialsFor(t.deps.db, t.deps.vault, persona.id)).toBeNull();
 
     // A relink makes it active again.
-    expect((await paste(persona.id, (await simAdmin<SimUser>(`users/${user.user_id}/tokens`, {})).access_token)).status).toBe(200);
+    expect(
+      (await paste(persona.id, (await simAdmin<SimUser>(`users/${user.user_id}/tokens`, {})).access_token)).status,
+    ).toBe(200);
     expect((await getAccount(persona.id)).account).toMatchObject({ status: 'active', status_reason: null });
   });
 
@@ -382,14 +400,19 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     const taken = await newSimUser({ username: clash.slug.replaceAll('-', '_') });
     const holder = await t.createPersona();
     expect((await paste(holder.id, taken.access_token)).status).toBe(200);
-    const modesBefore = await t.deps.db.query('SELECT id, approval_mode, auto_approve_min_score FROM personas ORDER BY id');
+    const modesBefore = await t.deps.db.query(
+      'SELECT id, approval_mode, auto_approve_min_score FROM personas ORDER BY id',
+    );
 
     const first = await linkSimulatorAccounts(t.deps, sim.url);
     const linkedIds = first.linked.map((l) => l.personaId);
     expect(linkedIds).toEqual(expect.arrayContaining([fresh.id, remembered.id, clash.id]));
     expect(linkedIds).not.toContain(holder.id);
 
-    expect((await getAccount(fresh.id)).account).toMatchObject({ username: fresh.slug.replaceAll('-', '_'), status: 'active' });
+    expect((await getAccount(fresh.id)).account).toMatchObject({
+      username: fresh.slug.replaceAll('-', '_'),
+      status: 'active',
+    });
     expect((await getAccount(remembered.id)).account.threads_user_id).toBe(earlier.user_id);
     const clashAccount = (await getAccount(clash.id)).account;
     expect(clashAccount.threads_user_id).not.toBe(taken.user_id);
@@ -408,7 +431,9 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     const second = await linkSimulatorAccounts(t.deps, sim.url);
     expect(second.linked).toEqual([]);
     expect(await storedCiphertext(fresh.id)).toBe(sealedBefore);
-    expect(await t.deps.db.query('SELECT id, approval_mode, auto_approve_min_score FROM personas ORDER BY id')).toEqual(modesBefore);
+    expect(await t.deps.db.query('SELECT id, approval_mode, auto_approve_min_score FROM personas ORDER BY id')).toEqual(
+      modesBefore,
+    );
   });
 });
 
@@ -424,6 +449,7 @@ describe.each(DATABASE_KINDS)('Threads accounts without app credentials on %s', 
     const res = await t.api(`/v1/personas/${persona.id}/threads-account/connect`, { method: 'POST' });
     expect(res.status).toBe(409);
     const { error } = (await res.json()) as { error: { message: string } };
-    for (const name of ['THREADS_APP_ID', 'THREADS_APP_SECRET', 'THREADS_REDIRECT_URI']) expect(error.message).toContain(name);
+    for (const name of ['THREADS_APP_ID', 'THREADS_APP_SECRET', 'THREADS_REDIRECT_URI'])
+      expect(error.message).toContain(name);
   });
 });

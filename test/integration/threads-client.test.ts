@@ -13,7 +13,11 @@ import {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const APP = { clientId: '990011223344', clientSecret: 'sim-app-secret-value', redirectUri: 'https://agent.example.test/oauth/callback' };
+const APP = {
+  clientId: '990011223344',
+  clientSecret: 'sim-app-secret-value',
+  redirectUri: 'https://agent.example.test/oauth/callback',
+};
 const READY_MS = 30_000;
 
 const clock = createManualClock();
@@ -41,7 +45,8 @@ async function admin<T = any>(path: string, body?: unknown, method = body === un
 const newAccount = (body: Record<string, unknown> = {}) => admin<Account>('users', body);
 const advance = (ms: number) => admin('clock/advance', { ms });
 const publishedPosts = async (userId: string) =>
-  (await admin<{ users: { id: string; published_posts: number }[] }>('state')).users.find((u) => u.id === userId)!.published_posts;
+  (await admin<{ users: { id: string; published_posts: number }[] }>('state')).users.find((u) => u.id === userId)!
+    .published_posts;
 
 async function failure(promise: Promise<unknown>): Promise<ThreadsApiError> {
   const error = await promise.then(
@@ -65,7 +70,12 @@ async function collect(page: (after?: string) => Promise<Page<ThreadsMedia>>): P
 }
 
 async function publishNow(account: Account, text: string): Promise<string> {
-  const created = await client.createContainer({ userId: account.user_id, accessToken: account.access_token, text, autoPublishText: true });
+  const created = await client.createContainer({
+    userId: account.user_id,
+    accessToken: account.access_token,
+    text,
+    autoPublishText: true,
+  });
   return created.id;
 }
 
@@ -78,7 +88,11 @@ const GOOD_POST = [
   '',
   'Which one would you test first on your MRR?',
 ].join('\n');
-const PROFILE = { niche: 'bootstrapped indie SaaS', topics: ['churn from failed card payments'], vocabulary: ['MRR', 'churn', 'dunning emails'] };
+const PROFILE = {
+  niche: 'bootstrapped indie SaaS',
+  topics: ['churn from failed card payments'],
+  vocabulary: ['MRR', 'churn', 'dunning emails'],
+};
 
 beforeAll(async () => {
   sim = await startThreadsSimulator({
@@ -91,7 +105,11 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
   });
-  client = createThreadsClient({ baseUrl: sim.url, timeoutMs: 2_000, onRequest: (endpoint, status) => calls.push([endpoint, status]) });
+  client = createThreadsClient({
+    baseUrl: sim.url,
+    timeoutMs: 2_000,
+    onRequest: (endpoint, status) => calls.push([endpoint, status]),
+  });
 });
 
 afterAll(async () => {
@@ -100,7 +118,12 @@ afterAll(async () => {
 
 describe('OAuth and tokens', () => {
   async function authorize(username: string): Promise<string> {
-    const url = client.buildAuthorizeUrl({ clientId: APP.clientId, redirectUri: APP.redirectUri, scopes: ['threads_basic', 'threads_content_publish'], state: 'st-1' });
+    const url = client.buildAuthorizeUrl({
+      clientId: APP.clientId,
+      redirectUri: APP.redirectUri,
+      scopes: ['threads_basic', 'threads_content_publish'],
+      state: 'st-1',
+    });
     const res = await fetch(`${url}&sim_username=${username}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const location = res.headers.get('location')!;
@@ -119,9 +142,17 @@ describe('OAuth and tokens', () => {
     expect(me.username).toBe('oauth_owner');
 
     const reused = await failure(client.exchangeCode({ ...APP, code }));
-    expect(reused).toMatchObject({ kind: 'auth', status: 400, endpoint: 'oauth_access_token', message: 'Matching code was not found or was already used' });
+    expect(reused).toMatchObject({
+      kind: 'auth',
+      status: 400,
+      endpoint: 'oauth_access_token',
+      message: 'Matching code was not found or was already used',
+    });
 
-    const long = await client.exchangeForLongLivedToken({ clientSecret: APP.clientSecret, accessToken: short.accessToken });
+    const long = await client.exchangeForLongLivedToken({
+      clientSecret: APP.clientSecret,
+      accessToken: short.accessToken,
+    });
     expect(long.tokenType).toBe('bearer');
     expect(long.expiresIn).toBe(60 * 24 * 3600);
     const info = await client.debugToken({ inputToken: long.accessToken, accessToken: long.accessToken });
@@ -154,23 +185,52 @@ describe('OAuth and tokens', () => {
     const bad = await failure(client.exchangeCode({ ...APP, clientSecret: 'not-the-secret', code }));
     expect(bad).toMatchObject({ kind: 'auth', message: 'Error validating client secret.' });
     expect(bad.message).not.toContain('not-the-secret');
-    const res = await fetch(`${sim.url}/oauth/authorize?client_id=${APP.clientId}&redirect_uri=https://evil.test/&scope=threads_basic&response_type=code`, { redirect: 'manual' });
+    const res = await fetch(
+      `${sim.url}/oauth/authorize?client_id=${APP.clientId}&redirect_uri=https://evil.test/&scope=threads_basic&response_type=code`,
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(400);
-    const url = client.buildAuthorizeUrl({ clientId: APP.clientId, redirectUri: APP.redirectUri, scopes: ['threads_basic'], state: 'st-2' });
-    const denied = parseAuthorizeRedirect((await fetch(`${url}&sim_deny=1`, { redirect: 'manual' })).headers.get('location')!);
+    const url = client.buildAuthorizeUrl({
+      clientId: APP.clientId,
+      redirectUri: APP.redirectUri,
+      scopes: ['threads_basic'],
+      state: 'st-2',
+    });
+    const denied = parseAuthorizeRedirect(
+      (await fetch(`${url}&sim_deny=1`, { redirect: 'manual' })).headers.get('location')!,
+    );
     expect(denied).toMatchObject({ ok: false, error: 'access_denied', errorReason: 'user_denied', state: 'st-2' });
   });
 
   it('keeps a user_id above 2^53 exact when it arrives as a bare JSON number, as from Meta', async () => {
-    const meta = await startThreadsSimulator({ seed: 3, appId: APP.clientId, appSecret: APP.clientSecret, clock, numericOAuthUserId: true, port: 0, host: '127.0.0.1' });
+    const meta = await startThreadsSimulator({
+      seed: 3,
+      appId: APP.clientId,
+      appSecret: APP.clientSecret,
+      clock,
+      numericOAuthUserId: true,
+      port: 0,
+      host: '127.0.0.1',
+    });
     try {
       const c = createThreadsClient({ baseUrl: meta.url });
-      const url = c.buildAuthorizeUrl({ clientId: APP.clientId, redirectUri: APP.redirectUri, scopes: ['threads_basic'], state: 's' });
+      const url = c.buildAuthorizeUrl({
+        clientId: APP.clientId,
+        redirectUri: APP.redirectUri,
+        scopes: ['threads_basic'],
+        state: 's',
+      });
       const back = parseAuthorizeRedirect((await fetch(url, { redirect: 'manual' })).headers.get('location')!);
       if (!back.ok) throw new Error(back.error);
       const raw = await fetch(`${meta.url}/oauth/access_token`, {
         method: 'POST',
-        body: new URLSearchParams({ client_id: APP.clientId, client_secret: APP.clientSecret, code: back.code, grant_type: 'authorization_code', redirect_uri: APP.redirectUri }),
+        body: new URLSearchParams({
+          client_id: APP.clientId,
+          client_secret: APP.clientSecret,
+          code: back.code,
+          grant_type: 'authorization_code',
+          redirect_uri: APP.redirectUri,
+        }),
       }).then((r) => r.text());
       const bare = /"user_id":(\d+)\}/.exec(raw)![1]!;
       expect(BigInt(bare) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
@@ -190,17 +250,26 @@ describe('publishing', () => {
   it('two steps: publishing before the container is ready is not_ready; after, it goes out exactly once', async () => {
     const account = await newAccount();
     const auth = { userId: account.user_id, accessToken: account.access_token };
-    const container = await client.createContainer({ ...auth, text: 'First post from the simulator.', replyControl: 'everyone', topicTag: 'Indie SaaS' });
+    const container = await client.createContainer({
+      ...auth,
+      text: 'First post from the simulator.',
+      replyControl: 'everyone',
+      topicTag: 'Indie SaaS',
+    });
     expect(container.published).toBe(false);
     expect(container.id).toMatch(/^\d{17}$/);
     expect(BigInt(container.id) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
 
     const early = await failure(client.publishContainer({ ...auth, containerId: container.id }));
     expect(early).toMatchObject({ kind: 'not_ready', status: 400, code: 24, subcode: 4279009, retryable: true });
-    expect((await client.getContainerStatus({ containerId: container.id, accessToken: account.access_token })).status).toBe('IN_PROGRESS');
+    expect(
+      (await client.getContainerStatus({ containerId: container.id, accessToken: account.access_token })).status,
+    ).toBe('IN_PROGRESS');
 
     await advance(READY_MS);
-    expect((await client.getContainerStatus({ containerId: container.id, accessToken: account.access_token })).status).toBe('FINISHED');
+    expect(
+      (await client.getContainerStatus({ containerId: container.id, accessToken: account.access_token })).status,
+    ).toBe('FINISHED');
     const media = await client.publishContainer({ ...auth, containerId: container.id });
     expect(media.id).toMatch(/^\d{17}$/);
     expect(await client.getContainerStatus({ containerId: container.id, accessToken: account.access_token })).toEqual({
@@ -232,28 +301,57 @@ describe('publishing', () => {
 
   it('auto_publish_text publishes at once and returns the media id', async () => {
     const account = await newAccount();
-    const created = await client.createContainer({ userId: 'me', accessToken: account.access_token, text: 'Published in one step.', autoPublishText: true });
+    const created = await client.createContainer({
+      userId: 'me',
+      accessToken: account.access_token,
+      text: 'Published in one step.',
+      autoPublishText: true,
+    });
     expect(created.published).toBe(true);
-    expect((await client.getPost({ mediaId: created.id, accessToken: account.access_token })).text).toBe('Published in one step.');
+    expect((await client.getPost({ mediaId: created.id, accessToken: account.access_token })).text).toBe(
+      'Published in one step.',
+    );
     expect(await publishedPosts(account.user_id)).toBe(1);
   });
 
   it('expires a container not published within 24 hours', async () => {
     const account = await newAccount();
-    const container = await client.createContainer({ userId: 'me', accessToken: account.access_token, text: 'Too late.' });
+    const container = await client.createContainer({
+      userId: 'me',
+      accessToken: account.access_token,
+      text: 'Too late.',
+    });
     await advance(DAY + HOUR);
-    expect((await client.getContainerStatus({ containerId: container.id, accessToken: account.access_token })).status).toBe('EXPIRED');
-    expect((await failure(client.publishContainer({ userId: 'me', accessToken: account.access_token, containerId: container.id }))).retryable).toBe(false);
+    expect(
+      (await client.getContainerStatus({ containerId: container.id, accessToken: account.access_token })).status,
+    ).toBe('EXPIRED');
+    expect(
+      (
+        await failure(
+          client.publishContainer({ userId: 'me', accessToken: account.access_token, containerId: container.id }),
+        )
+      ).retryable,
+    ).toBe(false);
   });
 
-  it('refuses 501 characters with Meta\'s exact reason, and accepts 500', async () => {
+  it("refuses 501 characters with Meta's exact reason, and accepts 500", async () => {
     const account = await newAccount();
     const auth = { userId: account.user_id, accessToken: account.access_token };
     const error = await failure(client.createContainer({ ...auth, text: 'é'.repeat(501) }));
-    expect(error).toMatchObject({ kind: 'bad_content', status: 400, code: 100, endpoint: 'create_container', message: 'Param text must be at most 500 characters long.' });
+    expect(error).toMatchObject({
+      kind: 'bad_content',
+      status: 400,
+      code: 100,
+      endpoint: 'create_container',
+      message: 'Param text must be at most 500 characters long.',
+    });
     expect(error.fbtraceId).toMatch(/^[A-Za-z0-9]{11}$/);
-    expect(error.body).toMatchObject({ error: { code: 100, message: 'Param text must be at most 500 characters long.' } });
-    await expect(client.createContainer({ ...auth, text: 'é'.repeat(500) })).resolves.toMatchObject({ published: false });
+    expect(error.body).toMatchObject({
+      error: { code: 100, message: 'Param text must be at most 500 characters long.' },
+    });
+    await expect(client.createContainer({ ...auth, text: 'é'.repeat(500) })).resolves.toMatchObject({
+      published: false,
+    });
   });
 
   it('refuses more than 5 links, counting link_attachment', async () => {
@@ -263,17 +361,28 @@ describe('publishing', () => {
     const six = await failure(client.createContainer({ ...auth, text: `Reading list: ${links(6)}` }));
     expect(six.kind).toBe('bad_content');
     expect(six.message).toMatch(/LINK_LIMIT_EXCEEDED/);
-    const attached = await failure(client.createContainer({ ...auth, text: `Reading list: ${links(5)}`, linkAttachment: 'https://example.org/more' }));
+    const attached = await failure(
+      client.createContainer({
+        ...auth,
+        text: `Reading list: ${links(5)}`,
+        linkAttachment: 'https://example.org/more',
+      }),
+    );
     expect(attached.kind).toBe('bad_content');
     await expect(client.createContainer({ ...auth, text: `Reading list: ${links(5)}` })).resolves.toBeDefined();
   });
 
   it('a token without the scope gets a permission error', async () => {
     const account = await newAccount({ scopes: ['threads_basic'] });
-    const error = await failure(client.createContainer({ userId: 'me', accessToken: account.access_token, text: 'Hello' }));
+    const error = await failure(
+      client.createContainer({ userId: 'me', accessToken: account.access_token, text: 'Hello' }),
+    );
     expect(error).toMatchObject({ kind: 'permission', code: 10, status: 403 });
     expect(error.message).toMatch(/threads_content_publish/);
-    expect((await failure(client.getUserInsights({ userId: 'me', accessToken: account.access_token, metrics: ['views'] }))).kind).toBe('permission');
+    expect(
+      (await failure(client.getUserInsights({ userId: 'me', accessToken: account.access_token, metrics: ['views'] })))
+        .kind,
+    ).toBe('permission');
     expect((await client.getMe({ accessToken: account.access_token })).id).toBe(account.user_id);
   });
 
@@ -283,25 +392,41 @@ describe('publishing', () => {
     for (let i = 0; i < 250; i++) await publishNow(account, `Post number ${i}`);
     await advance(HOUR);
     const limit = await client.getPublishingLimit(auth);
-    expect(limit).toEqual({ quotaUsage: 250, quotaTotal: 250, quotaDurationSeconds: 86400, replyQuotaUsage: 0, replyQuotaTotal: 1000, replyQuotaDurationSeconds: 86400 });
+    expect(limit).toEqual({
+      quotaUsage: 250,
+      quotaTotal: 250,
+      quotaDurationSeconds: 86400,
+      replyQuotaUsage: 0,
+      replyQuotaTotal: 1000,
+      replyQuotaDurationSeconds: 86400,
+    });
 
     const over = await failure(publishNow(account, 'One too many'));
     expect(over.kind).toBe('throttled');
     const staged = await client.createContainer({ ...auth, text: 'Staged while over quota' });
     await advance(READY_MS);
     expect((await failure(client.publishContainer({ ...auth, containerId: staged.id }))).kind).toBe('throttled');
-    expect((await client.getContainerStatus({ containerId: staged.id, accessToken: account.access_token })).status).toBe('FINISHED');
+    expect(
+      (await client.getContainerStatus({ containerId: staged.id, accessToken: account.access_token })).status,
+    ).toBe('FINISHED');
     expect(await publishedPosts(account.user_id)).toBe(250);
 
     const first = (await client.listUserThreads({ ...auth, limit: 1 })).data[0]!;
-    const reply = await client.createContainer({ ...auth, text: 'Replies have their own quota.', replyToId: first.id, autoPublishText: true });
+    const reply = await client.createContainer({
+      ...auth,
+      text: 'Replies have their own quota.',
+      replyToId: first.id,
+      autoPublishText: true,
+    });
     expect((await client.getPublishingLimit(auth)).replyQuotaUsage).toBe(1);
     expect(reply.published).toBe(true);
 
     // 24 h after the 250 posts, 23 h after the staged container: the posts roll off, the container is still valid.
     await advance(DAY - HOUR - READY_MS);
     expect((await client.getPublishingLimit(auth)).quotaUsage).toBe(0);
-    await expect(client.publishContainer({ ...auth, containerId: staged.id })).resolves.toMatchObject({ id: expect.stringMatching(/^\d+$/) });
+    await expect(client.publishContainer({ ...auth, containerId: staged.id })).resolves.toMatchObject({
+      id: expect.stringMatching(/^\d+$/),
+    });
     expect(await publishedPosts(account.user_id)).toBe(251);
   });
 });
@@ -326,12 +451,16 @@ describe('reading, replies and insights', () => {
     expect(series[0]).toEqual({ views: 0, likes: 0, replies: 0, reposts: 0, quotes: 0, shares: 0 });
     expect(series[1]!.views).toBeGreaterThan(0);
     for (let i = 1; i < series.length; i++) {
-      for (const k of ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares'] as const) expect(series[i]![k]).toBeGreaterThanOrEqual(series[i - 1]![k]);
+      for (const k of ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares'] as const)
+        expect(series[i]![k]).toBeGreaterThanOrEqual(series[i - 1]![k]);
     }
     const last = series.at(-1)!;
     expect(last.views).toBeGreaterThan(2 * series[1]!.views);
     expect((last.likes + last.replies + last.reposts + last.quotes + last.shares) / last.views).toBeGreaterThan(0.04);
-    expect(await client.getMediaInsights({ ...auth, metrics: ['views', 'likes'] })).toEqual({ views: last.views, likes: last.likes });
+    expect(await client.getMediaInsights({ ...auth, metrics: ['views', 'likes'] })).toEqual({
+      views: last.views,
+      likes: last.likes,
+    });
   });
 
   it('user insights: a daily views series, totals, and followers_count asked for without since/until', async () => {
@@ -356,7 +485,9 @@ describe('reading, replies and insights', () => {
     expect(insights.replies).toBe(post.replies);
     expect(insights.followers_count).toBeGreaterThan(1_500);
 
-    const res = await fetch(`${sim.url}/v1.0/me/threads_insights?metric=followers_count&since=1736000000&access_token=${account.access_token}`);
+    const res = await fetch(
+      `${sim.url}/v1.0/me/threads_insights?metric=followers_count&since=1736000000&access_token=${account.access_token}`,
+    );
     expect(res.status).toBe(400);
   });
 
@@ -377,29 +508,59 @@ describe('reading, replies and insights', () => {
     const times = all.map((r) => parseThreadsTimestamp(r.timestamp!).getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
     for (const r of all) {
-      expect(r).toMatchObject({ is_reply: true, is_reply_owned_by_me: false, root_post: { id: postId }, replied_to: { id: postId }, hide_status: 'NOT_HUSHED', media_type: 'TEXT_POST' });
+      expect(r).toMatchObject({
+        is_reply: true,
+        is_reply_owned_by_me: false,
+        root_post: { id: postId },
+        replied_to: { id: postId },
+        hide_status: 'NOT_HUSHED',
+        media_type: 'TEXT_POST',
+      });
       expect(r.username).toMatch(/^[a-z]+_[a-z]+\d{2}$/);
     }
     const oldestFirst = await collect((after) => client.listReplies({ ...auth, reverse: false, limit: 100, after }));
     expect(oldestFirst.map((r) => r.id)).toEqual([...all].reverse().map((r) => r.id));
 
     const target = all[0]!;
-    const own = await client.createContainer({ userId: 'me', accessToken: account.access_token, text: 'Thanks! We use a plain-text template.', replyToId: target.id, autoPublishText: true });
+    const own = await client.createContainer({
+      userId: 'me',
+      accessToken: account.access_token,
+      text: 'Thanks! We use a plain-text template.',
+      replyToId: target.id,
+      autoPublishText: true,
+    });
     const conversation = await collect((after) => client.getConversation({ ...auth, limit: 100, after }));
     expect(conversation.length).toBeGreaterThan(replies);
     expect(conversation.filter((r) => r.replied_to?.id !== postId).every((r) => r.root_post?.id === postId)).toBe(true);
     const mine = conversation.find((r) => r.id === own.id)!;
-    expect(mine).toMatchObject({ is_reply_owned_by_me: true, replied_to: { id: target.id }, root_post: { id: postId } });
+    expect(mine).toMatchObject({
+      is_reply_owned_by_me: true,
+      replied_to: { id: target.id },
+      root_post: { id: postId },
+    });
     expect(await collect((after) => client.listReplies({ ...auth, limit: 100, after }))).toHaveLength(replies);
 
     await client.manageReply({ replyId: target.id, accessToken: account.access_token, hide: true });
-    expect((await client.getPost({ mediaId: target.id, accessToken: account.access_token, fields: ['id', 'hide_status', 'has_replies'] })).hide_status).toBe('HIDDEN');
+    expect(
+      (
+        await client.getPost({
+          mediaId: target.id,
+          accessToken: account.access_token,
+          fields: ['id', 'hide_status', 'has_replies'],
+        })
+      ).hide_status,
+    ).toBe('HIDDEN');
     await client.manageReply({ replyId: target.id, accessToken: account.access_token, hide: false });
-    expect((await client.getPost({ mediaId: target.id, accessToken: account.access_token, fields: ['hide_status'] })).hide_status).toBe('UNHUSHED');
-    expect((await failure(client.manageReply({ replyId: own.id, accessToken: account.access_token, hide: true }))).code).toBe(100);
+    expect(
+      (await client.getPost({ mediaId: target.id, accessToken: account.access_token, fields: ['hide_status'] }))
+        .hide_status,
+    ).toBe('UNHUSHED');
+    expect(
+      (await failure(client.manageReply({ replyId: own.id, accessToken: account.access_token, hide: true }))).code,
+    ).toBe(100);
   });
 
-  it('lists the user\'s threads newest first with cursor paging both ways', async () => {
+  it("lists the user's threads newest first with cursor paging both ways", async () => {
     const other = await newAccount();
     const ids = [];
     for (let i = 0; i < 5; i++) {
@@ -423,13 +584,19 @@ describe('reading, replies and insights', () => {
 
   it('takes the token as a Bearer header too, and sets a profile on an existing account', async () => {
     const fresh = await newAccount();
-    const res = await fetch(`${sim.url}/v1.0/me?fields=id,username`, { headers: { authorization: `Bearer ${fresh.access_token}` } });
+    const res = await fetch(`${sim.url}/v1.0/me?fields=id,username`, {
+      headers: { authorization: `Bearer ${fresh.access_token}` },
+    });
     expect(await res.json()).toEqual({ id: fresh.user_id, username: fresh.username });
-    const patched = await admin(`users/${fresh.user_id}`, { profile: { niche: 'pricing', topics: ['annual plans'] } }, 'PATCH');
+    const patched = await admin(
+      `users/${fresh.user_id}`,
+      { profile: { niche: 'pricing', topics: ['annual plans'] } },
+      'PATCH',
+    );
     expect(patched.profile).toEqual({ niche: 'pricing', topics: ['annual plans'], vocabulary: [] });
   });
 
-  it('does not show another account\'s post', async () => {
+  it("does not show another account's post", async () => {
     const stranger = await newAccount();
     const error = await failure(client.getPost({ mediaId: postId, accessToken: stranger.access_token }));
     expect(error).toMatchObject({ code: 100, subcode: 33 });
@@ -448,13 +615,26 @@ describe('injected failures', () => {
     for (let i = 0; i < 4; i++) kinds.push((await failure(client.getPublishingLimit(auth))).kind);
     expect(kinds).toEqual(['transient', 'throttled', 'auth', 'transient']);
     await expect(client.getPublishingLimit(auth)).resolves.toMatchObject({ quotaUsage: 0 });
-    expect(calls.filter(([e]) => e === 'publishing_limit').slice(-5).map(([, s]) => s)).toEqual([500, 400, 400, 502, 200]);
+    expect(
+      calls
+        .filter(([e]) => e === 'publishing_limit')
+        .slice(-5)
+        .map(([, s]) => s),
+    ).toEqual([500, 400, 400, 502, 200]);
   });
 
   it('a custom error, and a delay beyond the client timeout', async () => {
     const account = await newAccount();
-    await admin('faults', { endpoint: 'me', status: 500, error: { message: '(#10) Application does not have permission for this action', code: 10 } });
-    expect(await failure(client.getMe({ accessToken: account.access_token }))).toMatchObject({ kind: 'permission', status: 500, code: 10 });
+    await admin('faults', {
+      endpoint: 'me',
+      status: 500,
+      error: { message: '(#10) Application does not have permission for this action', code: 10 },
+    });
+    expect(await failure(client.getMe({ accessToken: account.access_token }))).toMatchObject({
+      kind: 'permission',
+      status: 500,
+      code: 10,
+    });
 
     await admin('faults', { endpoint: 'me', delay_ms: 2_500 });
     const timeout = await failure(client.getMe({ accessToken: account.access_token }));

@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createManualClock, createOffsetClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
+import {
+  createManualClock,
+  createOffsetClock,
+  startThreadsSimulator,
+  type RunningSimulator,
+} from '../../src/sim/index.ts';
 import { createThreadsClient } from '../../src/platform/threads/index.ts';
 
 const HOUR = 3_600_000;
@@ -15,13 +20,26 @@ afterEach(async () => {
 });
 
 async function start(stateFile: string, clock = createManualClock()) {
-  const sim = await startThreadsSimulator({ seed: 11, appId: 'app', appSecret: 'secret', clock, stateFile, persistDebounceMs: 20, port: 0, host: '127.0.0.1' });
+  const sim = await startThreadsSimulator({
+    seed: 11,
+    appId: 'app',
+    appSecret: 'secret',
+    clock,
+    stateFile,
+    persistDebounceMs: 20,
+    port: 0,
+    host: '127.0.0.1',
+  });
   running.push(sim);
   return sim;
 }
 
 async function post(sim: RunningSimulator, pathname: string, body: unknown) {
-  const res = await fetch(`${sim.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${sim.url}${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return res.json() as Promise<any>;
 }
 
@@ -31,9 +49,17 @@ describe('simulator state file', () => {
     dirs.push(dir);
     const file = path.join(dir, 'nested', 'sim-state.json');
     const first = await start(file);
-    const account = await post(first, '/__sim/users', { followers: 800, profile: { niche: 'indie SaaS', topics: ['churn'], vocabulary: ['MRR'] } });
+    const account = await post(first, '/__sim/users', {
+      followers: 800,
+      profile: { niche: 'indie SaaS', topics: ['churn'], vocabulary: ['MRR'] },
+    });
     const client = createThreadsClient({ baseUrl: first.url });
-    const media = await client.createContainer({ userId: 'me', accessToken: account.access_token, text: 'How we cut churn by 30% in 60 days. What worked for you?', autoPublishText: true });
+    const media = await client.createContainer({
+      userId: 'me',
+      accessToken: account.access_token,
+      text: 'How we cut churn by 30% in 60 days. What worked for you?',
+      autoPublishText: true,
+    });
     await post(first, '/__sim/clock/advance', { hours: 48 });
     const insights = await client.getMediaInsights({ mediaId: media.id, accessToken: account.access_token });
     const replies = await client.listReplies({ mediaId: media.id, accessToken: account.access_token, limit: 100 });
@@ -49,9 +75,13 @@ describe('simulator state file', () => {
     const second = await start(file, createManualClock(Date.UTC(2025, 0, 1)));
     const again = createThreadsClient({ baseUrl: second.url });
     expect((await again.getMe({ accessToken: account.access_token })).id).toBe(account.user_id);
-    expect((await again.listUserThreads({ userId: 'me', accessToken: account.access_token })).data.map((p) => p.id)).toEqual([media.id]);
+    expect(
+      (await again.listUserThreads({ userId: 'me', accessToken: account.access_token })).data.map((p) => p.id),
+    ).toEqual([media.id]);
     expect(await again.getMediaInsights({ mediaId: media.id, accessToken: account.access_token })).toEqual(insights);
-    expect((await again.listReplies({ mediaId: media.id, accessToken: account.access_token, limit: 100 })).data).toEqual(replies.data);
+    expect(
+      (await again.listReplies({ mediaId: media.id, accessToken: account.access_token, limit: 100 })).data,
+    ).toEqual(replies.data);
     const state = await (await fetch(`${second.url}/__sim/state`)).json();
     expect(state.users).toHaveLength(1);
     expect(state.users[0].published_posts).toBe(1);

@@ -33,7 +33,10 @@ function descendantsOf(spans: ReadableSpan[], root: ReadableSpan): ReadableSpan[
 }
 function one(spans: ReadableSpan[], name: string): ReadableSpan {
   const found = spans.filter((s) => s.name === name);
-  expect(found.map((s) => s.name), `exactly one span named ${name}`).toEqual([name]);
+  expect(
+    found.map((s) => s.name),
+    `exactly one span named ${name}`,
+  ).toEqual([name]);
   return found[0]!;
 }
 
@@ -60,9 +63,14 @@ describe.each(DATABASE_KINDS)('traces of the product on %s', (kind) => {
     // The OpenAI-compatible gateway, so a model call has its cache look-up beneath it.
     provider = await startFakeOpenAiServer();
     provider.respondWith((body) =>
-      chatCompletion(String(body.messages.at(-1).content).includes('hook line') ? 'Is your budget lying to you?' : `Body ${Math.random()}: track one cost a day and cut the one you forgot.`, {
-        model: body.model,
-      }),
+      chatCompletion(
+        String(body.messages.at(-1).content).includes('hook line')
+          ? 'Is your budget lying to you?'
+          : `Body ${Math.random()}: track one cost a day and cut the one you forgot.`,
+        {
+          model: body.model,
+        },
+      ),
     );
     t = await startTestApp(kind, { env: { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-test-tracing' } });
   });
@@ -108,18 +116,40 @@ describe.each(DATABASE_KINDS)('traces of the product on %s', (kind) => {
 
     const nodes = childrenOf(spans, job).filter((s) => s.name.startsWith('node '));
     expect(new Set(nodes.map((s) => s.name))).toEqual(
-      new Set(['node choose_hook_pattern', 'node write_hook', 'node write_body', 'node score_quality', 'node check_duplicate', 'node guardrails', 'node persist']),
+      new Set([
+        'node choose_hook_pattern',
+        'node write_hook',
+        'node write_body',
+        'node score_quality',
+        'node check_duplicate',
+        'node guardrails',
+        'node persist',
+      ]),
     );
     const writeHook = nodes.find((s) => s.name === 'node write_hook')!;
     expect(writeHook.attributes).toMatchObject({ 'graph.node': 'write_hook', 'task.id': id, 'draft.variant': 0 });
     const llm = childrenOf(spans, writeHook).find((s) => s.name === 'llm hook')!;
     expect(llm).toBeDefined();
-    expect(llm.attributes).toMatchObject({ 'gen_ai.response.model': 'gpt-4o', 'gen_ai.provider.name': 'openai-compatible', 'llm.cache_hit': false });
+    expect(llm.attributes).toMatchObject({
+      'gen_ai.response.model': 'gpt-4o',
+      'gen_ai.provider.name': 'openai-compatible',
+      'llm.cache_hit': false,
+    });
     expect(llm.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
-    expect(childrenOf(spans, llm).some((s) => s.name === 'db select' && /llm_cache/.test(String(s.attributes['db.query.text'])))).toBe(true);
-    expect(childrenOf(spans, writeHook).some((s) => s.name === 'db insert' && /llm_calls/.test(String(s.attributes['db.query.text'])))).toBe(true);
+    expect(
+      childrenOf(spans, llm).some(
+        (s) => s.name === 'db select' && /llm_cache/.test(String(s.attributes['db.query.text'])),
+      ),
+    ).toBe(true);
+    expect(
+      childrenOf(spans, writeHook).some(
+        (s) => s.name === 'db insert' && /llm_calls/.test(String(s.attributes['db.query.text'])),
+      ),
+    ).toBe(true);
     const persist = nodes.find((s) => s.name === 'node persist')!;
-    expect(descendantsOf(spans, persist).some((s) => /INSERT INTO posts/i.test(String(s.attributes['db.query.text'])))).toBe(true);
+    expect(
+      descendantsOf(spans, persist).some((s) => /INSERT INTO posts/i.test(String(s.attributes['db.query.text']))),
+    ).toBe(true);
 
     const traceIds = new Set(descendantsOf(spans, request).map((s) => s.spanContext().traceId));
     expect([...traceIds]).toEqual([request.spanContext().traceId]);
@@ -129,7 +159,10 @@ describe.each(DATABASE_KINDS)('traces of the product on %s', (kind) => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const res = await t.api('/v1/personas', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
     expect(res.status).toBe(200);
-    const request = await waitFor(async () => exporter.getFinishedSpans().find((s) => s.name === 'GET /v1/personas'), 5000);
+    const request = await waitFor(
+      async () => exporter.getFinishedSpans().find((s) => s.name === 'GET /v1/personas'),
+      5000,
+    );
     expect(request.spanContext().traceId).toBe(traceId);
     expect(parentOf(request)).toBe('00f067aa0ba902b7');
   });
@@ -182,8 +215,15 @@ describe('traces and logs of one request', () => {
     app = Fastify({ loggerInstance: logs.logger, requestIdHeader: 'x-request-id' }) as unknown as HttpServer;
     registerHttpTracing(app);
     app.post('/echo/:id', async (request) => {
-      request.log.info({ req: { headers: request.headers }, apiKey: 'sk-live-123', nested: { token: 'ta_abc' } }, 'handled');
-      await inThreadsSpan('threads_publish', async () => ({ status: 200 }), (r) => r.status);
+      request.log.info(
+        { req: { headers: request.headers }, apiKey: 'sk-live-123', nested: { token: 'ta_abc' } },
+        'handled',
+      );
+      await inThreadsSpan(
+        'threads_publish',
+        async () => ({ status: 200 }),
+        (r) => r.status,
+      );
       return { ok: true };
     });
     app.get('/boom', async () => {
@@ -198,13 +238,22 @@ describe('traces and logs of one request', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/echo/42?q=1',
-      headers: { 'x-request-id': 'req-abc', authorization: 'Bearer ta_secret_token', cookie: 'sid=s3cr3t', 'x-api-key': 'key-1' },
+      headers: {
+        'x-request-id': 'req-abc',
+        authorization: 'Bearer ta_secret_token',
+        cookie: 'sid=s3cr3t',
+        'x-api-key': 'key-1',
+      },
       payload: { hello: 'world' },
     });
     expect(res.statusCode).toBe(200);
     const spans = exporter.getFinishedSpans();
     const request = one(spans, 'POST /echo/:id');
-    expect(request.attributes).toMatchObject({ 'url.path': '/echo/42', 'request.id': 'req-abc', 'http.response.status_code': 200 });
+    expect(request.attributes).toMatchObject({
+      'url.path': '/echo/42',
+      'request.id': 'req-abc',
+      'http.response.status_code': 200,
+    });
     const threads = one(spans, 'threads threads_publish');
     expect(parentOf(threads)).toBe(idOf(request));
     expect(threads.attributes['http.response.status_code']).toBe(200);
@@ -213,7 +262,8 @@ describe('traces and logs of one request', () => {
     const line = logs.lines[index]!;
     expect(line).toMatchObject({ trace_id: request.spanContext().traceId, request_id: 'req-abc', reqId: 'req-abc' });
     expect(line.span_id).toBe(idOf(request));
-    for (const secret of ['ta_secret_token', 's3cr3t', 'key-1', 'sk-live-123', 'ta_abc']) expect(logs.raw[index]).not.toContain(secret);
+    for (const secret of ['ta_secret_token', 's3cr3t', 'key-1', 'sk-live-123', 'ta_abc'])
+      expect(logs.raw[index]).not.toContain(secret);
     expect(logs.raw[index]).toContain('[redacted]');
   });
 
@@ -238,20 +288,28 @@ describe('traces and logs of one request', () => {
 describe('OTLP export', () => {
   it('reads the standard variables', () => {
     expect(loadConfig({}).tracing).toEqual({ serviceName: 'threads-agent', otlpTracesUrl: undefined });
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing.otlpTracesUrl).toBe('http://jaeger:4318/v1/traces');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing.otlpTracesUrl).toBe(
+      'http://jaeger:4318/v1/traces',
+    );
     expect(
-      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces' })
-        .tracing.otlpTracesUrl,
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces',
+      }).tracing.otlpTracesUrl,
     ).toBe('http://tempo:4318/v1/traces');
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 
-  it('sends the running product\'s spans to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
+  it("sends the running product's spans to OTEL_EXPORTER_OTLP_ENDPOINT", async () => {
     const received: { url: string; contentType: string; body: string }[] = [];
     const collector = createServer(async (req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      received.push({ url: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        url: req.url ?? '',
+        contentType: req.headers['content-type'] ?? '',
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
@@ -268,7 +326,9 @@ describe('OTLP export', () => {
     });
     try {
       await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 60_000);
-      const res = await fetch(`http://127.0.0.1:${port}/v1/personas`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/personas`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(200);
       const batch = await waitFor(async () => received.find((r) => r.body.includes('GET /v1/personas')), 20_000);
       expect(batch.url).toBe('/v1/traces');

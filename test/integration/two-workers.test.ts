@@ -6,7 +6,12 @@ const TASKS = 200;
 
 function startWorker(dbUrl: string): RunningCli {
   // Its metrics port is the system's choice (startCli's default), which the start-up log line tells.
-  return startCli(['worker'], { DATABASE_URL: dbUrl, QUEUE_POLL_SECONDS: '0.5', WORKER_CONCURRENCY: '2', LOG_LEVEL: 'info' });
+  return startCli(['worker'], {
+    DATABASE_URL: dbUrl,
+    QUEUE_POLL_SECONDS: '0.5',
+    WORKER_CONCURRENCY: '2',
+    LOG_LEVEL: 'info',
+  });
 }
 
 function metricsPortOf(worker: RunningCli): Promise<number> {
@@ -17,7 +22,9 @@ function metricsPortOf(worker: RunningCli): Promise<number> {
   return new Promise((resolve, reject) => {
     started.then(resolve, reject);
     // After the start this comes too late to matter: a settled promise ignores it.
-    void worker.exited.then((code) => reject(new Error(`worker exited with ${code} before it started: ${worker.output()}`)));
+    void worker.exited.then((code) =>
+      reject(new Error(`worker exited with ${code} before it started: ${worker.output()}`)),
+    );
   });
 }
 
@@ -59,7 +66,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on Postg
     }
     expect(done).toBe(TASKS);
 
-    const tasks = await t.deps.db.query<{ id: string; status: string; runs: number }>('SELECT id, status, runs FROM tasks');
+    const tasks = await t.deps.db.query<{ id: string; status: string; runs: number }>(
+      'SELECT id, status, runs FROM tasks',
+    );
     expect(tasks.map((task) => task.id).sort()).toEqual([...ids].sort());
     expect(tasks.every((task) => task.status === 'succeeded' && task.runs === 1)).toBe(true);
 

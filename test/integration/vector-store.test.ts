@@ -28,9 +28,26 @@ describe.each(DATABASE_KINDS)('vector store on %s', (kind) => {
     for (const [i, vector] of vectors.entries()) {
       const persona_id = i % 2 === 0 ? personaA : personaB;
       const post = await insertPost(testDb.db, {
-        persona_id, task_id: null, variant: 0, status: 'draft', topic: null, hook_pattern: 'question', hook: `h${i}`,
-        body: 'b', text: `post ${i}`, quality_score: 0.5, score_breakdown: {}, rejection_reason: null, rejection_detail: null,
-        attempts: 1, models: {}, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0, nearest_post_id: null, nearest_similarity: null,
+        persona_id,
+        task_id: null,
+        variant: 0,
+        status: 'draft',
+        topic: null,
+        hook_pattern: 'question',
+        hook: `h${i}`,
+        body: 'b',
+        text: `post ${i}`,
+        quality_score: 0.5,
+        score_breakdown: {},
+        rejection_reason: null,
+        rejection_detail: null,
+        attempts: 1,
+        models: {},
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost_usd: 0,
+        nearest_post_id: null,
+        nearest_similarity: null,
       });
       postIds.push(post.id);
       await store.upsert(testDb.db, { postId: post.id, personaId: persona_id, model: i < 38 ? 'm1' : 'm2', vector });
@@ -50,7 +67,13 @@ describe.each(DATABASE_KINDS)('vector store on %s', (kind) => {
       const store = createVectorStore({ db: testDb.db, mode });
       const all = await store.nearest({ vector: query, model: 'm1', limit: 3, scanLimit: 1000 });
       const ofB = await store.nearest({ vector: query, model: 'm1', personaId: personaB, limit: 3, scanLimit: 1000 });
-      const excluded = await store.nearest({ vector: query, model: 'm1', excludePostId: postIds[4], limit: 1, scanLimit: 1000 });
+      const excluded = await store.nearest({
+        vector: query,
+        model: 'm1',
+        excludePostId: postIds[4],
+        limit: 1,
+        scanLimit: 1000,
+      });
       expect(all[0]!.post_id).toBe(postIds[4]);
       expect(all[0]!.score).toBeGreaterThan(0.99);
       expect(ofB.every((n) => n.persona_id === personaB)).toBe(true);

@@ -17,7 +17,9 @@ async function runTask(t: TestApp, personaId: string, variants = 1) {
     post_ids: string[];
     steps: { node: string; attempt: number }[];
   };
-  const posts = await Promise.all(task.post_ids.map(async (pid) => (await (await t.api(`/v1/posts/${pid}`)).json()) as Post));
+  const posts = await Promise.all(
+    task.post_ids.map(async (pid) => (await (await t.api(`/v1/posts/${pid}`)).json()) as Post),
+  );
   return { events, task, posts };
 }
 
@@ -30,8 +32,14 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
   describe('guardrails', () => {
     let t: TestApp;
     beforeAll(async () => {
-      const model = scriptedModel({ hook: (n) => `Every guru gets onboarding wrong, take ${n}?`, body: () => GOOD_BODY });
-      t = await startTestApp(kind, { env: { GENERATION_MAX_ATTEMPTS: '3', QUALITY_MIN_SCORE: '0' }, overrides: { model } });
+      const model = scriptedModel({
+        hook: (n) => `Every guru gets onboarding wrong, take ${n}?`,
+        body: () => GOOD_BODY,
+      });
+      t = await startTestApp(kind, {
+        env: { GENERATION_MAX_ATTEMPTS: '3', QUALITY_MIN_SCORE: '0' },
+        overrides: { model },
+      });
     });
     afterAll(() => t?.close());
 
@@ -57,8 +65,14 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
   describe('duplicates', () => {
     let t: TestApp;
     beforeAll(async () => {
-      const model = scriptedModel({ hook: () => 'What would you change about onboarding emails?', body: () => GOOD_BODY });
-      t = await startTestApp(kind, { env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0' }, overrides: { model } });
+      const model = scriptedModel({
+        hook: () => 'What would you change about onboarding emails?',
+        body: () => GOOD_BODY,
+      });
+      t = await startTestApp(kind, {
+        env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0' },
+        overrides: { model },
+      });
     });
     afterAll(() => t?.close());
 
@@ -80,7 +94,10 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
     let t: TestApp;
     beforeAll(async () => {
       const model = scriptedModel({ hook: () => 'Things.', body: () => 'Stuff is very good.' });
-      t = await startTestApp(kind, { env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0.99' }, overrides: { model } });
+      t = await startTestApp(kind, {
+        env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0.99' },
+        overrides: { model },
+      });
     });
     afterAll(() => t?.close());
 
@@ -91,7 +108,16 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
       expect(post.rejection_reason).toBe('rejected_quality');
       expect(post.quality_score).toBeLessThan(0.99);
       expect(Object.keys(post.score_breakdown)).toEqual(
-        expect.arrayContaining(['hook_length', 'hook_form', 'question', 'numbers', 'specificity', 'readability', 'call_to_action', 'length']),
+        expect.arrayContaining([
+          'hook_length',
+          'hook_form',
+          'question',
+          'numbers',
+          'specificity',
+          'readability',
+          'call_to_action',
+          'length',
+        ]),
       );
       const patterns = events
         .filter((e) => e.event === 'node_finished' && e.data.node === 'choose_hook_pattern')

@@ -91,7 +91,14 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
         data.reverse();
         const tokens = inputs.reduce((n, input) => n + Math.ceil(input.length / 4), 0);
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            data,
+            model: body.model,
+            usage: { prompt_tokens: tokens, total_tokens: tokens },
+          }),
+        );
         return;
       }
       if (req.method !== 'POST' || path !== '/v1/chat/completions') {

@@ -25,7 +25,9 @@ export async function seedScale(db: Queryable) {
        FROM posts po CROSS JOIN generate_series(1, $1) s`,
     [SNAPSHOTS],
   );
-  await db.query(`INSERT INTO threads_accounts (persona_id, threads_user_id, access_token_encrypted) SELECT id, id::text, 'x' FROM personas`);
+  await db.query(
+    `INSERT INTO threads_accounts (persona_id, threads_user_id, access_token_encrypted) SELECT id, id::text, 'x' FROM personas`,
+  );
   await db.query(
     `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count)
      SELECT a.id, a.persona_id, ((now() - d * interval '1 day') AT TIME ZONE 'UTC')::date, now() - d * interval '1 day', 9000 - d * 10

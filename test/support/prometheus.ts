@@ -28,7 +28,9 @@ export const RULE_TEST_FILES = fs
 
 /** The alert names of the rule files. */
 export function alertNames(): string[] {
-  return RULE_FILES.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/^\s*- alert:\s*(\S+)/gm)].map((m) => m[1]!));
+  return RULE_FILES.flatMap((file) =>
+    [...fs.readFileSync(file, 'utf8').matchAll(/^\s*- alert:\s*(\S+)/gm)].map((m) => m[1]!),
+  );
 }
 
 export interface DashboardTarget {
@@ -172,7 +174,9 @@ export async function startPrometheus(options: { job?: string } = {}): Promise<R
     }, 20_000);
   } catch (error) {
     await close();
-    throw new Error(`prometheus did not become ready: ${error instanceof Error ? error.message : String(error)}\n${output}`);
+    throw new Error(
+      `prometheus did not become ready: ${error instanceof Error ? error.message : String(error)}\n${output}`,
+    );
   }
   const get = async <T>(pathAndQuery: string): Promise<PromResponse<T>> =>
     (await fetch(`${url}${pathAndQuery}`)).json() as Promise<PromResponse<T>>;
@@ -190,7 +194,12 @@ export async function startPrometheus(options: { job?: string } = {}): Promise<R
  * The product on the OpenAI-compatible gateway (a local fake provider), so the model cache,
  * price table and circuit breaker report too. The worker starts in generateObservedWork.
  */
-export async function startObservedApp(): Promise<{ t: TestApp; provider: FakeOpenAiServer; sim: RunningSimulator; close(): Promise<void> }> {
+export async function startObservedApp(): Promise<{
+  t: TestApp;
+  provider: FakeOpenAiServer;
+  sim: RunningSimulator;
+  close(): Promise<void>;
+}> {
   const provider = await startFakeOpenAiServer();
   const sim = await startThreadsSimulator({
     seed: 5,
@@ -238,7 +247,10 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 /** Approves the persona's accepted draft and lets the scheduler and the worker publish it to the simulator. */
 async function publishOneDraft(t: TestApp, persona: Persona, simUrl: string): Promise<void> {
   await linkSimulatorAccounts(t.deps, simUrl);
-  const [draft] = await t.deps.db.query<{ id: string }>(`SELECT id FROM posts WHERE persona_id = $1 AND status = 'draft' LIMIT 1`, [persona.id]);
+  const [draft] = await t.deps.db.query<{ id: string }>(
+    `SELECT id FROM posts WHERE persona_id = $1 AND status = 'draft' LIMIT 1`,
+    [persona.id],
+  );
   if (!draft) throw new Error('no accepted draft to publish');
   const approved = await t.api(`/v1/posts/${draft.id}/approve`, { method: 'POST' });
   if (approved.status !== 200) throw new Error(`approve answered ${approved.status}: ${await approved.text()}`);
@@ -272,7 +284,10 @@ async function seedThreadsHistory(t: TestApp): Promise<Persona> {
      VALUES ($1, $2, 'never read', 'paused', 'history only') RETURNING id`,
     [persona.id, String(Date.now())],
   );
-  for (const [daysAgo, followers] of [[40, 1000], [1, 1250]] as const) {
+  for (const [daysAgo, followers] of [
+    [40, 1000],
+    [1, 1250],
+  ] as const) {
     await db.query(
       `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count)
        VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'UTC')::date, $3, $4)`,
@@ -350,7 +365,8 @@ export async function generateObservedWork(
       billing_period: 'month',
     }),
   });
-  if (revenue.status !== 201) throw new Error(`POST /v1/revenue/events answered ${revenue.status}: ${await revenue.text()}`);
+  if (revenue.status !== 201)
+    throw new Error(`POST /v1/revenue/events answered ${revenue.status}: ${await revenue.text()}`);
   await t.api('/v1/personas');
   await t.api('/v1/kpis');
   await t.api(`/v1/tasks/${randomUUID()}`); // 404

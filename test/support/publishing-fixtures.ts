@@ -45,7 +45,11 @@ export async function linkSimAccount(
 }
 
 /** A draft as the workflow would store it, with text of its own. */
-export async function insertDraft(db: Database, personaId: string, text = `Three pricing tests that paid off ${randomBytes(3).toString('hex')}`): Promise<Post> {
+export async function insertDraft(
+  db: Database,
+  personaId: string,
+  text = `Three pricing tests that paid off ${randomBytes(3).toString('hex')}`,
+): Promise<Post> {
   return insertPost(db, {
     persona_id: personaId,
     task_id: null,
@@ -70,7 +74,12 @@ export async function insertDraft(db: Database, personaId: string, text = `Three
   });
 }
 
-export function waitForPost(db: Database, id: string, done: (post: Post) => boolean, timeoutMs = 20_000): Promise<Post> {
+export function waitForPost(
+  db: Database,
+  id: string,
+  done: (post: Post) => boolean,
+  timeoutMs = 20_000,
+): Promise<Post> {
   return waitFor(async () => {
     const post = await findPostById(db, id);
     return post && done(post) ? post : undefined;
@@ -98,7 +107,9 @@ export async function simUserState(simUrl: string, userId: string) {
 }
 
 export async function simUserPosts(simUrl: string, userId: string) {
-  return (await simControl<{ data: { id: string; text: string; permalink: string }[] }>(simUrl, `users/${userId}/posts`)).data;
+  return (
+    await simControl<{ data: { id: string; text: string; permalink: string }[] }>(simUrl, `users/${userId}/posts`)
+  ).data;
 }
 
 export async function injectFault(simUrl: string, fault: Record<string, unknown>): Promise<void> {

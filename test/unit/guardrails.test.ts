@@ -47,7 +47,11 @@ describe('checkGuardrails', () => {
   });
 
   it('rejects a banned word case-insensitively, as a whole word or phrase', () => {
-    expect(check('Every GURU says the same thing.')).toEqual({ ok: false, reason: 'banned_word', detail: 'banned word "guru"' });
+    expect(check('Every GURU says the same thing.')).toEqual({
+      ok: false,
+      reason: 'banned_word',
+      detail: 'banned word "guru"',
+    });
     expect(check('This growth   hack works.')).toEqual({
       ok: false,
       reason: 'banned_word',
@@ -70,7 +74,11 @@ describe('checkGuardrails', () => {
   });
 
   it('rejects profanity using the obscenity dataset', () => {
-    expect(check('This cold email advice is shit.')).toEqual({ ok: false, reason: 'profanity', detail: 'profanity "shit"' });
+    expect(check('This cold email advice is shit.')).toEqual({
+      ok: false,
+      reason: 'profanity',
+      detail: 'profanity "shit"',
+    });
     expect(check('That follow-up was total bullsh1t.')).toMatchObject({ ok: false, reason: 'profanity' });
   });
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  COLLECTION_WINDOW_MS,
-  INSIGHTS_CADENCE,
-  nextDueAt,
-  slotAfter,
-} from '../../src/insights/cadence.ts';
+import { COLLECTION_WINDOW_MS, INSIGHTS_CADENCE, nextDueAt, slotAfter } from '../../src/insights/cadence.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -16,7 +16,11 @@ const DAY = 86_400_000;
 const WEEK = windowEnding(NOW, 7);
 const MONTH = windowEnding(NOW, 30);
 const at = (iso: string) => new Date(iso);
-const post = (published: string, views: number, interactions: number) => ({ published_at: at(published), views, interactions });
+const post = (published: string, views: number, interactions: number) => ({
+  published_at: at(published),
+  views,
+  interactions,
+});
 const count = (captured: string, followers_count: number) => ({ captured_at: at(captured), followers_count });
 
 describe('engagement rate of a post', () => {
@@ -32,7 +36,7 @@ describe('engagement rate of a post', () => {
   });
 });
 
-describe('a persona\'s engagement over a window', () => {
+describe("a persona's engagement over a window", () => {
   it('is the ratio of the sums, not the mean of the per-post rates', () => {
     const inputs = sumEngagement(
       [post('2026-11-27T00:00:00Z', 3, 1), post('2026-11-26T00:00:00Z', 3000, 90), post('2026-11-25T00:00:00Z', 0, 0)],
@@ -43,7 +47,7 @@ describe('a persona\'s engagement over a window', () => {
     expect(engagementRate(inputs.views, inputs.interactions)).toBeCloseTo(91 / 3003, 12);
   });
 
-  it('has no rate while the window\'s posts have no views', () => {
+  it("has no rate while the window's posts have no views", () => {
     const inputs = sumEngagement([post('2026-11-27T00:00:00Z', 0, 0)], WEEK);
     expect(inputs).toEqual({ posts: 1, views: 0, interactions: 0 });
     expect(deriveKpis({ ...emptyInputs(), engagement: inputs }).engagement_rate).toBeUndefined();
@@ -73,7 +77,7 @@ describe('windows', () => {
     process.env.TZ = savedTz;
   });
 
-  it('are whole 24-hour days of UTC instants, across a daylight-saving change in the server\'s zone', () => {
+  it("are whole 24-hour days of UTC instants, across a daylight-saving change in the server's zone", () => {
     // Europe/Paris leaves summer time on 2026-10-25: a calendar-day window would be 1 hour longer.
     process.env.TZ = 'Europe/Paris';
     const now = new Date('2026-10-28T09:00:00Z');
@@ -86,9 +90,14 @@ describe('windows', () => {
 });
 
 describe('net new followers of an account', () => {
-  it('is the latest count minus the last count at or before the window\'s start', () => {
+  it("is the latest count minus the last count at or before the window's start", () => {
     const growth = followerGrowth(
-      [count('2026-10-20T08:00:00Z', 900), count('2026-10-29T12:00:00Z', 1000), count('2026-11-10T09:00:00Z', 1100), count('2026-11-28T06:00:00Z', 1300)],
+      [
+        count('2026-10-20T08:00:00Z', 900),
+        count('2026-10-29T12:00:00Z', 1000),
+        count('2026-11-10T09:00:00Z', 1100),
+        count('2026-11-28T06:00:00Z', 1300),
+      ],
       MONTH,
     );
     // The window opens at 2026-10-29T12:00Z: the capture exactly then is the baseline.
@@ -96,9 +105,13 @@ describe('net new followers of an account', () => {
     expect(deriveKpis({ ...emptyInputs(), followers: growth }).net_new_followers).toBe(300);
   });
 
-  it('compares instants, not local clock times, at the window\'s start', () => {
+  it("compares instants, not local clock times, at the window's start", () => {
     const growth = followerGrowth(
-      [count('2026-10-29T13:00:00+02:00', 500), count('2026-10-29T10:00:00-03:00', 650), count('2026-11-27T00:00:00Z', 700)],
+      [
+        count('2026-10-29T13:00:00+02:00', 500),
+        count('2026-10-29T10:00:00-03:00', 650),
+        count('2026-11-27T00:00:00Z', 700),
+      ],
       MONTH,
     );
     // 11:00Z is before the start (the baseline); 13:00Z is inside the window.
@@ -106,11 +119,17 @@ describe('net new followers of an account', () => {
   });
 
   it('starts from the first capture for an account tracked only since inside the window', () => {
-    expect(followerGrowth([count('2026-11-20T00:00:00Z', 40), count('2026-11-28T00:00:00Z', 90)], MONTH)).toEqual({ start: 40, end: 90 });
+    expect(followerGrowth([count('2026-11-20T00:00:00Z', 40), count('2026-11-28T00:00:00Z', 90)], MONTH)).toEqual({
+      start: 40,
+      end: 90,
+    });
   });
 
-  it('ignores captures after the window\'s end, and is unknown without any capture', () => {
-    expect(followerGrowth([count('2026-11-20T00:00:00Z', 40), count('2026-11-29T00:00:00Z', 9000)], MONTH)).toEqual({ start: 40, end: 40 });
+  it("ignores captures after the window's end, and is unknown without any capture", () => {
+    expect(followerGrowth([count('2026-11-20T00:00:00Z', 40), count('2026-11-29T00:00:00Z', 9000)], MONTH)).toEqual({
+      start: 40,
+      end: 40,
+    });
     expect(followerGrowth([], MONTH)).toEqual({ start: null, end: null });
     expect(followerGrowth([count('2026-11-29T00:00:00Z', 10)], MONTH)).toEqual({ start: null, end: null });
   });
@@ -132,7 +151,13 @@ describe('cost per follow', () => {
 });
 
 describe('the overall KPIs', () => {
-  const persona = (views: number, interactions: number, spend: number, start: number | null, end: number | null): KpiInputs => ({
+  const persona = (
+    views: number,
+    interactions: number,
+    spend: number,
+    start: number | null,
+    end: number | null,
+  ): KpiInputs => ({
     engagement: { posts: 1, views, interactions },
     spend_usd: spend,
     followers: { start, end },
@@ -140,10 +165,11 @@ describe('the overall KPIs', () => {
   });
 
   it('are derived from the added inputs, so each persona weighs by its views and followers', () => {
-    const all = [persona(100, 30, 1, 1000, 1100), persona(9900, 99, 2, 500, 400), persona(0, 0, 0.5, null, null)].reduce(
-      addInputs,
-      emptyInputs(),
-    );
+    const all = [
+      persona(100, 30, 1, 1000, 1100),
+      persona(9900, 99, 2, 500, 400),
+      persona(0, 0, 0.5, null, null),
+    ].reduce(addInputs, emptyInputs());
     expect(all).toEqual({
       engagement: { posts: 3, views: 10_000, interactions: 129 },
       spend_usd: 3.5,
@@ -151,10 +177,18 @@ describe('the overall KPIs', () => {
       viral_posts: 3,
     });
     // The loss of one persona cancels the other's gain: overall there is no cost per follow.
-    expect(deriveKpis(all)).toEqual({ engagement_rate: 0.0129, net_new_followers: 0, cost_per_follow: undefined, followers_total: 1500 });
+    expect(deriveKpis(all)).toEqual({
+      engagement_rate: 0.0129,
+      net_new_followers: 0,
+      cost_per_follow: undefined,
+      followers_total: 1500,
+    });
   });
 
   it('are unknown, not zero, when no persona has follower counts', () => {
-    expect(deriveKpis(addInputs(emptyInputs(), emptyInputs()))).toMatchObject({ followers_total: null, net_new_followers: null });
+    expect(deriveKpis(addInputs(emptyInputs(), emptyInputs()))).toMatchObject({
+      followers_total: null,
+      net_new_followers: null,
+    });
   });
 });

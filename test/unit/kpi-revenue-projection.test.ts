@@ -19,7 +19,8 @@ function event(overrides: Partial<RevenueEventRow>): RevenueEventRow {
 }
 const sub = (id: string, overrides: Partial<RevenueEventRow>) =>
   event({ stream: 'subscription', subscription_id: id, billing_period: 'month', ...overrides });
-const project = (events: RevenueEventRow[], options?: { personaId?: string }) => projectMonthlyRevenue(events, NOW, options).projection;
+const project = (events: RevenueEventRow[], options?: { personaId?: string }) =>
+  projectMonthlyRevenue(events, NOW, options).projection;
 
 describe('monthly revenue projection', () => {
   it('adds active subscription MRR to the last 30 days of affiliate and lead revenue', () => {
@@ -44,7 +45,12 @@ describe('monthly revenue projection', () => {
   });
 
   it('stops counting a cancelled subscription, and counts it again when it restarts', () => {
-    expect(project([sub('s1', { amount: 20, occurred_at: daysAgo(10) }), sub('s1', { type: 'cancellation', occurred_at: daysAgo(3) })]).subscriptions).toBe(0);
+    expect(
+      project([
+        sub('s1', { amount: 20, occurred_at: daysAgo(10) }),
+        sub('s1', { type: 'cancellation', occurred_at: daysAgo(3) }),
+      ]).subscriptions,
+    ).toBe(0);
     expect(
       project([
         sub('s1', { amount: 20, occurred_at: daysAgo(40) }),
@@ -55,7 +61,10 @@ describe('monthly revenue projection', () => {
   });
 
   it('keeps a subscription cancelled at period end until that instant', () => {
-    const events = [sub('s1', { amount: 20, occurred_at: daysAgo(20) }), sub('s1', { type: 'cancellation', occurred_at: daysAgo(-10) })];
+    const events = [
+      sub('s1', { amount: 20, occurred_at: daysAgo(20) }),
+      sub('s1', { type: 'cancellation', occurred_at: daysAgo(-10) }),
+    ];
     expect(project(events).subscriptions).toBe(20);
     expect(projectMonthlyRevenue(events, new Date(NOW.getTime() + 11 * DAY)).projection.subscriptions).toBe(0);
   });
@@ -80,12 +89,21 @@ describe('monthly revenue projection', () => {
     // A monthly payment covers 31 days, a yearly one 366, each plus 7 days of grace for retried charges.
     expect(project([sub('s1', { amount: 20, occurred_at: daysAgo(37) })]).subscriptions).toBe(20);
     expect(project([sub('s1', { amount: 20, occurred_at: daysAgo(38) })]).subscriptions).toBe(0);
-    expect(project([sub('s2', { amount: 240, billing_period: 'year', occurred_at: daysAgo(372) })]).subscriptions).toBe(20);
-    expect(project([sub('s2', { amount: 240, billing_period: 'year', occurred_at: daysAgo(373) })]).subscriptions).toBe(0);
+    expect(project([sub('s2', { amount: 240, billing_period: 'year', occurred_at: daysAgo(372) })]).subscriptions).toBe(
+      20,
+    );
+    expect(project([sub('s2', { amount: 240, billing_period: 'year', occurred_at: daysAgo(373) })]).subscriptions).toBe(
+      0,
+    );
   });
 
   it('leaves MRR alone on a subscription refund: money back is not a cancellation', () => {
-    expect(project([sub('s1', { amount: 20, occurred_at: daysAgo(5) }), sub('s1', { type: 'refund', amount: 20, occurred_at: daysAgo(1) })]).subscriptions).toBe(20);
+    expect(
+      project([
+        sub('s1', { amount: 20, occurred_at: daysAgo(5) }),
+        sub('s1', { type: 'refund', amount: 20, occurred_at: daysAgo(1) }),
+      ]).subscriptions,
+    ).toBe(20);
   });
 
   it('subtracts refunds when they happen, so a month can net negative', () => {
@@ -108,7 +126,9 @@ describe('monthly revenue projection', () => {
   });
 
   it('ignores events after now', () => {
-    expect(project([event({ stream: 'lead', amount: 80, occurred_at: new Date(NOW.getTime() + 60_000) })]).total).toBe(0);
+    expect(project([event({ stream: 'lead', amount: 80, occurred_at: new Date(NOW.getTime() + 60_000) })]).total).toBe(
+      0,
+    );
     expect(project([sub('s1', { amount: 20, occurred_at: new Date(NOW.getTime() + 60_000) })]).subscriptions).toBe(0);
   });
 
@@ -146,7 +166,12 @@ describe('monthly revenue projection', () => {
   it('is all zeros with no events', () => {
     expect(projectMonthlyRevenue([], NOW)).toEqual({
       projection: { subscriptions: 0, affiliate: 0, leads: 0, total: 0 },
-      inputs: { window_days: 30, active_subscriptions: 0, affiliate: { payments: 0, refunds: 0 }, leads: { payments: 0, refunds: 0 } },
+      inputs: {
+        window_days: 30,
+        active_subscriptions: 0,
+        affiliate: { payments: 0, refunds: 0 },
+        leads: { payments: 0, refunds: 0 },
+      },
     });
   });
 });

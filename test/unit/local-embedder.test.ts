@@ -15,7 +15,11 @@ describe('the local embedding (mean-pooled word vectors)', () => {
 
   it('puts every paraphrase above the duplicate threshold and every unrelated or different post below it', async () => {
     for (const [i, example] of examples.entries()) {
-      const [original, paraphrase, unrelated] = await embedder.embed([example.original, example.paraphrase, example.unrelated]);
+      const [original, paraphrase, unrelated] = await embedder.embed([
+        example.original,
+        example.paraphrase,
+        example.unrelated,
+      ]);
       expect(cosineSimilarity(original!, paraphrase!), `example ${i} paraphrase`).toBeGreaterThanOrEqual(persona);
       expect(cosineSimilarity(original!, unrelated!), `example ${i} unrelated`).toBeLessThan(persona);
       for (const [j, other] of examples.entries()) {

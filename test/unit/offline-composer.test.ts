@@ -25,9 +25,23 @@ const model = createOfflineComposer();
 const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
 const chars = (s: string) => [...s].length;
 
-async function compose(pattern: HookPattern, seed: number, maxChars = 400, p: PersonaFields = persona, feedback?: string) {
+async function compose(
+  pattern: HookPattern,
+  seed: number,
+  maxChars = 400,
+  p: PersonaFields = persona,
+  feedback?: string,
+) {
   const hook = await model.writeHook({ persona: p, topic, hookPattern: pattern, seed, feedback });
-  const body = await model.writeBody({ persona: p, topic, hookPattern: pattern, seed, feedback, hook: hook.text, maxChars });
+  const body = await model.writeBody({
+    persona: p,
+    topic,
+    hookPattern: pattern,
+    seed,
+    feedback,
+    hook: hook.text,
+    maxChars,
+  });
   return { hook, body, text: `${hook.text}\n\n${body.text}` };
 }
 
@@ -64,7 +78,8 @@ describe('createOfflineComposer', () => {
       expect(texts.size, pattern).toBeGreaterThanOrEqual(15);
     }
     const hooks = new Set<string>();
-    for (const seed of seeds) hooks.add((await model.writeHook({ persona, topic, hookPattern: 'question', seed })).text);
+    for (const seed of seeds)
+      hooks.add((await model.writeHook({ persona, topic, hookPattern: 'question', seed })).text);
     expect(hooks.size).toBeGreaterThanOrEqual(6);
   });
 
@@ -81,7 +96,8 @@ describe('createOfflineComposer', () => {
     number_list: (h) => /^\d+ \p{L}/u.test(h),
     statistic: (h) => /\d/.test(h),
     contrarian: (h) => /^(Unpopular opinion:|Stop |Hot take:)|\bI disagree\b/.test(h),
-    story: (h) => /\b(I|My)\b/.test(h) && /\b(ignored|rebuilt|spent|thought|failed|used to|made|tried|asked|realized)\b/.test(h),
+    story: (h) =>
+      /\b(I|My)\b/.test(h) && /\b(ignored|rebuilt|spent|thought|failed|used to|made|tried|asked|realized)\b/.test(h),
     how_to: (h) => h.startsWith('How to '),
     mistake: (h) => /\bmistake\b/i.test(h),
     bold_claim: (h) => /\.$/.test(h) && !h.includes('?') && chars(h) <= 110,
@@ -100,7 +116,8 @@ describe('createOfflineComposer', () => {
 
   it('uses persona vocabulary and niche across drafts', async () => {
     const all: string[] = [];
-    for (const pattern of HOOK_PATTERNS) for (const seed of seeds.slice(0, 5)) all.push((await compose(pattern, seed)).text);
+    for (const pattern of HOOK_PATTERNS)
+      for (const seed of seeds.slice(0, 5)) all.push((await compose(pattern, seed)).text);
     const joined = all.join('\n');
     for (const word of persona.vocabulary) expect(joined).toContain(word);
     expect(joined).toContain(persona.niche);
@@ -132,7 +149,7 @@ describe('createOfflineComposer', () => {
     }
   });
 
-  it('never emits the persona\'s banned words, even ones its templates and vocabulary use', async () => {
+  it("never emits the persona's banned words, even ones its templates and vocabulary use", async () => {
     const strict: PersonaFields = {
       ...persona,
       vocabulary: ['pipeline', 'growth hack', 'follow-up'],
@@ -148,7 +165,12 @@ describe('createOfflineComposer', () => {
   });
 
   it('drops a banned word even when it comes from the topic', async () => {
-    const hook = await model.writeHook({ persona: { ...persona, banned_words: ['cold'] }, topic, hookPattern: 'question', seed: 1 });
+    const hook = await model.writeHook({
+      persona: { ...persona, banned_words: ['cold'] },
+      topic,
+      hookPattern: 'question',
+      seed: 1,
+    });
     expect(hook.text.toLowerCase()).not.toMatch(/\bcold\b/);
   });
 

@@ -45,7 +45,10 @@ describe('the price table', () => {
   it('merges a file, then inline JSON, over the defaults', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prices-'));
     const file = path.join(dir, 'prices.json');
-    fs.writeFileSync(file, JSON.stringify({ 'llama3.1:8b': { prompt: 0.05, completion: 0.1 }, 'gpt-4o': { prompt: 1, completion: 1 } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ 'llama3.1:8b': { prompt: 0.05, completion: 0.1 }, 'gpt-4o': { prompt: 1, completion: 1 } }),
+    );
     try {
       const overrides = loadPriceOverrides({ pricesFile: file, pricesJson: '{"gpt-4o":{"prompt":2,"completion":4}}' });
       const pricing = createPricing(overrides);
@@ -62,7 +65,9 @@ describe('the price table', () => {
     expect(() => loadPriceOverrides({ pricesJson: 'not json' })).toThrow(/^LLM_PRICES must be JSON like/);
     expect(() => loadPriceOverrides({ pricesJson: '{"m":{"prompt":-1,"completion":1}}' })).toThrow(/LLM_PRICES/);
     expect(() => loadPriceOverrides({ pricesJson: '{"m":{"prompt":1}}' })).toThrow(/LLM_PRICES/);
-    expect(() => loadPriceOverrides({ pricesJson: '{"m":{"prompt":1,"completion":1,"cached":0.5}}' })).toThrow(/LLM_PRICES/);
+    expect(() => loadPriceOverrides({ pricesJson: '{"m":{"prompt":1,"completion":1,"cached":0.5}}' })).toThrow(
+      /LLM_PRICES/,
+    );
     expect(() => loadPriceOverrides({ pricesFile: '/nonexistent/prices.json' })).toThrow(/ENOENT/);
     expect(loadPriceOverrides({})).toEqual({});
   });

@@ -36,7 +36,9 @@ describe('provider retries', () => {
   });
 
   it('backs off exponentially from 0.5 s to at most 8 s, less up to a quarter at random', () => {
-    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffMs(attempt, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffMs(attempt, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(backoffMs(1, () => 0.999)).toBeCloseTo(375.1, 1);
     expect(backoffMs(2, () => 0.5)).toBe(875);
   });

@@ -11,9 +11,13 @@ describe('publishing slots', () => {
   });
 
   it('keeps the gap after the latest post, and is never in the past', () => {
-    expect(nextFreeSlot({ latest: at('2025-03-10T11:30:00Z'), now, minGapMinutes: 60 })).toEqual(at('2025-03-10T12:30:00Z'));
+    expect(nextFreeSlot({ latest: at('2025-03-10T11:30:00Z'), now, minGapMinutes: 60 })).toEqual(
+      at('2025-03-10T12:30:00Z'),
+    );
     expect(nextFreeSlot({ latest: at('2025-03-10T09:00:00Z'), now, minGapMinutes: 60 })).toEqual(now);
-    expect(nextFreeSlot({ latest: at('2025-03-10T15:00:00Z'), now, minGapMinutes: 90 })).toEqual(at('2025-03-10T16:30:00Z'));
+    expect(nextFreeSlot({ latest: at('2025-03-10T15:00:00Z'), now, minGapMinutes: 90 })).toEqual(
+      at('2025-03-10T16:30:00Z'),
+    );
   });
 
   it('spreads several posts one gap apart after the latest', () => {

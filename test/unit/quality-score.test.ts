@@ -87,7 +87,9 @@ describe('scorePost', () => {
 
   it('rewards length in the 150–400 range over very short posts', () => {
     expect(scorePost(strong).features.length.value).toBe(1);
-    expect(scorePost({ ...strong, body: 'Try it.', text: `${strongHook}\n\nTry it.` }).features.length.value).toBeLessThan(0.6);
+    expect(
+      scorePost({ ...strong, body: 'Try it.', text: `${strongHook}\n\nTry it.` }).features.length.value,
+    ).toBeLessThan(0.6);
   });
 
   it('counts standalone figures but not list markers or digits inside names', () => {

@@ -39,7 +39,8 @@ const offTopic = [
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const SEEDS = Array.from({ length: 400 }, (_, i) => i + 1);
-const features = (text: string, p: SimProfile | null = profile) => extractContentFeatures(text, p, { neutral: ENGAGEMENT_MODEL.neutralWithoutProfile });
+const features = (text: string, p: SimProfile | null = profile) =>
+  extractContentFeatures(text, p, { neutral: ENGAGEMENT_MODEL.neutralWithoutProfile });
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const plans = (text: string, p: SimProfile | null = profile, followers = 1000) =>
   SEEDS.map((seed) => planEngagement({ features: features(text, p), followers, hasLink: false, seed }));
@@ -58,7 +59,7 @@ describe('engagement model', () => {
     expect(Math.max(...bad.map((p) => p.views))).toBeGreaterThan(Math.min(...good.map((p) => p.views)));
   });
 
-  it('rewards topic fit with the account\'s audience', () => {
+  it("rewards topic fit with the account's audience", () => {
     const onTopic = mean(plans(strong).map((p) => p.views));
     const sameShapeOffTopic = mean(plans(offTopic).map((p) => p.views));
     expect(features(strong).topicFit).toBeGreaterThan(0.8);
@@ -67,13 +68,18 @@ describe('engagement model', () => {
   });
 
   it('draws more replies per view when the post asks a question', () => {
-    const statement = strong.replace('Which one would you test first on your MRR?', 'We test one change at a time on our MRR.');
+    const statement = strong.replace(
+      'Which one would you test first on your MRR?',
+      'We test one change at a time on our MRR.',
+    );
     const repliesPerView = (text: string) => mean(plans(text).map((p) => p.replies / Math.max(1, p.views)));
     expect(repliesPerView(strong)).toBeGreaterThan(1.5 * repliesPerView(statement));
   });
 
   it('scales reach with followers', () => {
-    expect(mean(plans(strong, profile, 10_000).map((p) => p.views))).toBeGreaterThan(5 * mean(plans(strong, profile, 100).map((p) => p.views)));
+    expect(mean(plans(strong, profile, 10_000).map((p) => p.views))).toBeGreaterThan(
+      5 * mean(plans(strong, profile, 100).map((p) => p.views)),
+    );
   });
 
   it('is deterministic for a seed and varies across seeds', () => {
@@ -141,7 +147,7 @@ describe('followers', () => {
     expect(followersAt(account, [], 0)).toBe(1000);
   });
 
-  it('count a post\'s follows as they accrue, not before it is published', () => {
+  it("count a post's follows as they accrue, not before it is published", () => {
     const gains = [{ publishedAt: 10 * DAY, follows: 200 }];
     expect(followersAt(account, gains, 5 * DAY)).toBe(followersAt(account, [], 5 * DAY));
     expect(followersAt(account, gains, 10 * DAY + 6 * HOUR)).toBeLessThan(followersAt(account, gains, 12 * DAY));

@@ -13,7 +13,11 @@ import {
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '../fixtures/threads', name), 'utf8');
 
 /** A client whose every call gets this status and body, recording what it was asked. */
-function clientAnswering(status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+function clientAnswering(
+  status: number,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   const seen: { url: string; init: RequestInit }[] = [];
   const metrics: [ThreadsEndpoint, number][] = [];
   const client = createThreadsClient({
@@ -39,7 +43,14 @@ async function failure(promise: Promise<unknown>): Promise<ThreadsApiError> {
 const TOKEN = 'THAAtestTokenValue0123456789';
 
 describe('Meta error bodies map to typed errors', () => {
-  const cases: { file: string; status: number; call: (c: ReturnType<typeof createThreadsClient>) => Promise<unknown>; kind: ThreadsErrorKind; code: number; subcode?: number }[] = [
+  const cases: {
+    file: string;
+    status: number;
+    call: (c: ReturnType<typeof createThreadsClient>) => Promise<unknown>;
+    kind: ThreadsErrorKind;
+    code: number;
+    subcode?: number;
+  }[] = [
     {
       file: 'permission-http-500.body.json',
       status: 500,
@@ -62,7 +73,14 @@ describe('Meta error bodies map to typed errors', () => {
       code: 24,
       subcode: 4279009,
     },
-    { file: 'token-expired.body.json', status: 400, call: (c) => c.getMe({ accessToken: TOKEN }), kind: 'auth', code: 190, subcode: 463 },
+    {
+      file: 'token-expired.body.json',
+      status: 400,
+      call: (c) => c.getMe({ accessToken: TOKEN }),
+      kind: 'auth',
+      code: 190,
+      subcode: 463,
+    },
     {
       file: 'transient.body.json',
       status: 500,
@@ -95,7 +113,13 @@ describe('Meta error bodies map to typed errors', () => {
     {
       file: 'oauth-flat-error.body.json',
       status: 400,
-      call: (c) => c.exchangeCode({ clientId: '1', clientSecret: 'app-secret-value', code: 'AQBcode', redirectUri: 'https://x.test/cb' }),
+      call: (c) =>
+        c.exchangeCode({
+          clientId: '1',
+          clientSecret: 'app-secret-value',
+          code: 'AQBcode',
+          redirectUri: 'https://x.test/cb',
+        }),
       kind: 'auth',
       code: 400,
     },
@@ -119,7 +143,14 @@ describe('Meta error bodies map to typed errors', () => {
 
   it('reads the flat OAuth shape: error_type and error_message', async () => {
     const { client } = clientAnswering(400, fixture('oauth-flat-error.body.json'));
-    const error = await failure(client.exchangeCode({ clientId: '1', clientSecret: 'app-secret-value', code: 'AQBcode', redirectUri: 'https://x.test/cb' }));
+    const error = await failure(
+      client.exchangeCode({
+        clientId: '1',
+        clientSecret: 'app-secret-value',
+        code: 'AQBcode',
+        redirectUri: 'https://x.test/cb',
+      }),
+    );
     expect(error.type).toBe('OAuthException');
     expect(error.endpoint).toBe('oauth_access_token');
     expect(error.message).toBe('Matching code was not found or was already used');
@@ -131,15 +162,25 @@ describe('the OAuth user_id above 2^53', () => {
     const body = fixture('oauth-access-token.body.json');
     expect(String(JSON.parse(body).user_id)).toBe('17841405793187220');
     const { client, seen } = clientAnswering(200, body);
-    const token = await client.exchangeCode({ clientId: '123', clientSecret: 'app-secret-value', code: 'AQBx#_', redirectUri: 'https://x.test/cb' });
+    const token = await client.exchangeCode({
+      clientId: '123',
+      clientSecret: 'app-secret-value',
+      code: 'AQBx#_',
+      redirectUri: 'https://x.test/cb',
+    });
     expect(token).toEqual({ accessToken: 'THQVJQzNmRkdLbXlVeWFBa3R3Zz09', userId: '17841405793187219' });
     const sent = new URLSearchParams(String(seen[0]!.init.body));
     expect(seen[0]!.url).toBe('https://graph.example.test/oauth/access_token');
-    expect(Object.fromEntries(sent)).toMatchObject({ code: 'AQBx', grant_type: 'authorization_code', redirect_uri: 'https://x.test/cb' });
+    expect(Object.fromEntries(sent)).toMatchObject({
+      code: 'AQBx',
+      grant_type: 'authorization_code',
+      redirect_uri: 'https://x.test/cb',
+    });
   });
 
   it('quotes only unsafe integer literals outside strings', () => {
-    const text = '{"a":17841405793187218,"b":"17841405793187218x 99999999999999999","c":12,"d":-90071992547409931,"e":1.5e300,"f":[9007199254740993]}';
+    const text =
+      '{"a":17841405793187218,"b":"17841405793187218x 99999999999999999","c":12,"d":-90071992547409931,"e":1.5e300,"f":[9007199254740993]}';
     expect(JSON.parse(quoteUnsafeIntegers(text))).toEqual({
       a: '17841405793187218',
       b: '17841405793187218x 99999999999999999',
@@ -155,7 +196,13 @@ describe('the OAuth user_id above 2^53', () => {
 describe('secrets never reach an error', () => {
   it('scrubs the token and client secret echoed in a body, raw or URL-encoded', async () => {
     const secret = 'app-secret/value+1';
-    const echo = JSON.stringify({ error: { message: `bad token ${TOKEN} for secret ${secret} (${encodeURIComponent(secret)})`, type: 'OAuthException', code: 190 } });
+    const echo = JSON.stringify({
+      error: {
+        message: `bad token ${TOKEN} for secret ${secret} (${encodeURIComponent(secret)})`,
+        type: 'OAuthException',
+        code: 190,
+      },
+    });
     const { client } = clientAnswering(400, echo);
     const error = await failure(client.exchangeForLongLivedToken({ clientSecret: secret, accessToken: TOKEN }));
     const all = `${error.message} ${JSON.stringify(error)} ${error.stack}`;
@@ -167,7 +214,11 @@ describe('secrets never reach an error', () => {
 
   it('sends the token as a form field on POST and a query parameter on GET, never in the path', async () => {
     const { client, seen } = clientAnswering(200, '{"id":"17889615691921648"}');
-    await client.publishContainer({ userId: '17841405793187218', accessToken: TOKEN, containerId: '17889615691921648' });
+    await client.publishContainer({
+      userId: '17841405793187218',
+      accessToken: TOKEN,
+      containerId: '17889615691921648',
+    });
     expect(seen[0]!.url).toBe('https://graph.example.test/v1.0/17841405793187218/threads_publish');
     expect(new URLSearchParams(String(seen[0]!.init.body)).get('access_token')).toBe(TOKEN);
     const get = clientAnswering(200, '{"id":"17841405793187218"}');
@@ -209,7 +260,14 @@ describe('failures without a Graph error object', () => {
 });
 
 describe('classifyThreadsError precedence', () => {
-  const base = { status: 400, subcode: null, type: 'THApiException', message: 'x', userMessage: null, isTransient: false } as const;
+  const base = {
+    status: 400,
+    subcode: null,
+    type: 'THApiException',
+    message: 'x',
+    userMessage: null,
+    isTransient: false,
+  } as const;
   const kind = (over: Partial<Parameters<typeof classifyThreadsError>[0]>) =>
     classifyThreadsError({ ...base, endpoint: 'media', code: null, ...over });
 

@@ -40,11 +40,19 @@ function describe(event: TaskEvent): string | null {
 export async function runGenerate(deps: Deps, options: GenerateOptions, out: (line: string) => void): Promise<number> {
   const persona = await findPersonaBySlug(deps.db, options.persona);
   if (!persona) {
-    out(`No persona with slug "${options.persona}". List them with: curl -H "Authorization: Bearer <token>" localhost:${deps.config.port}/v1/personas`);
+    out(
+      `No persona with slug "${options.persona}". List them with: curl -H "Authorization: Bearer <token>" localhost:${deps.config.port}/v1/personas`,
+    );
     return 1;
   }
-  const { task } = await deps.tasks.createTask({ persona_id: persona.id, topic: options.topic, variants: options.variants });
-  out(`Task ${task.id} for ${persona.name} (${persona.slug}), ${options.variants} variant(s), model: ${deps.model.provider}`);
+  const { task } = await deps.tasks.createTask({
+    persona_id: persona.id,
+    topic: options.topic,
+    variants: options.variants,
+  });
+  out(
+    `Task ${task.id} for ${persona.name} (${persona.slug}), ${options.variants} variant(s), model: ${deps.model.provider}`,
+  );
   if (options.worker) await startWorker(deps);
   const follower = followTaskEvents(deps, task.id, 0, (event) => {
     const line = describe(event);
@@ -55,7 +63,9 @@ export async function runGenerate(deps: Deps, options: GenerateOptions, out: (li
   for (const postId of view.post_ids) {
     const post = await deps.posts.getPost(postId);
     const verdict = post.status === 'draft' ? 'accepted' : `${post.rejection_reason}: ${post.rejection_detail?.detail}`;
-    out(`\n--- post ${post.id} (variant ${post.variant + 1}, ${verdict}, score ${post.quality_score?.toFixed(2)}, ${post.hook_pattern})`);
+    out(
+      `\n--- post ${post.id} (variant ${post.variant + 1}, ${verdict}, score ${post.quality_score?.toFixed(2)}, ${post.hook_pattern})`,
+    );
     out(post.text);
   }
   return terminal?.type === 'done' ? 0 : 1;

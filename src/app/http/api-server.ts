@@ -77,7 +77,10 @@ export async function buildApiServer(deps: ApiServerDeps) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const message = match ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>';
     if (match && (await verifyToken(match[1]!))) return;
-    return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'unauthorized', message } });
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ error: { code: 'unauthorized', message } });
   });
 
   registerOpsRoutes(app, deps);

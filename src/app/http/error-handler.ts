@@ -25,14 +25,21 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     }));
     const first = details[0];
     const where = first ? `${first.in}${first.path ? `.${first.path}` : ''}` : 'request';
-    return send(reply, 400, 'bad_request', `invalid ${where}: ${first?.message ?? 'does not match the schema'}`, details);
+    return send(
+      reply,
+      400,
+      'bad_request',
+      `invalid ${where}: ${first?.message ?? 'does not match the schema'}`,
+      details,
+    );
   }
   if (error instanceof ZodError) {
     const details = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     return send(reply, 400, 'bad_request', `invalid request: ${details[0]?.path} ${details[0]?.message}`, details);
   }
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return send(reply, status, CLIENT_ERROR_CODES[status] ?? 'bad_request', error.message);
+  if (status >= 400 && status < 500)
+    return send(reply, status, CLIENT_ERROR_CODES[status] ?? 'bad_request', error.message);
   request.log.error({ err: error }, 'unhandled error');
   return send(reply, 500, 'internal', 'internal error; the request id is in the logs', { request_id: request.id });
 }

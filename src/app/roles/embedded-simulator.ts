@@ -5,7 +5,10 @@ import { createOffsetClock, startThreadsSimulator, type ThreadsSimulatorOptions 
 /** The simulator's own app credentials, used when THREADS_APP_ID/SECRET are unset: they guard nothing real. */
 const SIM_APP = { appId: 'threads-agent-sim', appSecret: 'threads-agent-sim-secret' };
 
-export function simulatorOptions(config: Config, logger?: Logger): ThreadsSimulatorOptions & { port: number; host: string } {
+export function simulatorOptions(
+  config: Config,
+  logger?: Logger,
+): ThreadsSimulatorOptions & { port: number; host: string } {
   return {
     seed: config.simulator.seed,
     appId: config.threads.appId ?? SIM_APP.appId,

@@ -2,7 +2,13 @@ import type { Logger } from 'pino';
 import type { Queue } from '../../platform/queue/index.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { parseThreadsTimestamp } from '../../platform/threads/index.ts';
-import { findAccountByThreadsUser, listPersonasNeverLinked, linkAccount, type NeverLinkedPersona, type TokenVault } from '../../accounts/index.ts';
+import {
+  findAccountByThreadsUser,
+  listPersonasNeverLinked,
+  linkAccount,
+  type NeverLinkedPersona,
+  type TokenVault,
+} from '../../accounts/index.ts';
 
 /** What POST /__sim/users and POST /__sim/users/:id/tokens answer. */
 interface SimToken {

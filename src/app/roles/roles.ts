@@ -39,7 +39,10 @@ export async function startWorker(deps: Deps): Promise<void> {
         await deps.publishing.schedulePosts();
       },
       'publish-post': async (payload, context) => {
-        await deps.publishing.publishPost(payload.postId, { claim: context.jobId, isFinalAttempt: context.isFinalAttempt });
+        await deps.publishing.publishPost(payload.postId, {
+          claim: context.jobId,
+          isFinalAttempt: context.isFinalAttempt,
+        });
       },
       'collect-insights': async () => {
         await collectInsights(deps);

@@ -118,7 +118,10 @@ export function truncateAtBoundary(text: string, maxChars: number): string {
     const ch = head[i] as string;
     const next = points[i + 1];
     if (ch === '\n' || (/[.!?…]/.test(ch) && (next === undefined || /\s/.test(next)))) {
-      const cut = head.slice(0, ch === '\n' ? i : i + 1).join('').trimEnd();
+      const cut = head
+        .slice(0, ch === '\n' ? i : i + 1)
+        .join('')
+        .trimEnd();
       if (cut) return cut;
     }
   }
@@ -191,7 +194,9 @@ export function composeHook(input: WriteHookInput): string {
 
 function listBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separator: string; hasCta: boolean } {
   const wanted = Number(/^\s*(\d+)/.exec(input.hook)?.[1] ?? 3);
-  const items = chooseManyClean(LIST_ITEMS, Math.min(Math.max(wanted, 2), 5), ctx).map((item, i) => `${i + 1}. ${item}`);
+  const items = chooseManyClean(LIST_ITEMS, Math.min(Math.max(wanted, 2), 5), ctx).map(
+    (item, i) => `${i + 1}. ${item}`,
+  );
   const hasCta = items.length < 5 && ctx.rng() < 0.75;
   const parts = hasCta ? [...items, chooseClean(LIST_CTAS, ctx)] : items;
   return { parts, separator: '\n', hasCta };
@@ -200,7 +205,8 @@ function listBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separ
 function proseBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separator: string; hasCta: boolean } {
   const { rng, persona } = ctx;
   const concise =
-    /\b(concise|short|punchy|terse|minimal)/i.test(`${persona.voice} ${persona.tone}`) || /\blong/i.test(input.feedback ?? '');
+    /\b(concise|short|punchy|terse|minimal)/i.test(`${persona.voice} ${persona.tone}`) ||
+    /\blong/i.test(input.feedback ?? '');
   const count = concise ? randomInt(rng, 2, 3) : randomInt(rng, 2, 4);
 
   const styled = styles(persona).flatMap((s) => STYLE_SENTENCES[s]);
@@ -220,9 +226,8 @@ function proseBody(input: WriteBodyInput, ctx: Context): { parts: string[]; sepa
 
 export function composeBody(input: WriteBodyInput): string {
   const ctx = context(input, 'body');
-  const { parts, separator, hasCta } = input.hookPattern === 'number_list' && /^\s*\d/.test(input.hook)
-    ? listBody(input, ctx)
-    : proseBody(input, ctx);
+  const { parts, separator, hasCta } =
+    input.hookPattern === 'number_list' && /^\s*\d/.test(input.hook) ? listBody(input, ctx) : proseBody(input, ctx);
   return fitParts(parts, separator, input.maxChars, hasCta);
 }
 

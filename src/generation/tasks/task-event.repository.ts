@@ -13,7 +13,8 @@ export interface TaskEvent {
   created_at: string;
 }
 
-export type NewTaskEvent = Pick<TaskEvent, 'task_id' | 'type'> & Partial<Pick<TaskEvent, 'node' | 'variant' | 'attempt' | 'data'>>;
+export type NewTaskEvent = Pick<TaskEvent, 'task_id' | 'type'> &
+  Partial<Pick<TaskEvent, 'node' | 'variant' | 'attempt' | 'data'>>;
 
 const COLUMNS = 'id::int AS id, task_id, type, node, variant, attempt, data, created_at';
 
@@ -25,8 +26,14 @@ export async function insertTaskEvent(q: Queryable, event: NewTaskEvent): Promis
   const [row] = await q.query(
     `INSERT INTO task_events (task_id, type, node, variant, attempt, data)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [event.task_id, event.type, event.node ?? null, event.variant ?? null, event.attempt ?? null,
-      JSON.stringify(event.data ?? {})],
+    [
+      event.task_id,
+      event.type,
+      event.node ?? null,
+      event.variant ?? null,
+      event.attempt ?? null,
+      JSON.stringify(event.data ?? {}),
+    ],
   );
   return toEvent(row!);
 }

@@ -30,14 +30,19 @@ export interface TaskView extends Omit<Task, 'idempotency_key' | 'request_hash' 
 }
 
 function hashRequest(input: Required<Pick<CreateTaskInput, 'persona_id' | 'variants'>> & { topic: string | null }) {
-  return createHash('sha256').update(JSON.stringify([input.persona_id, input.topic, input.variants])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([input.persona_id, input.topic, input.variants]))
+    .digest('hex');
 }
 
 export function createTasksService(deps: { db: Database; queue: Queue }) {
   const { db, queue } = deps;
 
   /** Creates the task and its job atomically; a repeated Idempotency-Key returns the first task. */
-  async function createTask(input: CreateTaskInput, idempotencyKey?: string): Promise<{ task: Task; created: boolean }> {
+  async function createTask(
+    input: CreateTaskInput,
+    idempotencyKey?: string,
+  ): Promise<{ task: Task; created: boolean }> {
     const normalised = { persona_id: input.persona_id, topic: input.topic ?? null, variants: input.variants ?? 1 };
     const requestHash = hashRequest(normalised);
     if (idempotencyKey) {

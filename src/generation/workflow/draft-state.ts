@@ -67,11 +67,7 @@ export function initialDraft(input: Pick<Draft, 'taskId' | 'persona' | 'topic' |
 }
 
 /** A check failed: regenerate while attempts remain, else the draft is recorded with this reason. */
-export function reject(
-  draft: Draft,
-  maxAttempts: number,
-  rejection: Omit<Rejection, 'attempt'>,
-): DraftUpdate {
+export function reject(draft: Draft, maxAttempts: number, rejection: Omit<Rejection, 'attempt'>): DraftUpdate {
   const full = { ...rejection, attempt: draft.attempt };
   const retry = draft.attempt < maxAttempts;
   return { rejection: full, rejections: [full], retry, attempt: retry ? draft.attempt + 1 : draft.attempt };

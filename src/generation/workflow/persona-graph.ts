@@ -25,26 +25,31 @@ type NodeFn = (draft: Draft) => Promise<DraftUpdate>;
 
 /** Wraps a node in a span, and sends its start and end to the task's event stream and its duration to the histogram. */
 function timed(deps: GraphDeps, node: GraphNodeName, fn: NodeFn): NodeFn {
-  return (draft) => inNodeSpan(node, draft, async () => {
-    const where = { task_id: draft.taskId, node, variant: draft.variant, attempt: draft.attempt };
-    await deps.recordEvent({ ...where, type: 'node_started' });
-    const started = performance.now();
-    try {
-      const update = await fn(draft);
-      const ms = performance.now() - started;
-      deps.metrics.contentGenerationLatency.observe({ node }, ms / 1000);
-      await deps.recordEvent({ ...where, type: 'node_finished', data: { duration_ms: round(ms), ...summarise(update) } });
-      return update;
-    } catch (error) {
-      const ms = performance.now() - started;
-      await deps.recordEvent({
-        ...where,
-        type: 'node_finished',
-        data: { duration_ms: round(ms), error: error instanceof Error ? error.message : String(error) },
-      });
-      throw error;
-    }
-  });
+  return (draft) =>
+    inNodeSpan(node, draft, async () => {
+      const where = { task_id: draft.taskId, node, variant: draft.variant, attempt: draft.attempt };
+      await deps.recordEvent({ ...where, type: 'node_started' });
+      const started = performance.now();
+      try {
+        const update = await fn(draft);
+        const ms = performance.now() - started;
+        deps.metrics.contentGenerationLatency.observe({ node }, ms / 1000);
+        await deps.recordEvent({
+          ...where,
+          type: 'node_finished',
+          data: { duration_ms: round(ms), ...summarise(update) },
+        });
+        return update;
+      } catch (error) {
+        const ms = performance.now() - started;
+        await deps.recordEvent({
+          ...where,
+          type: 'node_finished',
+          data: { duration_ms: round(ms), error: error instanceof Error ? error.message : String(error) },
+        });
+        throw error;
+      }
+    });
 }
 
 function round(ms: number): number {
@@ -84,8 +89,16 @@ export function createPersonaGraph(deps: GraphDeps) {
     .addEdge('choose_hook_pattern', 'write_hook')
     .addEdge('write_hook', 'write_body')
     .addEdge('write_body', 'score_quality')
-    .addConditionalEdges('score_quality', routeAfterCheck('check_duplicate'), ['check_duplicate', 'choose_hook_pattern', 'persist'])
-    .addConditionalEdges('check_duplicate', routeAfterCheck('guardrails'), ['guardrails', 'choose_hook_pattern', 'persist'])
+    .addConditionalEdges('score_quality', routeAfterCheck('check_duplicate'), [
+      'check_duplicate',
+      'choose_hook_pattern',
+      'persist',
+    ])
+    .addConditionalEdges('check_duplicate', routeAfterCheck('guardrails'), [
+      'guardrails',
+      'choose_hook_pattern',
+      'persist',
+    ])
     .addConditionalEdges('guardrails', routeAfterCheck('persist'), ['persist', 'choose_hook_pattern'])
     .addEdge('persist', END)
     .compile();

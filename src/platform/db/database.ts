@@ -19,7 +19,9 @@ export interface Database extends Queryable {
 }
 
 /** pg-boss talks to the database through this adapter, so jobs can join our transactions. */
-export function toBossDb(db: Queryable): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+export function toBossDb(db: Queryable): {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+} {
   return {
     async executeSql(text, values) {
       if (values && values.length > 0) return { rows: await db.query(text, values) };

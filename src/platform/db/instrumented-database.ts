@@ -3,8 +3,21 @@ import { type Metrics, hasActiveSpan, inSpan } from '../observability/index.ts';
 import type { Database, Queryable } from './database.ts';
 
 const OPERATIONS = new Set([
-  'select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback',
-  'create', 'alter', 'drop', 'truncate', 'lock', 'set', 'do',
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'with',
+  'begin',
+  'commit',
+  'rollback',
+  'create',
+  'alter',
+  'drop',
+  'truncate',
+  'lock',
+  'set',
+  'do',
 ]);
 
 /** A bounded label: the statement's first keyword (after comments), or `other`. */

@@ -78,7 +78,8 @@ export function buildWordVectorCache(dir: string): void {
   const source = JSON.parse(fs.readFileSync(sourcePath, 'utf8')) as SourceFile;
   const words = source.words.filter((w) => PLAIN_WORD.test(w) && source.vectors[w]).slice(0, VOCABULARY_SIZE);
   const matrix = new Float32Array(words.length * source.dimensions);
-  words.forEach((word, row) => matrix.set(source.vectors[word]!.slice(0, source.dimensions), row * source.dimensions));
+  for (const [row, word] of words.entries())
+    matrix.set(source.vectors[word]!.slice(0, source.dimensions), row * source.dimensions);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.mkdirSync(tmp, { recursive: true });

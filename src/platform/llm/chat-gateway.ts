@@ -31,7 +31,9 @@ interface ChatResult extends CachedCompletion {
 const PURGE_EVERY_MS = 10 * 60_000;
 
 function cacheKeyOf(request: ChatRequest): string {
-  return createHash('sha256').update(JSON.stringify([request.model, request.messages, request.params])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([request.model, request.messages, request.params]))
+    .digest('hex');
 }
 
 function estimateTokens(text: string): number {
@@ -43,7 +45,8 @@ const KEY_LIKE = /\b(?:sk|rk)-[\w*-]{6,}/g;
 /** Providers echo the key they were sent in a 401 ("Incorrect API key provided: sk-…"); it must not reach logs or llm_calls. */
 function withoutKeys(error: unknown, apiKey: string | null): unknown {
   if (!(error instanceof Error)) return error;
-  const scrub = (text: string) => (apiKey ? text.replaceAll(apiKey, '[redacted]') : text).replace(KEY_LIKE, '[redacted]');
+  const scrub = (text: string) =>
+    (apiKey ? text.replaceAll(apiKey, '[redacted]') : text).replace(KEY_LIKE, '[redacted]');
   error.message = scrub(error.message);
   if (error.stack) error.stack = scrub(error.stack);
   return error;
@@ -73,7 +76,12 @@ export function createChatGateway(deps: {
     maxRetries: deps.maxRetries,
     onRetry: ({ attempt, delayMs, error }) =>
       logger?.info(
-        { dependency: breaker.dependency, attempt, delayMs: Math.round(delayMs), reason: String(withoutKeys(error, client.apiKey)) },
+        {
+          dependency: breaker.dependency,
+          attempt,
+          delayMs: Math.round(delayMs),
+          reason: String(withoutKeys(error, client.apiKey)),
+        },
         'LLM call retried',
       ),
   });

@@ -21,8 +21,21 @@ export async function insertLlmCall(q: Queryable, call: NewLlmCall): Promise<num
     `INSERT INTO llm_calls (provider, model, service, persona_id, task_id, prompt_tokens, completion_tokens,
        cost_usd, cache_hit, priced, latency_ms, outcome, error)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id::int AS id`,
-    [call.provider, call.model, call.service, call.persona_id, call.task_id, call.prompt_tokens,
-      call.completion_tokens, call.cost_usd, call.cache_hit, call.priced, call.latency_ms, call.outcome, call.error],
+    [
+      call.provider,
+      call.model,
+      call.service,
+      call.persona_id,
+      call.task_id,
+      call.prompt_tokens,
+      call.completion_tokens,
+      call.cost_usd,
+      call.cache_hit,
+      call.priced,
+      call.latency_ms,
+      call.outcome,
+      call.error,
+    ],
   );
   return row!.id;
 }

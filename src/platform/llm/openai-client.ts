@@ -1,7 +1,12 @@
 import OpenAI from 'openai';
 
 /** The official SDK pointed at any OpenAI-compatible server; local servers need no key, the SDK wants one. */
-export function createOpenAiClient(options: { baseURL?: string; apiKey?: string; timeoutMs: number; maxRetries: number }) {
+export function createOpenAiClient(options: {
+  baseURL?: string;
+  apiKey?: string;
+  timeoutMs: number;
+  maxRetries: number;
+}) {
   return new OpenAI({
     baseURL: options.baseURL,
     apiKey: options.apiKey || 'not-needed',

@@ -47,7 +47,9 @@ export function loadPriceOverrides(source: { pricesFile?: string; pricesJson?: s
     }
   };
   return {
-    ...(source.pricesFile ? parse(fs.readFileSync(source.pricesFile, 'utf8'), `LLM_PRICES_FILE (${source.pricesFile})`) : {}),
+    ...(source.pricesFile
+      ? parse(fs.readFileSync(source.pricesFile, 'utf8'), `LLM_PRICES_FILE (${source.pricesFile})`)
+      : {}),
     ...(source.pricesJson ? parse(source.pricesJson, 'LLM_PRICES') : {}),
   };
 }
@@ -73,7 +75,10 @@ export function createPricing(overrides: Record<string, ModelPrice>, logger?: Lo
       }
       return { usd: 0, priced: false };
     }
-    return { usd: (usage.promptTokens * price.prompt + usage.completionTokens * price.completion) / 1_000_000, priced: true };
+    return {
+      usd: (usage.promptTokens * price.prompt + usage.completionTokens * price.completion) / 1_000_000,
+      priced: true,
+    };
   }
 
   return { priceOf };

@@ -53,14 +53,17 @@ export function createProviderRetry(options: {
     handleWhen((error) => isTransient(error) && (retryAfterMs(error) ?? 0) <= MAX_RETRY_AFTER_MS),
     {
       maxAttempts: options.maxRetries,
-      backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) =>
-        ('error' in context.result ? retryAfterMs(context.result.error) : undefined) ?? backoffMs(context.attempt),
+      backoff: new DelegateBackoff(
+        (context: IRetryBackoffContext<unknown>) =>
+          ('error' in context.result ? retryAfterMs(context.result.error) : undefined) ?? backoffMs(context.attempt),
       ),
     },
   );
   if (options.onRetry) {
     const report = options.onRetry;
-    policy.onRetry((event) => report({ attempt: event.attempt, delayMs: event.delay, error: 'error' in event ? event.error : undefined }));
+    policy.onRetry((event) =>
+      report({ attempt: event.attempt, delayMs: event.delay, error: 'error' in event ? event.error : undefined }),
+    );
   }
   return { execute: <T>(fn: () => Promise<T>): Promise<T> => policy.execute(fn) };
 }

@@ -14,7 +14,11 @@ export function attachTraceContext<T extends object>(data: T): T {
 /** Inside a trace, a producer span around queueing a job; the job's own span becomes its child. */
 export function inSendSpan<T>(queue: string, fn: () => Promise<T>): Promise<T> {
   if (!hasActiveSpan()) return fn();
-  const attributes = { 'messaging.system': 'pg-boss', 'messaging.operation.type': 'send', 'messaging.destination.name': queue };
+  const attributes = {
+    'messaging.system': 'pg-boss',
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': queue,
+  };
   return inSpan(`send ${queue}`, attributes, fn, { kind: SpanKind.PRODUCER });
 }
 

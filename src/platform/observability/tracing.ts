@@ -82,7 +82,9 @@ export function startTracing(settings: Partial<TracingSettings> = {}): Tracing {
       provider,
       urls: new Set(),
       addExporter(exporter, options = {}) {
-        fanOut.processors.push(options.batch === false ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter));
+        fanOut.processors.push(
+          options.batch === false ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+        );
       },
       flush: () => provider.forceFlush(),
     };

@@ -2,7 +2,15 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { toBossDb, type Database, type Queryable } from '../db/index.ts';
 import { type Metrics, attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/index.ts';
-import { JOB_NAMES, JOBS, QUEUE_POLICIES, SCHEDULES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
+import {
+  JOB_NAMES,
+  JOBS,
+  QUEUE_POLICIES,
+  SCHEDULES,
+  deadLetterQueueOf,
+  type JobName,
+  type JobPayload,
+} from './jobs.ts';
 
 export interface JobContext {
   jobId: string;
@@ -44,7 +52,11 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
     for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
   }
 
-  function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: PgBoss.SendOptions): Promise<string | null> {
+  function enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    options: PgBoss.SendOptions,
+  ): Promise<string | null> {
     const data = JOBS[name].parse(payload);
     // The request's trace context rides along, so the job's span continues that trace.
     return inSendSpan(name, () => boss.send(name, attachTraceContext(data), options));

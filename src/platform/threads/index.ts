@@ -41,6 +41,12 @@ export {
   type ThreadsErrorKind,
 } from './threads-errors.ts';
 export { THREADS_ENDPOINTS, type ThreadsEndpoint } from './threads-endpoints.ts';
-export { CONTAINER_STATUSES, type ContainerStatus, type HideStatus, type ThreadsMedia, type ThreadsProfile } from './threads-schemas.ts';
+export {
+  CONTAINER_STATUSES,
+  type ContainerStatus,
+  type HideStatus,
+  type ThreadsMedia,
+  type ThreadsProfile,
+} from './threads-schemas.ts';
 export { parseThreadsTimestamp } from './threads-time.ts';
 export { META_GRAPH_URL } from './threads-http.ts';

@@ -83,7 +83,12 @@ export function createAuthCalls(http: ThreadsHttp, authorizeUrl: string) {
     },
 
     /** POST /oauth/access_token: the single-use code for a 1-hour token. */
-    async exchangeCode(input: { clientId: string; clientSecret: string; code: string; redirectUri: string }): Promise<ShortLivedToken> {
+    async exchangeCode(input: {
+      clientId: string;
+      clientSecret: string;
+      code: string;
+      redirectUri: string;
+    }): Promise<ShortLivedToken> {
       const res = await http({
         endpoint: 'oauth_access_token',
         method: 'POST',

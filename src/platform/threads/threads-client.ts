@@ -23,7 +23,8 @@ export interface ThreadsClientOptions extends ThreadsHttpOptions {
  */
 export function createThreadsClient(options: ThreadsClientOptions = {}) {
   const baseUrl = (options.baseUrl ?? META_GRAPH_URL).replace(/\/+$/, '');
-  const authorizeUrl = options.authorizeUrl ?? (baseUrl === META_GRAPH_URL ? META_AUTHORIZE_URL : `${baseUrl}/oauth/authorize`);
+  const authorizeUrl =
+    options.authorizeUrl ?? (baseUrl === META_GRAPH_URL ? META_AUTHORIZE_URL : `${baseUrl}/oauth/authorize`);
   const http = createThreadsHttp({ ...options, baseUrl });
   return {
     ...createAuthCalls(http, authorizeUrl),

@@ -167,13 +167,25 @@ export function threadsErrorFromResponse(endpoint: ThreadsEndpoint, status: numb
       message: str(body.error_message) ?? `HTTP ${status}`,
     });
   }
-  return new ThreadsApiError({ ...base, code: null, subcode: null, type: null, message: `HTTP ${status} without a Graph error object` });
+  return new ThreadsApiError({
+    ...base,
+    code: null,
+    subcode: null,
+    type: null,
+    message: `HTTP ${status} without a Graph error object`,
+  });
 }
 
 /** No response at all: connection refused or reset, DNS, or the client's own timeout. */
-export function threadsNetworkError(endpoint: ThreadsEndpoint, cause: unknown, timeoutMs: number, secrets: readonly string[]) {
+export function threadsNetworkError(
+  endpoint: ThreadsEndpoint,
+  cause: unknown,
+  timeoutMs: number,
+  secrets: readonly string[],
+) {
   const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-  const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+  const reason =
+    cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
   return new ThreadsApiError(
     {
       endpoint,

@@ -60,7 +60,11 @@ export function createThreadsHttp(options: ThreadsHttpOptions = {}): ThreadsHttp
     }
     if (c.accessToken) params.set('access_token', c.accessToken);
     const url = new URL(`${baseUrl}${c.versioned === false ? '' : `/${version}`}${c.path}`);
-    const init: RequestInit = { method: c.method, signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } };
+    const init: RequestInit = {
+      method: c.method,
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/json' },
+    };
     if (c.method === 'GET') url.search = params.toString();
     else init.body = params;
 

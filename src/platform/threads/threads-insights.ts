@@ -36,8 +36,12 @@ function readUserMetric(name: UserMetric, item: InsightItem | undefined): UserIn
 }
 
 export function createInsightsCalls(http: ThreadsHttp) {
-  const fetchInsights = (endpoint: 'media_insights' | 'user_insights', path: string, accessToken: string, params: Record<string, string | number | undefined>) =>
-    http({ endpoint, method: 'GET', path, accessToken, params, schema: insightsSchema }).then((res) => res.data);
+  const fetchInsights = (
+    endpoint: 'media_insights' | 'user_insights',
+    path: string,
+    accessToken: string,
+    params: Record<string, string | number | undefined>,
+  ) => http({ endpoint, method: 'GET', path, accessToken, params, schema: insightsSchema }).then((res) => res.data);
 
   return {
     /** GET /{media-id}/insights; a metric Meta leaves out (a repost facade returns none) reads as 0. */
@@ -83,10 +87,15 @@ export function createInsightsCalls(http: ThreadsHttp) {
           }),
         );
       }
-      if (splitFollowers) requests.push(fetchInsights('user_insights', path, input.accessToken, { metric: 'followers_count' }));
+      if (splitFollowers)
+        requests.push(fetchInsights('user_insights', path, input.accessToken, { metric: 'followers_count' }));
       const data = (await Promise.all(requests)).flat();
       const out = {} as Record<UserMetric, unknown>;
-      for (const m of input.metrics) out[m] = readUserMetric(m, data.find((d) => d.name === m));
+      for (const m of input.metrics)
+        out[m] = readUserMetric(
+          m,
+          data.find((d) => d.name === m),
+        );
       return out as Pick<UserInsightValues, M>;
     },
   };

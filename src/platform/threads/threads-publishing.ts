@@ -1,4 +1,9 @@
-import { containerStatusSchema, idResponseSchema, publishingLimitSchema, type ContainerStatus } from './threads-schemas.ts';
+import {
+  containerStatusSchema,
+  idResponseSchema,
+  publishingLimitSchema,
+  type ContainerStatus,
+} from './threads-schemas.ts';
 import { seg, type ThreadsHttp } from './threads-http.ts';
 
 export const REPLY_CONTROLS = [
@@ -88,7 +93,11 @@ export function createPublishingCalls(http: ThreadsHttp) {
     },
 
     /** Step 2: POST /{user-id}/threads_publish; returns the media id. A container not yet FINISHED fails as `not_ready`. */
-    async publishContainer(input: { userId: string; accessToken: string; containerId: string }): Promise<{ id: string }> {
+    async publishContainer(input: {
+      userId: string;
+      accessToken: string;
+      containerId: string;
+    }): Promise<{ id: string }> {
       const res = await http({
         endpoint: 'threads_publish',
         method: 'POST',

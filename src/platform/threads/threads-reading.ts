@@ -89,9 +89,14 @@ export function createReadingCalls(http: ThreadsHttp) {
     fields: readonly MediaField[],
     params: Record<string, string | number | boolean | undefined>,
   ) =>
-    http({ endpoint, method: 'GET', path, accessToken, params: { fields: fields.join(','), ...params }, schema: mediaPage }).then(
-      toPage,
-    );
+    http({
+      endpoint,
+      method: 'GET',
+      path,
+      accessToken,
+      params: { fields: fields.join(','), ...params },
+      schema: mediaPage,
+    }).then(toPage);
 
   return {
     /** GET /me: the token's own profile (no follower count here; see getUserInsights). */
@@ -120,39 +125,63 @@ export function createReadingCalls(http: ThreadsHttp) {
 
     /** GET /{user-id}/threads, newest first, one page at a time. */
     listUserThreads(
-      input: PageInput & { userId: string; accessToken: string; fields?: readonly MediaField[]; since?: Date; until?: Date },
+      input: PageInput & {
+        userId: string;
+        accessToken: string;
+        fields?: readonly MediaField[];
+        since?: Date;
+        until?: Date;
+      },
     ): Promise<Page<ThreadsMedia>> {
-      return listMedia('user_threads', `/${seg(input.userId)}/threads`, input.accessToken, input.fields ?? DEFAULT_POST_FIELDS, {
-        limit: input.limit,
-        after: input.after,
-        before: input.before,
-        since: unixSeconds(input.since),
-        until: unixSeconds(input.until),
-      });
+      return listMedia(
+        'user_threads',
+        `/${seg(input.userId)}/threads`,
+        input.accessToken,
+        input.fields ?? DEFAULT_POST_FIELDS,
+        {
+          limit: input.limit,
+          after: input.after,
+          before: input.before,
+          since: unixSeconds(input.since),
+          until: unixSeconds(input.until),
+        },
+      );
     },
 
     /** GET /{media-id}/replies: top-level replies only; `reverse` (default true) lists newest first. */
     listReplies(
       input: PageInput & { mediaId: string; accessToken: string; fields?: readonly MediaField[]; reverse?: boolean },
     ): Promise<Page<ThreadsMedia>> {
-      return listMedia('replies', `/${seg(input.mediaId)}/replies`, input.accessToken, input.fields ?? DEFAULT_REPLY_FIELDS, {
-        limit: input.limit,
-        after: input.after,
-        before: input.before,
-        reverse: input.reverse,
-      });
+      return listMedia(
+        'replies',
+        `/${seg(input.mediaId)}/replies`,
+        input.accessToken,
+        input.fields ?? DEFAULT_REPLY_FIELDS,
+        {
+          limit: input.limit,
+          after: input.after,
+          before: input.before,
+          reverse: input.reverse,
+        },
+      );
     },
 
     /** GET /{media-id}/conversation: replies at every depth, flattened. */
     getConversation(
       input: PageInput & { mediaId: string; accessToken: string; fields?: readonly MediaField[]; reverse?: boolean },
     ): Promise<Page<ThreadsMedia>> {
-      return listMedia('conversation', `/${seg(input.mediaId)}/conversation`, input.accessToken, input.fields ?? DEFAULT_REPLY_FIELDS, {
-        limit: input.limit,
-        after: input.after,
-        before: input.before,
-        reverse: input.reverse,
-      });
+      return listMedia(
+        'conversation',
+        `/${seg(input.mediaId)}/conversation`,
+        input.accessToken,
+        input.fields ?? DEFAULT_REPLY_FIELDS,
+        {
+          limit: input.limit,
+          after: input.after,
+          before: input.before,
+          reverse: input.reverse,
+        },
+      );
     },
 
     /** POST /{reply-id}/manage_reply: hide or unhide a top-level reply to one of the user's posts. */

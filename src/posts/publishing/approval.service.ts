@@ -26,10 +26,14 @@ export function createApprovalService(deps: ApprovalDeps) {
   async function wrongStatus(id: string, action: keyof typeof ALLOWED_FROM): Promise<never> {
     const post = await getPost(id);
     const allowed = ALLOWED_FROM[action].join(' or ');
-    throw new AppError('conflict', `post ${id} is ${post.status}; only a post that is ${allowed} can be ${PAST_TENSE[action]}`, {
-      status: post.status,
-      allowed: ALLOWED_FROM[action],
-    });
+    throw new AppError(
+      'conflict',
+      `post ${id} is ${post.status}; only a post that is ${allowed} can be ${PAST_TENSE[action]}`,
+      {
+        status: post.status,
+        allowed: ALLOWED_FROM[action],
+      },
+    );
   }
 
   async function approve(id: string): Promise<Post> {
@@ -46,11 +50,18 @@ export function createApprovalService(deps: ApprovalDeps) {
     const now = deps.now();
     let when: Date;
     if (at === undefined) {
-      when = nextFreeSlot({ latest: await findLatestSlot(db, post.persona_id), now, minGapMinutes: deps.minGapMinutes });
+      when = nextFreeSlot({
+        latest: await findLatestSlot(db, post.persona_id),
+        now,
+        minGapMinutes: deps.minGapMinutes,
+      });
     } else {
       when = new Date(at);
       if (when.getTime() < now.getTime() - PAST_TOLERANCE_MS) {
-        throw new AppError('bad_request', `at (${at}) is in the past; give a time after ${now.toISOString()} or leave it out for the next free slot`);
+        throw new AppError(
+          'bad_request',
+          `at (${at}) is in the past; give a time after ${now.toISOString()} or leave it out for the next free slot`,
+        );
       }
     }
     return (await schedulePost(db, id, when, now)) ?? wrongStatus(id, 'schedule');

@@ -26,11 +26,15 @@ export async function findPublishedMedia(
       limit: 100,
       after,
     });
-    for (const media of threads.data) if (media.text === input.text) matches.push({ id: media.id, permalink: media.permalink ?? null });
+    for (const media of threads.data)
+      if (media.text === input.text) matches.push({ id: media.id, permalink: media.permalink ?? null });
     if (!threads.hasNext || !threads.cursors.after) break;
     after = threads.cursors.after;
   }
-  const owned = await listKnownMediaIds(deps.db, matches.map((m) => m.id));
+  const owned = await listKnownMediaIds(
+    deps.db,
+    matches.map((m) => m.id),
+  );
   // Listed newest first: the last free match is the oldest.
   return matches.filter((m) => !owned.has(m.id)).at(-1) ?? null;
 }

@@ -15,7 +15,14 @@ export interface PublishAttempt {
 export async function recordAttempt(q: Queryable, a: PublishAttempt): Promise<void> {
   await q.query(
     `INSERT INTO publish_attempts (post_id, step, outcome, status_code, error_kind, error_body) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-    [a.post_id, a.step, a.outcome, a.status_code, a.error_kind, a.error_body === null ? null : JSON.stringify(a.error_body)],
+    [
+      a.post_id,
+      a.step,
+      a.outcome,
+      a.status_code,
+      a.error_kind,
+      a.error_body === null ? null : JSON.stringify(a.error_body),
+    ],
   );
 }
 

@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import { credentialsFor, findAccountByPersona, pauseAccount, type AccountCredentials, type TokenVault, refreshAccountToken } from '../../accounts/index.ts';
+import {
+  credentialsFor,
+  findAccountByPersona,
+  pauseAccount,
+  type AccountCredentials,
+  type TokenVault,
+  refreshAccountToken,
+} from '../../accounts/index.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { Metrics } from '../../platform/observability/index.ts';
 import { ThreadsApiError, type ThreadsClient } from '../../platform/threads/index.ts';
@@ -35,7 +42,14 @@ export interface PublishDeps {
  * How a run ended. All but `waiting` and `skipped` (nothing was attempted) are the `outcome` label of
  * posts_published_total, together with `retry` for a passing failure thrown back to pg-boss.
  */
-export type PublishOutcome = 'published' | 'failed' | 'throttled' | 'account_paused' | 'retry_later' | 'waiting' | 'skipped';
+export type PublishOutcome =
+  | 'published'
+  | 'failed'
+  | 'throttled'
+  | 'account_paused'
+  | 'retry_later'
+  | 'waiting'
+  | 'skipped';
 
 export interface PublishRun {
   /** The pg-boss job id: a retry of the same job resumes its own claim. */
@@ -53,7 +67,11 @@ const must = (held: boolean) => {
 
 async function deferPersonaQueue(db: Database, personaId: string, from: Date, minGapMinutes: number, reason: string) {
   const queue = await listScheduledPosts(db, personaId);
-  const times = deferQueue(queue.map((p) => p.scheduled_at), from, minGapMinutes);
+  const times = deferQueue(
+    queue.map((p) => p.scheduled_at),
+    from,
+    minGapMinutes,
+  );
   for (const [i, post] of queue.entries()) {
     if (times[i]!.getTime() !== post.scheduled_at.getTime()) await moveScheduledPost(db, post.id, times[i]!, reason);
   }
@@ -83,7 +101,14 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
   const call = async <T>(step: PublishStep, fn: () => Promise<T>): Promise<T> => {
     try {
       const result = await fn();
-      await recordAttempt(db, { post_id: post.id, step, outcome: 'ok', status_code: 200, error_kind: null, error_body: null });
+      await recordAttempt(db, {
+        post_id: post.id,
+        step,
+        outcome: 'ok',
+        status_code: 200,
+        error_kind: null,
+        error_body: null,
+      });
       return result;
     } catch (error) {
       const e = error instanceof ThreadsApiError ? error : null;
@@ -133,7 +158,9 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
 
     let containerId = post.threads_container_id;
     if (containerId) {
-      const state = await call('status', () => threads.getContainerStatus({ containerId: containerId!, accessToken: auth.accessToken }));
+      const state = await call('status', () =>
+        threads.getContainerStatus({ containerId: containerId!, accessToken: auth.accessToken }),
+      );
       if (state.status === 'PUBLISHED') return adoptPublished();
       if (state.status === 'EXPIRED' || state.status === 'ERROR') {
         must(await forgetContainer(db, post.id, run.claim));
@@ -163,8 +190,14 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
   // threads_publish went through but its answer was lost: the post is live, find it rather than post again.
   const adoptPublished = async (): Promise<PublishOutcome> => {
     const media = await call('lookup', async () => {
-      const found = await findPublishedMedia({ db, threads }, { ...auth, text: post.text, containerCreatedAt: post.threads_container_created_at });
-      if (!found) throw new Error(`container ${post.threads_container_id} is PUBLISHED but its post is not among the account's threads yet`);
+      const found = await findPublishedMedia(
+        { db, threads },
+        { ...auth, text: post.text, containerCreatedAt: post.threads_container_created_at },
+      );
+      if (!found)
+        throw new Error(
+          `container ${post.threads_container_id} is PUBLISHED but its post is not among the account's threads yet`,
+        );
       return found;
     });
     must(await saveMediaId(db, post.id, run.claim, media.id));
@@ -206,7 +239,15 @@ async function handleFailure(
   }
   if (kind === 'auth' && (await refreshAccountToken(deps, account))) {
     // A new token from Threads: the next tick tries again with it.
-    must(await returnToSchedule(db, post.id, run.claim, null, `Threads refused the token (${message}); it was refreshed, trying again`));
+    must(
+      await returnToSchedule(
+        db,
+        post.id,
+        run.claim,
+        null,
+        `Threads refused the token (${message}); it was refreshed, trying again`,
+      ),
+    );
     return 'retry_later';
   }
   if (kind === 'auth' || kind === 'permission') {

@@ -19,7 +19,9 @@ export interface PublishTarget {
  * this run's (a retry of the same job). Null when it is not due, is done, or another run holds it.
  */
 export async function claimPost(q: Queryable, id: string, claim: string, now: Date): Promise<PublishTarget | null> {
-  const [row] = await q.query<Omit<PublishTarget, 'threads_container_created_at'> & { threads_container_created_at: unknown }>(
+  const [row] = await q.query<
+    Omit<PublishTarget, 'threads_container_created_at'> & { threads_container_created_at: unknown }
+  >(
     `UPDATE posts p SET status = 'publishing', publish_claim = $2, publish_claimed_at = $3, updated_at = now()
       WHERE p.id = $1
         AND ((p.status = 'scheduled' AND p.scheduled_at <= $3)
@@ -34,7 +36,13 @@ export async function claimPost(q: Queryable, id: string, claim: string, now: Da
 }
 
 /** Every write below holds only while the run still owns the claim; false means another run took over. */
-async function updateClaimed(q: Queryable, id: string, claim: string, set: string, params: unknown[]): Promise<boolean> {
+async function updateClaimed(
+  q: Queryable,
+  id: string,
+  claim: string,
+  set: string,
+  params: unknown[],
+): Promise<boolean> {
   const rows = await q.query(
     `UPDATE posts SET ${set}, updated_at = now() WHERE id = $1 AND publish_claim = $2 RETURNING id`,
     [id, claim, ...params],
@@ -42,7 +50,12 @@ async function updateClaimed(q: Queryable, id: string, claim: string, set: strin
   return rows.length > 0;
 }
 
-export const saveContainer = (q: Queryable, id: string, claim: string, container: { id: string; createdAt: Date; accountId: string }) =>
+export const saveContainer = (
+  q: Queryable,
+  id: string,
+  claim: string,
+  container: { id: string; createdAt: Date; accountId: string },
+) =>
   updateClaimed(q, id, claim, 'threads_container_id = $3, threads_container_created_at = $4, threads_account_id = $5', [
     container.id,
     container.createdAt,
@@ -50,12 +63,23 @@ export const saveContainer = (q: Queryable, id: string, claim: string, container
   ]);
 
 export const forgetContainer = (q: Queryable, id: string, claim: string) =>
-  updateClaimed(q, id, claim, 'threads_container_id = NULL, threads_container_created_at = NULL, threads_account_id = NULL', []);
+  updateClaimed(
+    q,
+    id,
+    claim,
+    'threads_container_id = NULL, threads_container_created_at = NULL, threads_account_id = NULL',
+    [],
+  );
 
 export const saveMediaId = (q: Queryable, id: string, claim: string, mediaId: string) =>
   updateClaimed(q, id, claim, 'threads_media_id = $3', [mediaId]);
 
-export const markPublished = (q: Queryable, id: string, claim: string, done: { permalink: string | null; publishedAt: Date }) =>
+export const markPublished = (
+  q: Queryable,
+  id: string,
+  claim: string,
+  done: { permalink: string | null; publishedAt: Date },
+) =>
   updateClaimed(
     q,
     id,

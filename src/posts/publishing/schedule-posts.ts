@@ -5,7 +5,13 @@ import { accountWaitReason } from './account-wait-reason.ts';
 import { findLatestSlot } from './approval.repository.ts';
 import { ABANDONED_CLAIM_MS } from './publish-delays.ts';
 import { spreadSlots } from './publish-slots.ts';
-import { assignSlot, freeAbandonedPosts, listApprovedPosts, listDuePosts, setWaitReason } from './schedule.repository.ts';
+import {
+  assignSlot,
+  freeAbandonedPosts,
+  listApprovedPosts,
+  listDuePosts,
+  setWaitReason,
+} from './schedule.repository.ts';
 
 // Per tick; whatever is left is taken on the next minute.
 const BATCH = 500;
@@ -29,7 +35,12 @@ export async function schedulePosts(deps: ScheduleDeps) {
   const approved = await listApprovedPosts(db, BATCH);
   let slotted = 0;
   for (const [personaId, posts] of groupBy(approved, (post) => post.persona_id)) {
-    const slots = spreadSlots({ latest: await findLatestSlot(db, personaId), now, minGapMinutes: deps.minGapMinutes, count: posts.length });
+    const slots = spreadSlots({
+      latest: await findLatestSlot(db, personaId),
+      now,
+      minGapMinutes: deps.minGapMinutes,
+      count: posts.length,
+    });
     for (const [i, post] of posts.entries()) if (await assignSlot(db, post.id, slots[i]!)) slotted++;
   }
 
@@ -43,7 +54,11 @@ export async function schedulePosts(deps: ScheduleDeps) {
       continue;
     }
     waiting++;
-    await setWaitReason(db, post.id, accountWaitReason(post.account_status ? { status_reason: post.account_reason } : null));
+    await setWaitReason(
+      db,
+      post.id,
+      accountWaitReason(post.account_status ? { status_reason: post.account_reason } : null),
+    );
   }
   let queued = 0;
   for (const postId of ready) if (await deps.queue.sendOnce('publish-post', { postId }, postId)) queued++;

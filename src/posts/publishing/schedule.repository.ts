@@ -17,7 +17,10 @@ export async function assignSlot(q: Queryable, id: string, at: Date): Promise<bo
 }
 
 /** The persona's scheduled posts, in the order they go out. */
-export async function listScheduledPosts(q: Queryable, personaId: string): Promise<{ id: string; scheduled_at: Date }[]> {
+export async function listScheduledPosts(
+  q: Queryable,
+  personaId: string,
+): Promise<{ id: string; scheduled_at: Date }[]> {
   const rows = await q.query<{ id: string; scheduled_at: Date | string }>(
     `SELECT id, scheduled_at FROM posts WHERE persona_id = $1 AND status = 'scheduled' ORDER BY scheduled_at, id`,
     [personaId],

@@ -58,7 +58,7 @@ export function registerAccountRoutes(app: HttpServer, accounts: AccountsService
   app.get(OAUTH_CALLBACK_ROUTE, {
     schema: {
       tags,
-      summary: 'Threads redirects here after consent (THREADS_REDIRECT_URI); links the account of the state\'s persona',
+      summary: "Threads redirects here after consent (THREADS_REDIRECT_URI); links the account of the state's persona",
       security: [],
       querystring: callbackQuery,
       response: { 200: linkedSchema, 400: errorSchema, 404: errorSchema, 422: errorSchema, 503: errorSchema },
@@ -67,7 +67,9 @@ export function registerAccountRoutes(app: HttpServer, accounts: AccountsService
       const { state, code, error, error_reason, error_description } = request.query;
       if (!code && !error) throw new AppError('bad_request', 'the callback needs a code or an error from Threads');
       const { persona, account } = await accounts.finishConnect(
-        code ? { state, code } : { state, error: error!, errorReason: error_reason, errorDescription: error_description },
+        code
+          ? { state, code }
+          : { state, error: error!, errorReason: error_reason, errorDescription: error_description },
       );
       return {
         persona_id: persona.id,
@@ -91,7 +93,7 @@ export function registerAccountRoutes(app: HttpServer, accounts: AccountsService
   app.get('/v1/personas/:id/threads-account', {
     schema: {
       tags,
-      summary: 'The persona\'s Threads account: status, username, token expiry and scopes',
+      summary: "The persona's Threads account: status, username, token expiry and scopes",
       params: idParams,
       response: { 200: accountSchema, 404: errorSchema },
     },
@@ -100,7 +102,8 @@ export function registerAccountRoutes(app: HttpServer, accounts: AccountsService
   app.delete('/v1/personas/:id/threads-account', {
     schema: {
       tags,
-      summary: 'Unlink the persona\'s Threads account: wipes the stored token and stops publishing and collection (its follower history is kept)',
+      summary:
+        "Unlink the persona's Threads account: wipes the stored token and stops publishing and collection (its follower history is kept)",
       params: idParams,
       response: { 204: z.null(), 404: errorSchema },
     },

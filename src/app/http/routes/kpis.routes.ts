@@ -7,7 +7,13 @@ const window = { window_days: z.number(), from: z.string(), to: z.string() };
 const nullableNumber = z.number().nullable();
 const personaKpis = z.object({
   persona: z.string(),
-  engagement: z.object({ ...window, rate: nullableNumber, posts: z.number(), views: z.number(), interactions: z.number() }),
+  engagement: z.object({
+    ...window,
+    rate: nullableNumber,
+    posts: z.number(),
+    views: z.number(),
+    interactions: z.number(),
+  }),
   cost_per_follow: z.object({
     ...window,
     dollars: nullableNumber,
@@ -43,7 +49,12 @@ export function registerKpiRoutes(app: HttpServer, kpis: KpiService) {
         200: z.object({
           as_of: z.string(),
           kpis: personaKpis,
-          revenue_projection_monthly: z.object({ subscriptions: z.number(), affiliate: z.number(), leads: z.number(), total: z.number() }),
+          revenue_projection_monthly: z.object({
+            subscriptions: z.number(),
+            affiliate: z.number(),
+            leads: z.number(),
+            total: z.number(),
+          }),
           revenue_inputs: z.object({
             currency: z.string(),
             window_days: z.number(),

@@ -20,7 +20,12 @@ export function registerOpsRoutes(
 ) {
   const tags = ['operations'];
   app.get('/health', {
-    schema: { tags, summary: 'The process is alive', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+    schema: {
+      tags,
+      summary: 'The process is alive',
+      security: [],
+      response: { 200: z.object({ status: z.literal('ok') }) },
+    },
     handler: async () => ({ status: 'ok' as const }),
   });
   app.get('/ready', {
@@ -31,8 +36,14 @@ export function registerOpsRoutes(
       response: { 200: readySchema, 503: readySchema },
     },
     handler: async (_request, reply) => {
-      const database = await deps.db.query('SELECT 1').then(() => 'ok', () => 'unreachable');
-      const queue = await deps.queue.ping().then(() => 'ok', () => 'unreachable');
+      const database = await deps.db.query('SELECT 1').then(
+        () => 'ok',
+        () => 'unreachable',
+      );
+      const queue = await deps.queue.ping().then(
+        () => 'ok',
+        () => 'unreachable',
+      );
       const ok = database === 'ok' && queue === 'ok';
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ready' : 'unavailable',
@@ -47,7 +58,8 @@ export function registerOpsRoutes(
     handler: async (request, reply) => {
       // With the database unreachable the process metrics still matter most: serve the last values.
       const refreshed = await Promise.allSettled([refreshInfraMetrics(deps), refreshKpiMetrics(deps)]);
-      for (const r of refreshed) if (r.status === 'rejected') request.log.warn({ err: r.reason }, 'metrics refresh from the database failed');
+      for (const r of refreshed)
+        if (r.status === 'rejected') request.log.warn({ err: r.reason }, 'metrics refresh from the database failed');
       return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
     },
   });

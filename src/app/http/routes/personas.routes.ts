@@ -15,7 +15,12 @@ export function registerPersonaRoutes(app: HttpServer, personas: PersonasService
     handler: (request) => personas.listPage(request.query),
   });
   app.post('/v1/personas', {
-    schema: { tags, summary: 'Create a persona', body: personaFieldsSchema, response: { 201: personaSchema, 409: errorSchema } },
+    schema: {
+      tags,
+      summary: 'Create a persona',
+      body: personaFieldsSchema,
+      response: { 201: personaSchema, 409: errorSchema },
+    },
     handler: async (request, reply) => reply.code(201).send(await personas.createPersona(request.body)),
   });
   app.get('/v1/personas/:id', {
@@ -25,7 +30,7 @@ export function registerPersonaRoutes(app: HttpServer, personas: PersonasService
   app.patch('/v1/personas/:id', {
     schema: {
       tags,
-      summary: 'Change some of a persona\'s fields',
+      summary: "Change some of a persona's fields",
       params: idParams,
       body: personaPatchSchema,
       response: { 200: personaSchema, 404: errorSchema, 409: errorSchema },
@@ -33,7 +38,12 @@ export function registerPersonaRoutes(app: HttpServer, personas: PersonasService
     handler: (request) => personas.patchPersona(request.params.id, request.body),
   });
   app.delete('/v1/personas/:id', {
-    schema: { tags, summary: 'Delete a persona (its posts are kept; its Threads account is unlinked)', params: idParams, response: { 204: z.null(), 404: errorSchema } },
+    schema: {
+      tags,
+      summary: 'Delete a persona (its posts are kept; its Threads account is unlinked)',
+      params: idParams,
+      response: { 204: z.null(), 404: errorSchema },
+    },
     handler: async (request, reply) => {
       await personas.deletePersona(request.params.id);
       return reply.code(204).send(null);

@@ -5,7 +5,11 @@ import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams, pageOf, pageQuery, postSchema } from '../schemas.ts';
 import { insightSchema } from './insights.routes.ts';
 
-export function registerPostRoutes(app: HttpServer, posts: PostsService, insights: Pick<PostInsightsService, 'latestFor'>) {
+export function registerPostRoutes(
+  app: HttpServer,
+  posts: PostsService,
+  insights: Pick<PostInsightsService, 'latestFor'>,
+) {
   const tags = ['posts'];
   app.get('/v1/posts', {
     schema: {

@@ -13,11 +13,19 @@ const attemptSchema = z.object({
   created_at: z.string(),
 });
 
-export function registerPublishingRoutes(app: HttpServer, publishing: Pick<Publishing, 'approve' | 'reject' | 'schedule' | 'publishAttempts'>) {
+export function registerPublishingRoutes(
+  app: HttpServer,
+  publishing: Pick<Publishing, 'approve' | 'reject' | 'schedule' | 'publishAttempts'>,
+) {
   const tags = ['publishing'];
   const answers = { 200: postSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema };
   app.post('/v1/posts/:id/approve', {
-    schema: { tags, summary: 'Approve a draft for publishing (the scheduler gives it a slot)', params: idParams, response: answers },
+    schema: {
+      tags,
+      summary: 'Approve a draft for publishing (the scheduler gives it a slot)',
+      params: idParams,
+      response: answers,
+    },
     handler: (request) => publishing.approve(request.params.id),
   });
   app.post('/v1/posts/:id/reject', {
@@ -25,7 +33,10 @@ export function registerPublishingRoutes(app: HttpServer, publishing: Pick<Publi
       tags,
       summary: 'Reject a draft, approved or scheduled post (rejection_reason rejected_by_user)',
       params: idParams,
-      body: z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict().nullish(),
+      body: z
+        .object({ reason: z.string().trim().min(1).max(500).optional() })
+        .strict()
+        .nullish(),
       response: answers,
     },
     handler: (request) => publishing.reject(request.params.id, request.body?.reason),
@@ -33,9 +44,12 @@ export function registerPublishingRoutes(app: HttpServer, publishing: Pick<Publi
   app.post('/v1/posts/:id/schedule', {
     schema: {
       tags,
-      summary: 'Schedule an approved post (or a draft, approving it): at a time, or at the persona\'s next free slot',
+      summary: "Schedule an approved post (or a draft, approving it): at a time, or at the persona's next free slot",
       params: idParams,
-      body: z.object({ at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional() }).strict().nullish(),
+      body: z
+        .object({ at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional() })
+        .strict()
+        .nullish(),
       response: answers,
     },
     handler: (request) => publishing.schedule(request.params.id, request.body?.at),
@@ -43,7 +57,7 @@ export function registerPublishingRoutes(app: HttpServer, publishing: Pick<Publi
   app.get('/v1/posts/:id/publish-attempts', {
     schema: {
       tags,
-      summary: 'Every Threads call made to publish this post, with Meta\'s raw error body',
+      summary: "Every Threads call made to publish this post, with Meta's raw error body",
       params: idParams,
       response: { 200: z.object({ data: z.array(attemptSchema) }), 404: errorSchema },
     },

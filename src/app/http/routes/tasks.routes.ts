@@ -40,7 +40,7 @@ export function registerTaskRoutes(app: HttpServer, deps: { tasks: TasksService;
   app.get('/v1/tasks/:id', {
     schema: {
       tags,
-      summary: 'A task\'s status, per-node steps with durations, post ids and error',
+      summary: "A task's status, per-node steps with durations, post ids and error",
       params: idParams,
       response: { 200: taskSchema, 404: errorSchema },
     },

@@ -12,7 +12,8 @@ export function createPersistNode(
 ) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     const rejection = draft.rejection;
-    const approved = !rejection && isAutoApproved(draft.persona, draft.quality?.score ?? null, deps.autoApproveMinScore);
+    const approved =
+      !rejection && isAutoApproved(draft.persona, draft.quality?.score ?? null, deps.autoApproveMinScore);
     const post = await deps.db.transaction(async (tx) => {
       const stored = await insertPost(tx, {
         persona_id: draft.persona.id,
