@@ -8,3 +8,11 @@ export type { TaskEvent } from './tasks/task-event.repository.ts';
 export { createTaskEvents, type TaskEvents } from './tasks/task-events.ts';
 export { createTasksService, type TasksService } from './tasks/tasks.service.ts';
 export { createPersonaGraph } from './workflow/persona-graph.ts';
+export {
+  CLOSINGS,
+  type Closing,
+  type ContentArms,
+  LENGTH_BAND_CHARS,
+  LENGTH_BANDS,
+  type LengthBand,
+} from './model/content-arms.ts';

@@ -1,5 +1,6 @@
 import type { ModelUsage } from '../../platform/llm/index.ts';
 import type { HookPattern, PersonaFields } from '../../personas/index.ts';
+import type { ContentArms } from './content-arms.ts';
 
 /** A persona's model tiers; null means the configured default. */
 export interface ModelChoice {
@@ -19,6 +20,8 @@ export interface WriteHookInput {
   seed: number;
   /** Why the previous attempt was rejected, so a regeneration can steer away from it. */
   feedback?: string;
+  /** Length band, closing and emoji to write to; unset, the writer chooses (today's behaviour). */
+  arms?: ContentArms;
 }
 
 export interface WriteBodyInput extends WriteHookInput {
