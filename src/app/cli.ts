@@ -10,6 +10,10 @@ import { META_GRAPH_URL } from '../platform/threads/index.ts';
 import { linkSimulatorAccounts } from './roles/link-simulator-accounts.ts';
 import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
 import { startApi, startWorker, startWorkerOps } from './roles/roles.ts';
+import { composeApi } from './compose/api.ts';
+import { openPlatform, startQueue } from './compose/open-platform.ts';
+import { composeShared } from './compose/shared.ts';
+import { composeWorker } from './compose/worker.ts';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -33,26 +37,33 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const loaded = loadConfig();
   // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
   const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
-  const deps = await open(sim ? sim.config : loaded);
-  if (sim) await linkSimulatorAccounts(deps, sim.url);
-  if (sim && deps.db.kind === 'postgres') {
-    deps.logger.warn(
+  const platform = await openPlatform(sim ? sim.config : loaded);
+  await seedPersonaLibrary(platform.db, platform.logger);
+  const queue = await startQueue(platform);
+  const shared = await composeShared(platform, queue);
+  // Each role is wired with only what it runs: the API builds no model, the worker no HTTP routes.
+  const api = roles.api ? composeApi(platform, queue, shared) : null;
+  const worker = roles.worker ? composeWorker(platform, queue, shared) : null;
+  const { config, logger, db } = platform;
+  if (sim) await linkSimulatorAccounts({ ...platform, ...shared, queue }, sim.url);
+  if (sim && db.kind === 'postgres') {
+    logger.warn(
       { simulator: sim.url },
       'THREADS_API_BASE_URL is unset: `all` publishes to its in-process Threads simulator, not to Threads; set THREADS_API_BASE_URL=https://graph.threads.net for the real one',
     );
   }
   // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT.
-  const app = roles.api ? await startApi(deps) : await startWorkerOps(deps);
+  const app = api ? await startApi(api) : await startWorkerOps({ ...platform, queue, vectors: shared.vectors });
   const address = app.server.address();
-  if (roles.api) await ensureAdminToken(deps.db, deps.adminToken, print);
-  if (roles.worker) await startWorker(deps);
-  deps.logger.info(
+  if (api) await ensureAdminToken(db, config.adminToken, print);
+  if (worker) await startWorker({ ...platform, queue, worker, accounts: shared.accounts });
+  logger.info(
     {
       roles,
-      database: deps.db.kind,
-      model: deps.model.provider,
-      url: typeof address === 'object' && address ? `http://${deps.config.host}:${address.port}` : undefined,
-      threads: sim ? `simulator at ${sim.url}` : (deps.config.threads.baseUrl ?? META_GRAPH_URL),
+      database: db.kind,
+      model: worker?.model.provider,
+      url: typeof address === 'object' && address ? `http://${config.host}:${address.port}` : undefined,
+      threads: sim ? `simulator at ${sim.url}` : (config.threads.baseUrl ?? META_GRAPH_URL),
     },
     'threads-agent started',
   );
@@ -60,9 +71,10 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    deps.logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down');
     await app.close();
-    await deps.close();
+    await queue.stop();
+    await platform.close();
     await sim?.close();
     process.exit(0);
   };
@@ -124,18 +136,18 @@ program
   .option('--name <name>', 'what the token is for', 'admin')
   .description('create an admin API token and print it once')
   .action(async (options: { name: string }) => {
-    const deps = await createDeps(loadConfig());
-    print(await createApiToken(deps.db, options.name));
-    await deps.close();
+    const platform = await openPlatform(loadConfig());
+    print(await createApiToken(platform.db, options.name));
+    await platform.close();
   });
 
 program
   .command('migrate')
   .description('apply database migrations and exit')
   .action(async () => {
-    const deps = await createDeps(loadConfig());
+    const platform = await openPlatform(loadConfig());
     print('database schema is up to date');
-    await deps.close();
+    await platform.close();
   });
 
 try {

@@ -45,11 +45,8 @@ export interface KpiReport {
  * with the inputs that produced it. `windowDays` replaces both default windows (7 days for
  * engagement, 30 for cost per follow).
  */
-export async function computeKpis(
-  db: Queryable,
-  options: { now?: Date; windowDays?: number } = {},
-): Promise<KpiReport> {
-  const now = options.now ?? new Date();
+export async function computeKpis(db: Queryable, options: { now: Date; windowDays?: number }): Promise<KpiReport> {
+  const { now } = options;
   const engagementWindow = windowEnding(now, options.windowDays ?? ENGAGEMENT_DAYS);
   const costWindow = windowEnding(now, options.windowDays ?? COST_DAYS);
   const [personas, posts, followers, spend, viral] = await Promise.all([

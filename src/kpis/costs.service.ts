@@ -22,8 +22,9 @@ const GROUP_KEY: Record<CostGroup, string> = {
 const DAY_MS = 86_400_000;
 
 /** Model spend and tokens from llm_calls, grouped by model, service or persona. */
-export function createCostsService(deps: { db: Queryable }) {
-  return async function reportCosts(query: { from?: string; to?: string; group_by: CostGroup }, now = new Date()) {
+export function createCostsService(deps: { db: Queryable; now: () => Date }) {
+  return async function reportCosts(query: { from?: string; to?: string; group_by: CostGroup }) {
+    const now = deps.now();
     const to = query.to ? new Date(query.to) : now;
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from > to) throw new AppError('bad_request', '`from` must be before `to`');

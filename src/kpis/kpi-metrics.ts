@@ -9,7 +9,8 @@ import { computeKpis } from './compute-kpis.ts';
  * nothing. Label sets are rebuilt each time: an undefined KPI (no views, no new followers) and a
  * deleted persona are absent, not 0.
  */
-export async function refreshKpiMetrics(deps: { db: Queryable; metrics: Metrics }, now = new Date()): Promise<void> {
+export async function refreshKpiMetrics(deps: { db: Queryable; metrics: Metrics; now: () => Date }): Promise<void> {
+  const now = deps.now();
   const [report, revenue] = await Promise.all([
     computeKpis(deps.db, { now }),
     computeRevenueProjection(deps.db, { now }),

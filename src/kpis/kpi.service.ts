@@ -28,7 +28,7 @@ function kpisView(k: PersonaKpis, engagement: TimeWindow, cost: TimeWindow) {
   };
 }
 
-export function createKpiService(deps: { db: Database }) {
+export function createKpiService(deps: { db: Database; now: () => Date }) {
   async function resolvePersona(persona: string | undefined): Promise<{ id: string; slug: string } | null> {
     if (!persona || persona === ALL_PERSONAS) return null;
     const found = UUID.test(persona)
@@ -39,7 +39,8 @@ export function createKpiService(deps: { db: Database }) {
   }
 
   /** The numbers the gauges show (for the same `now` and default windows), with their inputs. */
-  async function getKpis(query: { persona?: string; window?: string }, now = new Date()) {
+  async function getKpis(query: { persona?: string; window?: string }) {
+    const now = deps.now();
     const persona = await resolvePersona(query.persona);
     const windowDays = query.window ? Number(query.window.slice(0, -1)) : undefined;
     const [report, revenue] = await Promise.all([

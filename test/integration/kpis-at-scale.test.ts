@@ -18,8 +18,9 @@ describe.each(DATABASE_KINDS)('KPIs at scale on %s', (kind) => {
 
   it(`recomputes every gauge for ${PERSONAS} personas × ${POSTS} posts × ${SNAPSHOTS} snapshots`, async () => {
     const metrics = createMetrics();
-    await refreshKpiMetrics({ db: testDb.db, metrics });
-    const report = await computeKpis(testDb.db);
+    const now = new Date();
+    await refreshKpiMetrics({ db: testDb.db, metrics, now: () => now });
+    const report = await computeKpis(testDb.db, { now });
     expect(report.personas).toHaveLength(PERSONAS);
     // Posts went out 0.5, 1.5, … 6.5 days ago: seven of them in the 7-day window, each with all its snapshots.
     expect(report.personas[0]!.inputs.engagement).toMatchObject({ posts: 7, views: 7 * SNAPSHOTS * 100 });

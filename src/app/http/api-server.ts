@@ -4,7 +4,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../../auth/index.ts';
 import type { Database } from '../../platform/db/index.ts';
-import type { VectorStore, PostsService, Publishing } from '../../posts/index.ts';
+import type { ApprovalService, PostsService, VectorStore } from '../../posts/index.ts';
 import type { KpiService, ReportCosts } from '../../kpis/index.ts';
 import type { RevenueService } from '../../revenue/index.ts';
 import type { AccountsService } from '../../accounts/index.ts';
@@ -40,9 +40,10 @@ export interface ApiServerDeps {
   kpis: KpiService;
   revenue: RevenueService;
   accounts: AccountsService;
-  publishing: Pick<Publishing, 'approve' | 'reject' | 'schedule' | 'publishAttempts'>;
+  publishing: ApprovalService;
   vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
+  now: () => Date;
 }
 
 /** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */

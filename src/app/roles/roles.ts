@@ -1,9 +1,11 @@
-import type { Deps } from '../create-deps.ts';
-import { buildApiServer } from '../http/api-server.ts';
-import { buildOpsServer } from '../http/ops-server.ts';
 import type { HttpServer } from '../http/http-server.ts';
+import { buildApiServer, type ApiServerDeps } from '../http/api-server.ts';
+import { buildOpsServer } from '../http/ops-server.ts';
 import { ConfigError } from '../../platform/config.ts';
-import { collectFollowers, collectInsights } from '../../insights/index.ts';
+import type { JobHandlers, Queue } from '../../platform/queue/index.ts';
+import type { Platform } from '../compose/open-platform.ts';
+import type { Shared } from '../compose/shared.ts';
+import type { Worker } from '../compose/worker.ts';
 
 /** Listens, or stops the start with a message naming the setting when the port is taken. */
 async function listen(app: Pick<HttpServer, 'listen'>, host: string, port: number, setting: string) {
@@ -15,43 +17,48 @@ async function listen(app: Pick<HttpServer, 'listen'>, host: string, port: numbe
   });
 }
 
-export async function startApi(deps: Deps) {
+export async function startApi(deps: ApiServerDeps & Pick<Platform, 'config'>) {
   const app = await buildApiServer(deps);
   await listen(app, deps.config.host, deps.config.port, 'PORT');
   return app;
 }
 
 /** The worker role's /health, /ready and /metrics (`all` serves them on the API's port instead). */
-export async function startWorkerOps(deps: Deps) {
+export async function startWorkerOps(deps: Platform & { queue: Queue; vectors: Shared['vectors'] }) {
   const app = buildOpsServer(deps);
   await listen(app, deps.config.host, deps.config.worker.metricsPort, 'WORKER_METRICS_PORT');
   return app;
 }
 
-export async function startWorker(deps: Deps): Promise<void> {
-  await deps.queue.work(
-    {
-      'generate-posts': (payload, context) => deps.runTask(payload.taskId, context),
-      'refresh-threads-tokens': async () => {
-        await deps.accounts.refreshExpiring();
-      },
-      'schedule-posts': async () => {
-        await deps.publishing.schedulePosts();
-      },
-      'publish-post': async (payload, context) => {
-        await deps.publishing.publishPost(payload.postId, {
-          claim: context.jobId,
-          isFinalAttempt: context.isFinalAttempt,
-        });
-      },
-      'collect-insights': async () => {
-        await collectInsights(deps);
-      },
-      'collect-followers': async (payload) => {
-        await collectFollowers(deps, payload.personaId);
-      },
+/** Every job the workers take, each a call into one service. */
+export function jobHandlers(worker: Worker, shared: Pick<Shared, 'accounts'>): JobHandlers {
+  return {
+    'generate-posts': (payload, context) => worker.runTask(payload.taskId, context),
+    'refresh-threads-tokens': async () => {
+      await shared.accounts.refreshExpiring();
     },
-    deps.config.worker.concurrency,
-  );
-  deps.logger.info({ concurrency: deps.config.worker.concurrency }, 'worker taking jobs');
+    'schedule-posts': async () => {
+      await worker.publisher.schedulePosts();
+    },
+    'publish-post': async (payload, context) => {
+      await worker.publisher.publishPost(payload.postId, {
+        claim: context.jobId,
+        isFinalAttempt: context.isFinalAttempt,
+      });
+    },
+    'collect-insights': async () => {
+      await worker.collectInsights();
+    },
+    'collect-followers': async (payload) => {
+      await worker.collectFollowers(payload.personaId);
+    },
+  };
+}
+
+export async function startWorker(
+  deps: Pick<Platform, 'config' | 'logger'> & { queue: Queue; worker: Worker; accounts: Shared['accounts'] },
+) {
+  const { concurrency } = deps.config.worker;
+  await deps.queue.work(jobHandlers(deps.worker, deps), concurrency);
+  deps.logger.info({ concurrency }, 'worker taking jobs');
 }

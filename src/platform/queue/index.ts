@@ -1,1 +1,1 @@
-export { createQueue, type JobContext, type Queue } from './queue.ts';
+export { createQueue, type JobContext, type JobHandlers, type Queue } from './queue.ts';

@@ -16,7 +16,7 @@ const readySchema = z.object({
 
 export function registerOpsRoutes(
   app: HttpServer,
-  deps: { db: Database; queue: Queue; metrics: Metrics; vectors: Pick<VectorStore, 'mode'> },
+  deps: { db: Database; queue: Queue; metrics: Metrics; vectors: Pick<VectorStore, 'mode'>; now: () => Date },
 ) {
   const tags = ['operations'];
   app.get('/health', {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Publishing } from '../../../posts/index.ts';
+import type { ApprovalService } from '../../../posts/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams, postSchema } from '../schemas.ts';
 
@@ -13,10 +13,7 @@ const attemptSchema = z.object({
   created_at: z.string(),
 });
 
-export function registerPublishingRoutes(
-  app: HttpServer,
-  publishing: Pick<Publishing, 'approve' | 'reject' | 'schedule' | 'publishAttempts'>,
-) {
+export function registerPublishingRoutes(app: HttpServer, publishing: ApprovalService) {
   const tags = ['publishing'];
   const answers = { 200: postSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema };
   app.post('/v1/posts/:id/approve', {

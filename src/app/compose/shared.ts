@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { createAccountsService, createTokenVault, unlinkAccountOfPersona } from '../../accounts/index.ts';
+import { createTaskEvents } from '../../generation/index.ts';
+import { createPersonasService } from '../../personas/index.ts';
+import { createPostsService, createVectorStore, detectVectorMode, rejectUnpublished } from '../../posts/index.ts';
+import type { Queue } from '../../platform/queue/index.ts';
+import { createThreadsClient } from '../../platform/threads/index.ts';
+import type { Platform } from './open-platform.ts';
+
+/** The parts both the API and the worker use, built once per process. */
+export async function composeShared(platform: Platform, queue: Queue) {
+  const { config, db, metrics, logger, now } = platform;
+  const threads = createThreadsClient({
+    baseUrl: config.threads.baseUrl,
+    timeoutMs: config.threads.timeoutMs,
+    onRequest: (endpoint, statusCode) => metrics.threadsApiRequests.inc({ endpoint, status_code: String(statusCode) }),
+  });
+  const vault = createTokenVault({
+    key: config.tokenEncryptionKey,
+    keyFile: path.join(config.dataDir, 'token-encryption.key'),
+  });
+  const vectors = createVectorStore({ db, mode: await detectVectorMode(db), logger });
+  // A deleted persona stops publishing: its account is unlinked (token wiped), its unpublished posts rejected.
+  const personas = createPersonasService({
+    db,
+    onDelete: [unlinkAccountOfPersona, (tx, personaId) => rejectUnpublished(tx, personaId, 'the persona was deleted')],
+  });
+  return {
+    threads,
+    vault,
+    vectors,
+    personas,
+    events: createTaskEvents(db),
+    posts: createPostsService({ db, vectors }),
+    accounts: createAccountsService({ db, personas, queue, threads, vault, config: config.threads, now, logger }),
+  };
+}
+
+export type Shared = Awaited<ReturnType<typeof composeShared>>;

@@ -1,0 +1,103 @@
+import os from 'node:os';
+import {
+  type ContentModel,
+  createOfflineComposer,
+  createOpenAiCompatibleModel,
+  createPersonaGraph,
+  createTaskRunner,
+} from '../../generation/index.ts';
+import { collectFollowers, collectInsights } from '../../insights/index.ts';
+import { createPublishing } from '../../posts/index.ts';
+import type { Config } from '../../platform/config.ts';
+import { createLocalEmbedder, createOpenAiEmbedder, type Embedder } from '../../platform/embeddings/index.ts';
+import {
+  createBudgets,
+  createChatGateway,
+  createOpenAiClient,
+  createPricing,
+  createProviderBreaker,
+  loadPriceOverrides,
+  providerHost,
+} from '../../platform/llm/index.ts';
+import type { Queue } from '../../platform/queue/index.ts';
+import type { Platform } from './open-platform.ts';
+import type { Shared } from './shared.ts';
+
+export interface WorkerOverrides {
+  model?: ContentModel;
+  embedder?: Embedder;
+}
+
+/** The offline composer, or the OpenAI-compatible models behind the gateway (price table, cache, retries, breaker). */
+export function createContentModel(platform: Platform): ContentModel {
+  const { config, db, metrics, logger } = platform;
+  const { llm } = config;
+  if (llm.provider === 'offline') return createOfflineComposer();
+  const gateway = createChatGateway({
+    client: createOpenAiClient(llm),
+    db,
+    metrics,
+    pricing: createPricing(loadPriceOverrides(llm), logger),
+    breaker: createProviderBreaker({ host: providerHost(llm.baseURL), ...llm.breaker, metrics }),
+    cacheTtlSeconds: llm.cacheTtlSeconds,
+    timeoutMs: llm.timeoutMs,
+    maxRetries: llm.maxRetries,
+    logger,
+  });
+  return createOpenAiCompatibleModel({ gateway, hookModel: llm.hookModel, bodyModel: llm.bodyModel });
+}
+
+function createEmbedder(config: Config): Embedder {
+  if (config.embeddings.provider === 'local') return createLocalEmbedder();
+  return createOpenAiEmbedder({ client: createOpenAiClient(config.llm), model: config.embeddings.model });
+}
+
+/** What the queue consumers run: the persona workflow with its model, publishing, and the collectors. */
+export function composeWorker(platform: Platform, queue: Queue, shared: Shared, overrides: WorkerOverrides = {}) {
+  const { config, db, metrics, logger, now } = platform;
+  const model = overrides.model ?? createContentModel(platform);
+  const embedder = overrides.embedder ?? createEmbedder(config);
+  const graph = createPersonaGraph({
+    db,
+    model,
+    metrics,
+    settings: config.generation,
+    recordEvent: shared.events.record,
+    embedder,
+    vectors: shared.vectors,
+    reserveBudget: createBudgets({
+      db,
+      globalDailyUsd: config.llm.budgets.globalDailyUsd,
+      personaDailyUsd: config.llm.budgets.personaDailyUsd,
+    }),
+    autoApproveMinScore: config.publishing.autoApproveMinScore,
+    now,
+  });
+  const collectors = { db, threads: shared.threads, vault: shared.vault, now, logger };
+  return {
+    model,
+    runTask: createTaskRunner({
+      db,
+      graph,
+      events: shared.events,
+      metrics,
+      logger,
+      maxAttempts: config.generation.maxAttempts,
+      workerId: `${os.hostname()}:${process.pid}`,
+    }),
+    publisher: createPublishing({
+      db,
+      queue,
+      threads: shared.threads,
+      vault: shared.vault,
+      metrics,
+      logger,
+      now,
+      config: config.publishing,
+    }),
+    collectInsights: () => collectInsights(collectors),
+    collectFollowers: (personaId?: string) => collectFollowers(collectors, personaId),
+  };
+}
+
+export type Worker = ReturnType<typeof composeWorker>;
