@@ -1,11 +1,14 @@
+export { findVariantsDone, insertPost, listPostIdsOfTask } from './post.repository.ts';
 export {
-  findVariantsDone,
-  insertPost,
-  listPostIdsOfTask,
+  type NewPost,
   POST_STATUSES,
+  POST_TRANSITIONS,
+  type Post,
+  type PostStatus,
+  postSchema,
   REJECTION_REASONS,
   type RejectionReason,
-} from './post.repository.ts';
+} from './post-lifecycle.ts';
 export { createPostsService, type PostsService } from './posts.service.ts';
 export { rejectUnpublished } from './publishing/approval.repository.ts';
 export { isAutoApproved } from './publishing/auto-approval.ts';

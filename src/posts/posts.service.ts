@@ -1,15 +1,9 @@
 import { z } from 'zod';
+import type { Post, PostStatus } from './post-lifecycle.ts';
 import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { VectorStore } from './vector-store.ts';
-import {
-  findPostById,
-  findPostTexts,
-  listPosts,
-  type Post,
-  type PostPageCursor,
-  type PostStatus,
-} from './post.repository.ts';
+import { findPostById, findPostTexts, listPosts, type PostPageCursor } from './post.repository.ts';
 
 const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Post } from '../../src/posts/post.repository.ts';
+import type { Post } from '../../src/posts/index.ts';
 import { readSse } from '../support/sse.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';

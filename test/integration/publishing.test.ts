@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsFor, findAccountByPersona } from '../../src/accounts/account.repository.ts';
 import type { Persona } from '../../src/personas/persona.schema.ts';
-import type { Post } from '../../src/posts/post.repository.ts';
+import type { Post } from '../../src/posts/index.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import {
   TEST_TOKEN_KEY,

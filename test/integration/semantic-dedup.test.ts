@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Post } from '../../src/posts/post.repository.ts';
+import type { Post } from '../../src/posts/index.ts';
 import { readSse } from '../support/sse.ts';
 import { scriptedModel } from '../support/scripted-model.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';

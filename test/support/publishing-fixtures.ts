@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { linkAccount } from '../../src/accounts/account.repository.ts';
 import type { TokenVault } from '../../src/accounts/token-vault.ts';
 import type { Database } from '../../src/platform/db/database.ts';
-import { findPostById, insertPost, type Post } from '../../src/posts/post.repository.ts';
+import { findPostById, insertPost } from '../../src/posts/post.repository.ts';
+import type { Post } from '../../src/posts/index.ts';
 import { waitFor } from './child-process.ts';
 
 /** A fixed token key, so a worker process decrypts what the test stored. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { HOOK_PATTERNS, personaFieldsSchema } from '../../personas/index.ts';
-import { POST_STATUSES, REJECTION_REASONS } from '../../posts/index.ts';
+import { personaFieldsSchema } from '../../personas/index.ts';
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -55,37 +54,7 @@ export const taskSchema = z.object({
   post_ids: z.array(z.uuid()),
 });
 
-export const postSchema = z.object({
-  id: z.uuid(),
-  persona_id: z.uuid(),
-  task_id: z.uuid().nullable(),
-  variant: z.number(),
-  status: z.enum(POST_STATUSES),
-  topic: z.string().nullable(),
-  hook_pattern: z.enum(HOOK_PATTERNS),
-  hook: z.string(),
-  body: z.string(),
-  text: z.string(),
-  quality_score: z.number().nullable(),
-  score_breakdown: z.record(z.string(), z.unknown()),
-  rejection_reason: z.enum(REJECTION_REASONS).nullable(),
-  rejection_detail: z.record(z.string(), z.unknown()).nullable(),
-  attempts: z.number(),
-  models: z.record(z.string(), z.unknown()),
-  prompt_tokens: z.number(),
-  completion_tokens: z.number(),
-  cost_usd: z.number(),
-  nearest_post_id: z.uuid().nullable(),
-  nearest_similarity: z.number().nullable(),
-  approved_at: z.string().nullable(),
-  scheduled_at: z.string().nullable(),
-  published_at: z.string().nullable(),
-  threads_media_id: z.string().nullable(),
-  permalink: z.string().nullable(),
-  publish_error: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
+export { postSchema } from '../../posts/index.ts';
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(25),

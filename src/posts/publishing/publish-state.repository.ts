@@ -1,4 +1,7 @@
+import { POST_TRANSITIONS } from '../post-lifecycle.ts';
 import { type Queryable, toIsoOrNull } from '../../platform/db/index.ts';
+
+const T = POST_TRANSITIONS;
 
 /** What a publishing run needs of the post it holds; the ids show how far an earlier run got. */
 export interface PublishTarget {
@@ -22,7 +25,7 @@ export async function claimPost(q: Queryable, id: string, claim: string, now: Da
   const [row] = await q.query<
     Omit<PublishTarget, 'threads_container_created_at'> & { threads_container_created_at: unknown }
   >(
-    `UPDATE posts p SET status = 'publishing', publish_claim = $2, publish_claimed_at = $3, updated_at = now()
+    `UPDATE posts p SET status = '${T.claim.to}', publish_claim = $2, publish_claimed_at = $3, updated_at = now()
       WHERE p.id = $1
         AND ((p.status = 'scheduled' AND p.scheduled_at <= $3)
           OR (p.status = 'publishing' AND (p.publish_claim IS NULL OR p.publish_claim = $2)))
@@ -84,12 +87,12 @@ export const markPublished = (
     q,
     id,
     claim,
-    `status = 'published', permalink = $3, published_at = $4, publish_error = NULL, publish_claim = NULL`,
+    `status = '${T.publish.to}', permalink = $3, published_at = $4, publish_error = NULL, publish_claim = NULL`,
     [done.permalink, done.publishedAt],
   );
 
 export const markFailed = (q: Queryable, id: string, claim: string, error: string) =>
-  updateClaimed(q, id, claim, `status = 'failed', publish_error = $3, publish_claim = NULL`, [error]);
+  updateClaimed(q, id, claim, `status = '${T.fail.to}', publish_error = $3, publish_claim = NULL`, [error]);
 
 /** Back to `scheduled` (at `at`, or at its old time when null), with the reason shown on the post. */
 export const returnToSchedule = (q: Queryable, id: string, claim: string, at: Date | null, reason: string) =>
@@ -97,7 +100,7 @@ export const returnToSchedule = (q: Queryable, id: string, claim: string, at: Da
     q,
     id,
     claim,
-    `status = 'scheduled', scheduled_at = COALESCE($3, scheduled_at), publish_error = $4, publish_claim = NULL`,
+    `status = '${T.returnToSchedule.to}', scheduled_at = COALESCE($3, scheduled_at), publish_error = $4, publish_claim = NULL`,
     [at, reason],
   );
 

@@ -1,3 +1,4 @@
+import { fromStatuses, POST_TRANSITIONS } from '../post-lifecycle.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 
 /** Approved posts waiting for a slot, oldest approval first within each persona. */
@@ -10,8 +11,9 @@ export async function listApprovedPosts(q: Queryable, limit: number): Promise<{ 
 
 export async function assignSlot(q: Queryable, id: string, at: Date): Promise<boolean> {
   const rows = await q.query(
-    `UPDATE posts SET status = 'scheduled', scheduled_at = $2, updated_at = now() WHERE id = $1 AND status = 'approved' RETURNING id`,
-    [id, at],
+    `UPDATE posts SET status = '${POST_TRANSITIONS.assignSlot.to}', scheduled_at = $2, updated_at = now()
+      WHERE id = $1 AND status = ANY($3::text[]) RETURNING id`,
+    [id, at, fromStatuses('assignSlot')],
   );
   return rows.length > 0;
 }
