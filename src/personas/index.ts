@@ -1,5 +1,5 @@
 export { HOOK_PATTERNS, type HookPattern } from './hook-patterns.ts';
 export { loadPersonaLibrary } from './library.ts';
-export { findPersonaById, findPersonaBySlug, insertLibraryPersonas } from './persona.repository.ts';
+export { findPersonaById, findPersonaBySlug, insertLibraryPersonas, insertPersona } from './persona.repository.ts';
 export { type Persona, type PersonaFields, personaFieldsSchema, personaPatchSchema } from './persona.schema.ts';
 export { createPersonasService, type PersonasService } from './personas.service.ts';

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Post } from '../../src/posts/index.ts';
-import { readSse } from '../support/sse.ts';
 import { scriptedModel } from '../support/scripted-model.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { openTestServices, type TestServices } from '../support/test-services.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';
 
 const examples = JSON.parse(fs.readFileSync(new URL('../fixtures/dedup-examples.json', import.meta.url), 'utf8')) as {
@@ -13,14 +12,11 @@ const examples = JSON.parse(fs.readFileSync(new URL('../fixtures/dedup-examples.
 }[];
 
 describe.each(DATABASE_KINDS)('semantic duplicate check with the local embedding on %s', (kind) => {
-  let t: TestApp;
+  let t: TestServices;
   let next: { hook: string; body: string };
   beforeAll(async () => {
     const model = scriptedModel({ hook: () => next.hook, body: () => next.body });
-    t = await startTestApp(kind, {
-      env: { GENERATION_MAX_ATTEMPTS: '1', QUALITY_MIN_SCORE: '0' },
-      overrides: { model },
-    });
+    t = await openTestServices(kind, { env: { GENERATION_MAX_ATTEMPTS: '1', QUALITY_MIN_SCORE: '0' }, model });
   });
   afterAll(() => t?.close());
 
@@ -28,14 +24,8 @@ describe.each(DATABASE_KINDS)('semantic duplicate check with the local embedding
   async function draft(personaId: string, text: string): Promise<Post> {
     const [hook, ...rest] = text.split(/(?<=\.)\s+/);
     next = { hook: hook!, body: rest.join(' ') };
-    const { id } = (await (
-      await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: personaId }) })
-    ).json()) as {
-      id: string;
-    };
-    const events = await readSse(await t.api(`/v1/tasks/${id}/events`));
-    const postId = (events.at(-1)!.data.post_ids as string[])[0]!;
-    return (await (await t.api(`/v1/posts/${postId}`)).json()) as Post;
+    const task = await t.generate({ persona_id: personaId });
+    return t.posts.getPost(task.post_ids[0]!);
   }
 
   it("rejects a paraphrase of the persona's earlier post and accepts an unrelated one", async () => {
@@ -72,18 +62,18 @@ describe.each(DATABASE_KINDS)('semantic duplicate check with the local embedding
     for (const example of examples.slice(4, 7)) posts.push(await draft(persona.id, example.original));
     const other = await t.createPersona();
     const paraphrase = await draft(other.id, examples[6]!.paraphrase.replace('photos', 'pictures'));
-    const res = await t.api(`/v1/posts/${posts[2]!.id}/similar?limit=3`);
-    expect(res.status).toBe(200);
-    const { data } = (await res.json()) as { data: { post_id: string; score: number; text: string }[] };
+    const res = await t.inject(`/v1/posts/${posts[2]!.id}/similar?limit=3`);
+    expect(res.statusCode).toBe(200);
+    const { data } = res.json() as { data: { post_id: string; score: number; text: string }[] };
     expect(data.map((d) => d.post_id)).not.toContain(posts[2]!.id);
     if (paraphrase.status === 'draft') expect(data[0]!.post_id).toBe(paraphrase.id);
     expect(data.map((d) => d.score)).toEqual([...data.map((d) => d.score)].sort((x, y) => y - x));
     expect(data.every((d) => d.text.length > 0)).toBe(true);
-    expect((await t.api('/v1/posts/00000000-0000-4000-8000-000000000000/similar')).status).toBe(404);
+    expect((await t.inject('/v1/posts/00000000-0000-4000-8000-000000000000/similar')).statusCode).toBe(404);
   });
 
   it('says which vector store is active', async () => {
-    const ready = (await (await fetch(`${t.url}/ready`)).json()) as { vector_store: string };
+    const ready = (await t.inject('/ready')).json() as { vector_store: string };
     expect(ready.vector_store).toBe(kind === 'pglite' ? 'pgvector' : 'portable');
   });
 });
