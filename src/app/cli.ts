@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createDeps, type Deps } from './create-deps.ts';
 import { createApiToken } from '../auth/index.ts';
 import { runGenerate } from './commands/generate.command.ts';
-import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
+import { ConfigError, loadConfig, secretsOf, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/observability/index.ts';
 import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
 import { startThreadsSimulator } from '../sim/index.ts';
@@ -55,7 +55,8 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT.
   const app = api ? await startApi(api) : await startWorkerOps({ ...platform, queue, vectors: shared.vectors });
   const address = app.server.address();
-  if (api) await ensureAdminToken(db, config.adminToken, print);
+  // On standard error, apart from the JSON logs on standard output, so a log shipper never carries it.
+  if (api) await ensureAdminToken(db, config.adminToken, (text) => process.stderr.write(`${text}\n`));
   if (worker) await startWorker({ ...platform, queue, worker, accounts: shared.accounts });
   logger.info(
     {
@@ -104,7 +105,7 @@ program
   )
   .action(async () => {
     const config = loadConfig();
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config.logLevel, undefined, secretsOf(config));
     const sim = await startThreadsSimulator(simulatorOptions(config, logger));
     logger.info(
       { url: sim.url, seed: config.simulator.seed, speed: config.simulator.speed },

@@ -150,6 +150,18 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** Every configured secret, so logs can mask them by value wherever they appear. */
+export function secretsOf(config: Config): string[] {
+  const key = config.tokenEncryptionKey;
+  return [
+    config.llm.apiKey,
+    config.threads.appSecret,
+    config.adminToken,
+    key?.toString('hex'),
+    key?.toString('base64'),
+  ].filter((s): s is string => s !== undefined);
+}
+
 /** The only reader of the environment: every other module receives this object. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(env);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from '../../platform/config.ts';
+import { type Config, secretsOf } from '../../platform/config.ts';
 import {
   createPgliteDatabase,
   createPostgresDatabase,
@@ -43,7 +43,7 @@ async function openDatabase(config: Config): Promise<{ db: Database; release: ()
 
 /** What every role and command opens first: logs, metrics, traces, and the migrated database. */
 export async function openPlatform(config: Readonly<Config>, overrides: PlatformOverrides = {}): Promise<Platform> {
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const logger = overrides.logger ?? createLogger(config.logLevel, undefined, secretsOf(config));
   // Once per process; exports over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = startTracing(config.tracing);
   const opened = overrides.db ? { db: overrides.db, release: () => {} } : await openDatabase(config);

@@ -1,6 +1,6 @@
 export { attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from './job-tracing.ts';
 export { withLogFields } from './log-context.ts';
-export { createLogger } from './logger.ts';
+export { createLogger, createSecretMask } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { inLlmSpan, inNodeSpan, inThreadsSpan } from './spans.ts';
 export { hasActiveSpan, inSpan, startTracing, tracer } from './tracing.ts';
