@@ -188,8 +188,9 @@ export async function upsertFollowerSnapshot(
   input: { accountId: string; personaId: string; capturedAt: Date; followersCount: number },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO follower_snapshots
+       (account_id, persona_id, captured_on, captured_at, followers_count, first_captured_at, first_followers_count)
+     VALUES ($1, $2, $3, $4, $5, $4, $5)
      ON CONFLICT (account_id, captured_on) DO UPDATE SET captured_at = EXCLUDED.captured_at, followers_count = EXCLUDED.followers_count
       WHERE follower_snapshots.captured_at <= EXCLUDED.captured_at`,
     [

@@ -50,9 +50,9 @@ export async function listFollowerCandidates(
            WHERE account_id = a.id AND captured_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date AND captured_at <= $1
            ORDER BY captured_on DESC LIMIT 1)
          UNION
-         (SELECT captured_at, followers_count FROM follower_snapshots
+         (SELECT first_captured_at, first_followers_count FROM follower_snapshots
            WHERE account_id = a.id AND captured_on >= ($1::timestamptz AT TIME ZONE 'UTC')::date
-             AND captured_at > $1 AND captured_at <= $2
+             AND first_captured_at > $1 AND first_captured_at <= $2
            ORDER BY captured_on LIMIT 1)
          UNION
          (SELECT captured_at, followers_count FROM follower_snapshots
