@@ -11,6 +11,11 @@ function optionalNumber(schema: z.ZodNumber) {
   return optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(schema.optional());
 }
 
+/** An http(s) address: the product speaks HTTP to every service it is pointed at. */
+const optionalHttpUrl = optionalString.pipe(
+  z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+);
+
 const optionalDollars = optionalNumber(z.number().min(0, 'must be a dollar amount ≥ 0'));
 const optionalSimilarity = optionalNumber(
   z.number().gt(0, 'must be a similarity in (0, 1]').max(1, 'must be a similarity in (0, 1]'),
@@ -30,7 +35,7 @@ const envSchema = z.object({
   API_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  OPENAI_BASE_URL: optionalHttpUrl,
   LLM_HOOK_MODEL: z.string().min(1).default('gpt-4o'),
   LLM_BODY_MODEL: z.string().min(1).default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
@@ -52,12 +57,12 @@ const envSchema = z.object({
   GENERATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   QUALITY_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.45),
   OTEL_SERVICE_NAME: z.string().trim().min(1).default('threads-agent'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
-  THREADS_API_BASE_URL: optionalString.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalHttpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalHttpUrl,
+  THREADS_API_BASE_URL: optionalHttpUrl,
   THREADS_APP_ID: optionalString,
   THREADS_APP_SECRET: optionalString,
-  THREADS_REDIRECT_URI: optionalString.pipe(z.url().optional()),
+  THREADS_REDIRECT_URI: optionalHttpUrl,
   THREADS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   TOKEN_ENCRYPTION_KEY: optionalString.pipe(
     z

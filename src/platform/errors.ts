@@ -21,6 +21,11 @@ export class AppError extends Error {
   }
 }
 
+/** An error's message, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A failure that retrying cannot fix: the job ends at once and its task fails with this message. */
 export class PermanentError extends Error {
   override name = 'PermanentError';

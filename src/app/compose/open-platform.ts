@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
-import { type Config, secretsOf } from '../../platform/config.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Config, ConfigError, secretsOf } from '../../platform/config.ts';
+import { errorMessage } from '../../platform/errors.ts';
 import {
   createPgliteDatabase,
   createPostgresDatabase,
@@ -28,10 +31,55 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The server's address without its password, for a message that names what could not be reached. */
+function describeUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+}
+
+/** A directory the embedded database can live in; a clear start-up error (not a hang) otherwise. */
+function checkDataDir(dir: string): void {
+  try {
+    // One level at a time: a recursive mkdir under /proc spins for ever instead of failing.
+    const missing: string[] = [];
+    for (let d = path.resolve(dir); !fs.existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) fs.mkdirSync(d);
+    const probe = path.join(dir, `.write-check-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
+    throw new ConfigError(
+      `DATA_DIR=${dir}: the directory cannot be created or written (${code}); choose a writable one`,
+    );
+  }
+}
+
+/** The first query, bounded: an unreachable server stops the start with a message naming DATABASE_URL. */
+async function checkConnection(db: Database, url: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([db.query('SELECT 1'), timeout]);
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw new ConfigError(`DATABASE_URL: cannot connect to ${describeUrl(url)} (${errorMessage(error)})`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function openDatabase(config: Config): Promise<{ db: Database; release: () => void }> {
   if (config.database.kind === 'postgres') {
-    return { db: createPostgresDatabase(config.database), release: () => {} };
+    const db = createPostgresDatabase(config.database);
+    await checkConnection(db, config.database.url);
+    return { db, release: () => {} };
   }
+  checkDataDir(config.dataDir);
   const release = lockDataDir(config.dataDir);
   try {
     return { db: await createPgliteDatabase(config.database.dir), release };

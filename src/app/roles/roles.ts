@@ -10,10 +10,16 @@ import type { Worker } from '../compose/worker.ts';
 /** Listens, or stops the start with a message naming the setting when the port is taken. */
 async function listen(app: Pick<HttpServer, 'listen'>, host: string, port: number, setting: string) {
   await app.listen({ port, host }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EADDRINUSE') throw error;
-    throw new ConfigError(
-      `${setting}=${port}: the port is already in use on ${host}; choose another (each process on a host needs its own)`,
-    );
+    if (error.code === 'EADDRINUSE') {
+      throw new ConfigError(
+        `${setting}=${port}: the port is already in use on ${host}; choose another (each process on a host needs its own)`,
+      );
+    }
+    if (error.code === 'EACCES') throw new ConfigError(`${setting}=${port}: not allowed to listen on this port here`);
+    if (['EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'EINVAL'].includes(error.code ?? '')) {
+      throw new ConfigError(`HOST=${host}: not an address of this machine (${error.code}); use 127.0.0.1 or 0.0.0.0`);
+    }
+    throw error;
   });
 }
 
