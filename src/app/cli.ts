@@ -45,6 +45,9 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const api = roles.api ? composeApi(platform, queue, shared) : null;
   const worker = roles.worker ? composeWorker(platform, queue, shared) : null;
   const { config, logger, db } = platform;
+  // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT. Both
+  // listen before any account is linked, so a taken port stops the first start before it changes anything.
+  const app = api ? await startApi(api) : await startWorkerOps({ ...platform, queue, vectors: shared.vectors });
   if (sim) await linkSimulatorAccounts({ ...platform, ...shared, queue }, sim.url);
   if (sim && db.kind === 'postgres') {
     logger.warn(
@@ -52,8 +55,6 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
       'THREADS_API_BASE_URL is unset: `all` publishes to its in-process Threads simulator, not to Threads; set THREADS_API_BASE_URL=https://graph.threads.net for the real one',
     );
   }
-  // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT.
-  const app = api ? await startApi(api) : await startWorkerOps({ ...platform, queue, vectors: shared.vectors });
   const address = app.server.address();
   // On standard error, apart from the JSON logs on standard output, so a log shipper never carries it.
   if (api) await ensureAdminToken(db, config.adminToken, (text) => process.stderr.write(`${text}\n`));
