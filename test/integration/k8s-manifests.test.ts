@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
-import { JOB_NAMES, SCHEDULES, deadLetterQueueOf } from '../../src/queue/jobs.ts';
+import YAML from 'yaml';
+import { loadConfig } from '../../src/platform/config.ts';
+import { JOB_NAMES, SCHEDULES, deadLetterQueueOf } from '../../src/platform/queue/jobs.ts';
 import { K8S_DIR, OVERLAYS, podSpecOf, render, schemaErrors, selects, type K8sObject } from '../support/kustomize.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';
@@ -44,7 +45,8 @@ function objects(name: string): K8sObject[] {
   return found;
 }
 const ofKind = (list: K8sObject[], kind: string) => list.filter((o) => o.kind === kind);
-const named = (list: K8sObject[], kind: string, name: string) => list.find((o) => o.kind === kind && o.metadata.name === name);
+const named = (list: K8sObject[], kind: string, name: string) =>
+  list.find((o) => o.kind === kind && o.metadata.name === name);
 const isProductImage = (image: string) => /(^|\/)threads-agent(:|$)/.test(image);
 
 interface Container {
@@ -52,7 +54,11 @@ interface Container {
   image: string;
   args?: string[];
   ports?: { name?: string; containerPort: number }[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+  }[];
   envFrom?: { configMapRef?: { name: string } }[];
   [field: string]: unknown;
 }
@@ -68,7 +74,8 @@ function environmentOf(list: K8sObject[], container: Container): Record<string, 
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
     const map = named(list, 'ConfigMap', from.configMapRef?.name ?? '');
-    if (!map) throw new Error(`${container.name}: envFrom names ConfigMap ${from.configMapRef?.name}, which is not rendered`);
+    if (!map)
+      throw new Error(`${container.name}: envFrom names ConfigMap ${from.configMapRef?.name}, which is not rendered`);
     Object.assign(env, map.data);
   }
   for (const entry of container.env ?? []) if (entry.value !== undefined) env[entry.name] = entry.value;
@@ -94,7 +101,11 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
     it('gives every container resource requests and limits, and every server probes', () => {
       for (const { object, containers } of workloads(objects(name))) {
-        for (const c of containers as (Container & { resources?: any; readinessProbe?: unknown; livenessProbe?: unknown })[]) {
+        for (const c of containers as (Container & {
+          resources?: any;
+          readinessProbe?: unknown;
+          livenessProbe?: unknown;
+        })[]) {
           const where = `${object.kind}/${object.metadata.name}/${c.name}`;
           expect(c.resources?.requests?.cpu, where).toBeDefined();
           expect(c.resources?.requests?.memory, where).toBeDefined();
@@ -138,7 +149,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         expect(account, `${where}: its ServiceAccount`).toBeDefined();
         expect(account!.automountServiceAccountToken, where).toBe(false);
         expect(pod.spec.securityContext.runAsNonRoot, where).toBe(true);
-        const volumes = new Map<string, Record<string, unknown>>(pod.spec.volumes.map((v: { name: string }) => [v.name, v]));
+        const volumes = new Map<string, Record<string, unknown>>(
+          pod.spec.volumes.map((v: { name: string }) => [v.name, v]),
+        );
         for (const c of containers as (Container & Record<string, any>)[]) {
           expect(c.securityContext.readOnlyRootFilesystem, `${where}/${c.name}`).toBe(true);
           expect(c.securityContext.allowPrivilegeEscalation, `${where}/${c.name}`).toBe(false);
@@ -160,7 +173,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const list = objects(name);
       expect(ofKind(list, 'Secret')).toEqual([]);
       for (const map of ofKind(list, 'ConfigMap')) {
-        const leaked = Object.keys(map.data ?? {}).filter((k) => SECRET_KEYS.includes(k) || /SECRET|PASSWORD|_KEY$|TOKEN$/.test(k));
+        const leaked = Object.keys(map.data ?? {}).filter(
+          (k) => SECRET_KEYS.includes(k) || /SECRET|PASSWORD|_KEY$|TOKEN$/.test(k),
+        );
         expect(leaked, map.metadata.name).toEqual([]);
       }
       for (const { object, containers } of workloads(list)) {
@@ -170,7 +185,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
             if (!SECRET_KEYS.includes(entry.name)) continue;
             expect(entry.value, where).toBeUndefined();
             expect(entry.valueFrom?.secretKeyRef, where).toMatchObject({ name: SECRET_NAME, key: entry.name });
-            expect(entry.valueFrom!.secretKeyRef!.optional ?? false, where).toBe(!REQUIRED_SECRET_KEYS.includes(entry.name) && entry.name !== 'POSTGRES_PASSWORD');
+            expect(entry.valueFrom!.secretKeyRef!.optional ?? false, where).toBe(
+              !REQUIRED_SECRET_KEYS.includes(entry.name) && entry.name !== 'POSTGRES_PASSWORD',
+            );
           }
         }
       }
@@ -182,7 +199,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         for (const c of containers.filter((x) => isProductImage(x.image))) {
           const env = environmentOf(list, c);
           const names = [...Object.keys(env), ...(c.env ?? []).map((e) => e.name)];
-          expect(names.filter((n) => !DOCUMENTED_VARIABLES.has(n)), `${object.metadata.name}/${c.name}`).toEqual([]);
+          expect(
+            names.filter((n) => !DOCUMENTED_VARIABLES.has(n)),
+            `${object.metadata.name}/${c.name}`,
+          ).toEqual([]);
           const secrets = { DATABASE_URL: 'postgres://u:p@db:5432/d', TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32) };
           expect(() => loadConfig({ ...env, ...secrets, DATA_DIR: os.tmpdir() }), object.metadata.name).not.toThrow();
         }
@@ -195,19 +215,35 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         const pods = podsSelectedBy(list, { matchLabels: service.spec.selector });
         expect(pods.length, `Service ${service.metadata.name}`).toBeGreaterThan(0);
         for (const port of service.spec.ports) {
-          const served = pods.some((p) => p.containers.some((c) => c.ports?.some((cp) => cp.name === port.targetPort || cp.containerPort === port.targetPort)));
+          const served = pods.some((p) =>
+            p.containers.some((c) =>
+              c.ports?.some((cp) => cp.name === port.targetPort || cp.containerPort === port.targetPort),
+            ),
+          );
           expect(served, `Service ${service.metadata.name} port ${port.name}`).toBe(true);
         }
       }
       for (const pdb of ofKind(list, 'PodDisruptionBudget')) {
         const pods = podsSelectedBy(list, pdb.spec.selector);
-        expect(pods.map((p) => p.object.kind), `PDB ${pdb.metadata.name}`).toEqual(['Deployment']);
+        expect(
+          pods.map((p) => p.object.kind),
+          `PDB ${pdb.metadata.name}`,
+        ).toEqual(['Deployment']);
       }
       for (const policy of ofKind(list, 'NetworkPolicy')) {
-        expect(podsSelectedBy(list, policy.spec.podSelector).length, `NetworkPolicy ${policy.metadata.name}`).toBeGreaterThan(0);
-        const peers = [...(policy.spec.ingress ?? []).flatMap((r: any) => r.from ?? []), ...(policy.spec.egress ?? []).flatMap((r: any) => r.to ?? [])];
+        expect(
+          podsSelectedBy(list, policy.spec.podSelector).length,
+          `NetworkPolicy ${policy.metadata.name}`,
+        ).toBeGreaterThan(0);
+        const peers = [
+          ...(policy.spec.ingress ?? []).flatMap((r: any) => r.from ?? []),
+          ...(policy.spec.egress ?? []).flatMap((r: any) => r.to ?? []),
+        ];
         for (const peer of peers.filter((p: any) => p.podSelector && !p.namespaceSelector)) {
-          expect(podsSelectedBy(list, peer.podSelector).length, `NetworkPolicy ${policy.metadata.name} peer`).toBeGreaterThan(0);
+          expect(
+            podsSelectedBy(list, peer.podSelector).length,
+            `NetworkPolicy ${policy.metadata.name} peer`,
+          ).toBeGreaterThan(0);
         }
       }
     });
@@ -217,12 +253,23 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const name of ['base', ...OVERLAYS]) {
       const list = objects(name);
       const policies = ofKind(list, 'NetworkPolicy');
-      const deny = policies.find((p) => p.spec.policyTypes.includes('Ingress') && p.spec.policyTypes.includes('Egress') && !p.spec.ingress && !p.spec.egress);
+      const deny = policies.find(
+        (p) =>
+          p.spec.policyTypes.includes('Ingress') &&
+          p.spec.policyTypes.includes('Egress') &&
+          !p.spec.ingress &&
+          !p.spec.egress,
+      );
       expect(deny, name).toBeDefined();
-      for (const w of workloads(list)) expect(selects(deny!.spec.podSelector, w.pod.metadata.labels), w.object.metadata.name).toBe(true);
+      for (const w of workloads(list))
+        expect(selects(deny!.spec.podSelector, w.pod.metadata.labels), w.object.metadata.name).toBe(true);
       const api = workloads(list).find((w) => w.object.metadata.name === 'threads-agent-api')!;
       const apiIngress = policies.filter((p) => p.spec.ingress && selects(p.spec.podSelector, api.pod.metadata.labels));
-      const sources = apiIngress.flatMap((p) => p.spec.ingress.flatMap((r: any) => r.from.map((f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'])));
+      const sources = apiIngress.flatMap((p) =>
+        p.spec.ingress.flatMap((r: any) =>
+          r.from.map((f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']),
+        ),
+      );
       expect(sources.sort(), name).toEqual(['ingress-nginx', 'monitoring']);
     }
   });
@@ -235,21 +282,33 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       expect(ingress!.spec.tls, name).toEqual([{ hosts, secretName: 'threads-agent-tls' }]);
       expect(ingress!.spec.rules[0].http.paths[0].backend.service.name).toBe('threads-agent-api');
     }
-    expect(ofKind(objects('dev'), 'Ingress')[0]!.spec.rules[0].host).not.toBe(ofKind(objects('prod'), 'Ingress')[0]!.spec.rules[0].host);
-    expect(ofKind(objects('prod'), 'Ingress')[0]!.metadata.annotations!['cert-manager.io/cluster-issuer']).toBeDefined();
+    expect(ofKind(objects('dev'), 'Ingress')[0]!.spec.rules[0].host).not.toBe(
+      ofKind(objects('prod'), 'Ingress')[0]!.spec.rules[0].host,
+    );
+    expect(
+      ofKind(objects('prod'), 'Ingress')[0]!.metadata.annotations!['cert-manager.io/cluster-issuer'],
+    ).toBeDefined();
   });
 
   it('documents every secret key it references, and no kustomization includes the example', () => {
     const referenced = new Set<string>();
     for (const name of ['base', ...OVERLAYS]) {
       for (const { containers } of workloads(objects(name))) {
-        for (const c of containers) for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.key);
+        for (const c of containers)
+          for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.key);
       }
-      for (const auth of ofKind(objects(name), 'TriggerAuthentication')) for (const ref of auth.spec.secretTargetRef) referenced.add(ref.key);
+      for (const auth of ofKind(objects(name), 'TriggerAuthentication'))
+        for (const ref of auth.spec.secretTargetRef) referenced.add(ref.key);
     }
     expect([...referenced].sort()).toEqual([...SECRET_KEYS].sort());
-    const kustomizations = fs.readdirSync(K8S_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('kustomization.yaml'));
-    for (const file of kustomizations) expect(fs.readFileSync(path.join(K8S_DIR, file), 'utf8'), file).not.toMatch(/secrets\.(example\.)?env/);
+    const kustomizations = fs
+      .readdirSync(K8S_DIR, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('kustomization.yaml'));
+    // The parsed fields (resources, generators, patches), not the comments that explain the file.
+    for (const file of kustomizations) {
+      const fields = JSON.stringify(YAML.parse(fs.readFileSync(path.join(K8S_DIR, file), 'utf8')));
+      expect(fields, file).not.toMatch(/secrets\.(example\.)?env/);
+    }
   });
 
   it('gives the worker longer to stop than its drain, and the API longer than its preStop pause', () => {
@@ -265,7 +324,8 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   });
 
   it('scales the workers with exactly one autoscaler in prod (KEDA) and prod-hpa (CPU), none in dev', () => {
-    const autoscalers = (list: K8sObject[]) => list.filter((o) => o.kind === 'ScaledObject' || o.kind === 'HorizontalPodAutoscaler');
+    const autoscalers = (list: K8sObject[]) =>
+      list.filter((o) => o.kind === 'ScaledObject' || o.kind === 'HorizontalPodAutoscaler');
     expect(autoscalers(objects('dev'))).toEqual([]);
     expect(autoscalers(objects('prod')).map((o) => o.kind)).toEqual(['ScaledObject']);
     expect(autoscalers(objects('prod-hpa')).map((o) => o.kind)).toEqual(['HorizontalPodAutoscaler']);
@@ -281,7 +341,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     }
     const keda = ofKind(objects('prod'), 'ScaledObject')[0]!;
     const hpa = ofKind(objects('prod-hpa'), 'HorizontalPodAutoscaler')[0]!;
-    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([keda.spec.minReplicaCount, keda.spec.maxReplicaCount]);
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([
+      keda.spec.minReplicaCount,
+      keda.spec.maxReplicaCount,
+    ]);
     // Cron jobs (schedule-posts every minute) and due publications always need a worker.
     expect(keda.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
     expect(hpa.spec.behavior.scaleDown).toEqual(keda.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown);
@@ -302,7 +365,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(Number(trigger.metadata.targetQueryValue)).toBeGreaterThan(0);
   });
 
-  it('keeps the database connections of the largest prod scale under PostgreSQL\'s default limit', () => {
+  it("keeps the database connections of the largest prod scale under PostgreSQL's default limit", () => {
     for (const name of ['prod', 'prod-hpa']) {
       const list = objects(name);
       const poolOf = (deployment: string) => {
@@ -313,13 +376,18 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const maxWorkers = scaler.spec.maxReplicaCount ?? scaler.spec.maxReplicas;
       const apiReplicas = named(list, 'Deployment', 'threads-agent-api')!.spec.replicas;
       const migrate = named(list, 'Job', 'threads-agent-migrate')!.spec.template.spec.containers[0] as Container;
-      const total = apiReplicas * poolOf('threads-agent-api') + maxWorkers * poolOf('threads-agent-worker') + Number(environmentOf(list, migrate).DATABASE_POOL_MAX) + 1;
+      const total =
+        apiReplicas * poolOf('threads-agent-api') +
+        maxWorkers * poolOf('threads-agent-worker') +
+        Number(environmentOf(list, migrate).DATABASE_POOL_MAX) +
+        1;
       expect(total, `${name}: api × pool + workers × pool + migrate + KEDA`).toBeLessThanOrEqual(DATABASE_CONNECTIONS);
     }
   });
 
   it('runs the simulator in dev only, with the roles pointed at it, and pins the prod image', () => {
-    const components = (list: K8sObject[]) => workloads(list).map((w) => w.pod.metadata.labels['app.kubernetes.io/component']);
+    const components = (list: K8sObject[]) =>
+      workloads(list).map((w) => w.pod.metadata.labels['app.kubernetes.io/component']);
     expect(components(objects('dev'))).toContain('simulator');
     for (const name of ['base', 'prod', 'prod-hpa']) expect(components(objects(name)), name).not.toContain('simulator');
     const dev = objects('dev');
@@ -330,7 +398,8 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const name of ['prod', 'prod-hpa']) {
       const images = new Set(workloads(objects(name)).flatMap((w) => w.containers.map((c) => c.image)));
       expect([...images], name).toEqual([expect.stringMatching(/^[^:]+\/threads-agent:\d+\.\d+\.\d+$/)]);
-      const prodApi = named(objects(name), 'Deployment', 'threads-agent-api')!.spec.template.spec.containers[0] as Container;
+      const prodApi = named(objects(name), 'Deployment', 'threads-agent-api')!.spec.template.spec
+        .containers[0] as Container;
       expect(environmentOf(objects(name), prodApi).THREADS_API_BASE_URL).toBe('https://graph.threads.net');
     }
   });
@@ -363,7 +432,10 @@ describe.each(DATABASE_KINDS)('the KEDA queue-depth query on %s', (kind) => {
 
     // A job waiting for its retry counts once its delay is over.
     const retrying = (await boss.send('generate-posts', { n: 1 }))!;
-    await t.deps.db.query(`UPDATE pgboss.job SET state = 'retry', start_after = now() - interval '1 second' WHERE id = $1`, [retrying]);
+    await t.deps.db.query(
+      `UPDATE pgboss.job SET state = 'retry', start_after = now() - interval '1 second' WHERE id = $1`,
+      [retrying],
+    );
     expect(await depth()).toBe(due + 1);
     await t.deps.db.query(`UPDATE pgboss.job SET start_after = now() + interval '1 hour' WHERE id = $1`, [retrying]);
     expect(await depth()).toBe(due);

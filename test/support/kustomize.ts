@@ -29,7 +29,6 @@ export interface K8sObject {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   // Rendered manifests are untyped YAML; each assertion narrows the part it reads.
-  // biome-ignore lint/suspicious/noExplicitAny: see above
   [field: string]: any;
 }
 
@@ -94,7 +93,10 @@ export function podSpecOf(object: K8sObject) {
 
 /** A label selector (matchLabels and In/NotIn/Exists/DoesNotExist expressions) against labels. */
 export function selects(
-  selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] },
+  selector: {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+  },
   labels: Record<string, string>,
 ): boolean {
   const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
