@@ -274,13 +274,17 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     }
   });
 
-  it('ends TLS at the ingress with a certificate Secret for the host it routes', () => {
+  it('ends TLS at the ingress for the host it routes, and publishes only the API and its docs', () => {
     for (const name of ['base', ...OVERLAYS]) {
       const [ingress, ...more] = ofKind(objects(name), 'Ingress');
       expect(more).toEqual([]);
       const hosts = ingress!.spec.rules.map((r: { host: string }) => r.host);
       expect(ingress!.spec.tls, name).toEqual([{ hosts, secretName: 'threads-agent-tls' }]);
-      expect(ingress!.spec.rules[0].http.paths[0].backend.service.name).toBe('threads-agent-api');
+      // /metrics answers without a token (KPIs, revenue): it must not be reachable from outside.
+      for (const rule of ingress!.spec.rules) {
+        const paths = rule.http.paths.map((p: any) => `${p.path} ${p.pathType} ${p.backend.service.name}`);
+        expect(paths, name).toEqual(['/v1 Prefix threads-agent-api', '/docs Prefix threads-agent-api']);
+      }
     }
     expect(ofKind(objects('dev'), 'Ingress')[0]!.spec.rules[0].host).not.toBe(
       ofKind(objects('prod'), 'Ingress')[0]!.spec.rules[0].host,
