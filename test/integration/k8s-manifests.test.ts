@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { OAUTH_CALLBACK_ROUTE } from '../../src/app/http/routes/accounts.routes.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { JOB_NAMES, SCHEDULES, deadLetterQueueOf } from '../../src/platform/queue/jobs.ts';
 import { K8S_DIR, OVERLAYS, podSpecOf, render, schemaErrors, selects, type K8sObject } from '../support/kustomize.ts';
@@ -285,6 +286,13 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         const paths = rule.http.paths.map((p: any) => `${p.path} ${p.pathType} ${p.backend.service.name}`);
         expect(paths, name).toEqual(['/v1 Prefix threads-agent-api', '/docs Prefix threads-agent-api']);
       }
+    }
+    // Meta sends the browser back to THREADS_REDIRECT_URI: it must be this host, over HTTPS.
+    for (const name of OVERLAYS) {
+      const list = objects(name);
+      const api = named(list, 'Deployment', 'threads-agent-api')!.spec.template.spec.containers[0] as Container;
+      const host = ofKind(list, 'Ingress')[0]!.spec.rules[0].host;
+      expect(environmentOf(list, api).THREADS_REDIRECT_URI, name).toBe(`https://${host}${OAUTH_CALLBACK_ROUTE}`);
     }
     expect(ofKind(objects('dev'), 'Ingress')[0]!.spec.rules[0].host).not.toBe(
       ofKind(objects('prod'), 'Ingress')[0]!.spec.rules[0].host,
