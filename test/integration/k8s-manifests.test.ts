@@ -1,14 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { OAUTH_CALLBACK_ROUTE } from '../../src/app/http/routes/accounts.routes.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { JOB_NAMES, SCHEDULES, deadLetterQueueOf } from '../../src/platform/queue/jobs.ts';
-import { K8S_DIR, OVERLAYS, podSpecOf, render, schemaErrors, selects, type K8sObject } from '../support/kustomize.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { DATABASE_KINDS } from '../support/test-database.ts';
+import { JOB_NAMES } from '../../src/platform/queue/jobs.ts';
+import {
+  containerOf,
+  environmentOf,
+  K8S_DIR,
+  type K8sObject,
+  named,
+  OVERLAYS,
+  ofKind,
+  podsSelectedBy,
+  render,
+  schemaErrors,
+  selects,
+  workloads,
+} from '../support/kustomize.ts';
 
 const SECRET_NAME = 'threads-agent-secrets';
 /** The keys the example env file documents: the manifests may reference no other. */
@@ -45,47 +56,7 @@ function objects(name: string): K8sObject[] {
   if (!found) throw new Error(`${name} was not rendered`);
   return found;
 }
-const ofKind = (list: K8sObject[], kind: string) => list.filter((o) => o.kind === kind);
-const named = (list: K8sObject[], kind: string, name: string) =>
-  list.find((o) => o.kind === kind && o.metadata.name === name);
 const isProductImage = (image: string) => /(^|\/)threads-agent(:|$)/.test(image);
-
-interface Container {
-  name: string;
-  image: string;
-  args?: string[];
-  ports?: { name?: string; containerPort: number }[];
-  env?: {
-    name: string;
-    value?: string;
-    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
-  }[];
-  envFrom?: { configMapRef?: { name: string } }[];
-  [field: string]: unknown;
-}
-function workloads(list: K8sObject[]) {
-  return list.flatMap((o) => {
-    const pod = podSpecOf(o);
-    return pod ? [{ object: o, pod, containers: pod.spec.containers as Container[] }] : [];
-  });
-}
-
-/** The environment a container starts with: its ConfigMaps, then its own entries (which win). */
-function environmentOf(list: K8sObject[], container: Container): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const from of container.envFrom ?? []) {
-    const map = named(list, 'ConfigMap', from.configMapRef?.name ?? '');
-    if (!map)
-      throw new Error(`${container.name}: envFrom names ConfigMap ${from.configMapRef?.name}, which is not rendered`);
-    Object.assign(env, map.data);
-  }
-  for (const entry of container.env ?? []) if (entry.value !== undefined) env[entry.name] = entry.value;
-  return env;
-}
-
-function podsSelectedBy(list: K8sObject[], selector: Parameters<typeof selects>[0]) {
-  return workloads(list).filter((w) => selects(selector, w.pod.metadata.labels));
-}
 
 describe('Kubernetes manifests (deploy/k8s)', () => {
   it('has the overlays the docs name', () => {
@@ -102,11 +73,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
     it('gives every container resource requests and limits, and every server probes', () => {
       for (const { object, containers } of workloads(objects(name))) {
-        for (const c of containers as (Container & {
-          resources?: any;
-          readinessProbe?: unknown;
-          livenessProbe?: unknown;
-        })[]) {
+        for (const c of containers) {
           const where = `${object.kind}/${object.metadata.name}/${c.name}`;
           expect(c.resources?.requests?.cpu, where).toBeDefined();
           expect(c.resources?.requests?.memory, where).toBeDefined();
@@ -122,7 +89,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     it('probes /ready and /health on the port each role listens on', () => {
       const list = objects(name);
       for (const { object, containers } of workloads(list)) {
-        for (const c of containers as (Container & Record<string, any>)[]) {
+        for (const c of containers) {
           const role = c.args?.[0];
           if (!isProductImage(c.image) || (role !== 'api' && role !== 'worker')) continue;
           const env = environmentOf(list, c);
@@ -153,7 +120,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         const volumes = new Map<string, Record<string, unknown>>(
           pod.spec.volumes.map((v: { name: string }) => [v.name, v]),
         );
-        for (const c of containers as (Container & Record<string, any>)[]) {
+        for (const c of containers) {
           expect(c.securityContext.readOnlyRootFilesystem, `${where}/${c.name}`).toBe(true);
           expect(c.securityContext.allowPrivilegeEscalation, `${where}/${c.name}`).toBe(false);
           expect(c.securityContext.capabilities.drop, `${where}/${c.name}`).toEqual(['ALL']);
@@ -161,7 +128,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
           // What the product writes: tsx's cache in the temporary directory, and DATA_DIR.
           const writable = ['/tmp', environmentOf(list, c).DATA_DIR];
           for (const dir of writable) {
-            const mount = (c.volumeMounts as { name: string; mountPath: string }[]).find((m) => m.mountPath === dir);
+            const mount = c.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dir);
             expect(mount, `${where}/${c.name} mounts ${dir}`).toBeDefined();
             const volume = volumes.get(mount!.name);
             expect(volume?.emptyDir ?? volume?.persistentVolumeClaim, `${where}: ${dir} is writable`).toBeDefined();
@@ -290,7 +257,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     // Meta sends the browser back to THREADS_REDIRECT_URI: it must be this host, over HTTPS.
     for (const name of OVERLAYS) {
       const list = objects(name);
-      const api = named(list, 'Deployment', 'threads-agent-api')!.spec.template.spec.containers[0] as Container;
+      const api = containerOf(list, 'Deployment', 'threads-agent-api');
       const host = ofKind(list, 'Ingress')[0]!.spec.rules[0].host;
       expect(environmentOf(list, api).THREADS_REDIRECT_URI, name).toBe(`https://${host}${OAUTH_CALLBACK_ROUTE}`);
     }
@@ -381,13 +348,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const name of ['prod', 'prod-hpa']) {
       const list = objects(name);
       const poolOf = (deployment: string) => {
-        const c = named(list, 'Deployment', deployment)!.spec.template.spec.containers[0] as Container;
-        return Number(environmentOf(list, c).DATABASE_POOL_MAX);
+        return Number(environmentOf(list, containerOf(list, 'Deployment', deployment)).DATABASE_POOL_MAX);
       };
       const scaler = list.find((o) => o.kind === 'ScaledObject' || o.kind === 'HorizontalPodAutoscaler')!;
       const maxWorkers = scaler.spec.maxReplicaCount ?? scaler.spec.maxReplicas;
       const apiReplicas = named(list, 'Deployment', 'threads-agent-api')!.spec.replicas;
-      const migrate = named(list, 'Job', 'threads-agent-migrate')!.spec.template.spec.containers[0] as Container;
+      const migrate = containerOf(list, 'Job', 'threads-agent-migrate');
       const total =
         apiReplicas * poolOf('threads-agent-api') +
         maxWorkers * poolOf('threads-agent-worker') +
@@ -403,64 +369,15 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(components(objects('dev'))).toContain('simulator');
     for (const name of ['base', 'prod', 'prod-hpa']) expect(components(objects(name)), name).not.toContain('simulator');
     const dev = objects('dev');
-    const api = named(dev, 'Deployment', 'threads-agent-api')!.spec.template.spec.containers[0] as Container;
+    const api = containerOf(dev, 'Deployment', 'threads-agent-api');
     const simUrl = new URL(environmentOf(dev, api).THREADS_API_BASE_URL!);
     const simService = named(dev, 'Service', simUrl.hostname);
     expect(simService?.spec.ports.map((p: { port: number }) => p.port)).toContain(Number(simUrl.port));
     for (const name of ['prod', 'prod-hpa']) {
       const images = new Set(workloads(objects(name)).flatMap((w) => w.containers.map((c) => c.image)));
       expect([...images], name).toEqual([expect.stringMatching(/^[^:]+\/threads-agent:\d+\.\d+\.\d+$/)]);
-      const prodApi = named(objects(name), 'Deployment', 'threads-agent-api')!.spec.template.spec
-        .containers[0] as Container;
+      const prodApi = containerOf(objects(name), 'Deployment', 'threads-agent-api');
       expect(environmentOf(objects(name), prodApi).THREADS_API_BASE_URL).toBe('https://graph.threads.net');
     }
-  });
-});
-
-describe.each(DATABASE_KINDS)('the KEDA queue-depth query on %s', (kind) => {
-  let t: TestApp | undefined;
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it('counts the runnable jobs of every product queue, and nothing else', async () => {
-    t = await startTestApp(kind, { worker: false });
-    const { boss } = t.deps.queue;
-    // The cron ticks would add jobs while the test counts.
-    for (const name of Object.keys(SCHEDULES)) await boss.unschedule(name);
-    await t.deps.db.query('DELETE FROM pgboss.job WHERE name = ANY($1)', [JOB_NAMES]);
-    const query: string = ofKind(objects('prod'), 'ScaledObject')[0]!.spec.triggers[0].metadata.query;
-    const depth = async () => {
-      const rows = await t!.deps.db.query<Record<string, unknown>>(query);
-      return Number(Object.values(rows[0]!)[0]);
-    };
-    expect(await depth()).toBe(0);
-
-    for (const [i, name] of JOB_NAMES.entries()) {
-      await boss.send(name, {});
-      expect(await depth(), `after a ${name} job`).toBe(i + 1);
-    }
-    const due = JOB_NAMES.length;
-
-    // A job waiting for its retry counts once its delay is over.
-    const retrying = (await boss.send('generate-posts', { n: 1 }))!;
-    await t.deps.db.query(
-      `UPDATE pgboss.job SET state = 'retry', start_after = now() - interval '1 second' WHERE id = $1`,
-      [retrying],
-    );
-    expect(await depth()).toBe(due + 1);
-    await t.deps.db.query(`UPDATE pgboss.job SET start_after = now() + interval '1 hour' WHERE id = $1`, [retrying]);
-    expect(await depth()).toBe(due);
-
-    // Neither later work, dead letters, another queue's jobs, running nor finished jobs.
-    await boss.send('collect-followers', { n: 2 }, { startAfter: 3600 });
-    await boss.send(deadLetterQueueOf('generate-posts'), {});
-    await boss.createQueue('not-a-product-queue');
-    await boss.send('not-a-product-queue', {});
-    expect(await depth()).toBe(due);
-    const [running] = await boss.fetch('collect-insights');
-    expect(await depth()).toBe(due - 1);
-    await boss.complete('collect-insights', running!.id);
-    expect(await depth()).toBe(due - 1);
   });
 });

@@ -28,7 +28,7 @@ export interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  // Rendered manifests are untyped YAML; each assertion narrows the part it reads.
+  // Rendered manifests are untyped YAML; each check reads the part it needs.
   [field: string]: any;
 }
 
@@ -83,12 +83,52 @@ export function render(dir: string): K8sObject[] {
     .filter((o): o is K8sObject => o !== null);
 }
 
-/** The pod template of a workload, or undefined for kinds that have none. */
-export function podSpecOf(object: K8sObject) {
-  if (['Deployment', 'StatefulSet', 'Job'].includes(object.kind)) {
-    return object.spec.template as { metadata: { labels: Record<string, string> }; spec: K8sObject['spec'] };
+/** A container as rendered; the fields the checks read are named, the rest is open. */
+export interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  ports?: { name?: string; containerPort: number }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+  }[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  [field: string]: any;
+}
+
+export const ofKind = (list: K8sObject[], kind: string) => list.filter((o) => o.kind === kind);
+
+export const named = (list: K8sObject[], kind: string, name: string) =>
+  list.find((o) => o.kind === kind && o.metadata.name === name);
+
+/** The workloads (Deployments, StatefulSets, Jobs) with their pod template and containers. */
+export function workloads(list: K8sObject[]) {
+  return list.flatMap((object) => {
+    if (!['Deployment', 'StatefulSet', 'Job'].includes(object.kind)) return [];
+    const pod = object.spec.template as { metadata: { labels: Record<string, string> }; spec: K8sObject['spec'] };
+    return [{ object, pod, containers: pod.spec.containers as Container[] }];
+  });
+}
+
+/** The first container of a named workload. */
+export function containerOf(list: K8sObject[], kind: string, name: string): Container {
+  const workload = named(list, kind, name);
+  if (!workload) throw new Error(`${kind} ${name} is not rendered`);
+  return workload.spec.template.spec.containers[0];
+}
+
+/** The environment a container starts with: its ConfigMaps, then its own entries (which win). */
+export function environmentOf(list: K8sObject[], container: Container): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const from of container.envFrom ?? []) {
+    const map = named(list, 'ConfigMap', from.configMapRef?.name ?? '');
+    if (!map) throw new Error(`${container.name}: envFrom names ConfigMap ${from.configMapRef?.name}, not rendered`);
+    Object.assign(env, map.data);
   }
-  return undefined;
+  for (const entry of container.env ?? []) if (entry.value !== undefined) env[entry.name] = entry.value;
+  return env;
 }
 
 /** A label selector (matchLabels and In/NotIn/Exists/DoesNotExist expressions) against labels. */
@@ -108,4 +148,9 @@ export function selects(
     return value === undefined;
   });
   return byLabel && byExpression;
+}
+
+/** The workloads whose pod labels a selector matches. */
+export function podsSelectedBy(list: K8sObject[], selector: Parameters<typeof selects>[0]) {
+  return workloads(list).filter((w) => selects(selector, w.pod.metadata.labels));
 }
