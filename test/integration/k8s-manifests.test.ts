@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { OAUTH_CALLBACK_ROUTE } from '../../src/app/http/routes/accounts.routes.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { JOB_NAMES } from '../../src/platform/queue/jobs.ts';
+import { createUnknownFieldChecker } from '../support/k8s-unknown-fields.ts';
 import {
   containerOf,
   environmentOf,
@@ -45,10 +46,13 @@ const DOCUMENTED_VARIABLES = new Set(
 );
 
 const renders = new Map<string, K8sObject[]>();
+let unknownFields: (object: K8sObject) => string[];
 
 beforeAll(() => {
   renders.set('base', render(path.join(K8S_DIR, 'base')));
   for (const overlay of OVERLAYS) renders.set(overlay, render(path.join(K8S_DIR, 'overlays', overlay)));
+  const kinds = new Map([...renders.values()].flat().map((o) => [`${o.apiVersion}/${o.kind}`, o]));
+  unknownFields = createUnknownFieldChecker([...kinds.values()]);
 });
 
 function objects(name: string): K8sObject[] {
@@ -64,11 +68,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   });
 
   describe.each(['base', 'dev', 'prod', 'prod-hpa'])('%s', (name) => {
-    it('renders objects that all pass the Kubernetes (and KEDA) schemas', () => {
+    it('renders objects that all pass the Kubernetes (and KEDA) schemas, with no field they lack', () => {
       const list = objects(name);
       expect(list.length).toBeGreaterThan(10);
       const failures = list.map((o) => [`${o.kind}/${o.metadata.name}`, schemaErrors(o)]).filter(([, e]) => e !== null);
       expect(failures).toEqual([]);
+      expect(list.flatMap((o) => unknownFields(o).map((f) => `${o.metadata.name}: ${f}`))).toEqual([]);
     });
 
     it('gives every container resource requests and limits, and every server probes', () => {
