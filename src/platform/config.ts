@@ -64,6 +64,8 @@ const envSchema = z.object({
   THREADS_APP_SECRET: optionalString,
   THREADS_REDIRECT_URI: optionalHttpUrl,
   THREADS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  THREADS_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  THREADS_BREAKER_HALF_OPEN_SECONDS: z.coerce.number().min(0.1).default(30),
   TOKEN_ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()
@@ -133,6 +135,8 @@ export interface Config {
     appSecret?: string;
     redirectUri?: string;
     timeoutMs: number;
+    /** Consecutive outage failures (5xx, timeouts) that open a breaker, and how long it stays open. */
+    breaker: { failures: number; halfOpenSeconds: number };
   };
   /** AES-256-GCM key for stored Threads tokens; unset: a key file kept under DATA_DIR. */
   tokenEncryptionKey?: Buffer;
@@ -224,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appSecret: e.THREADS_APP_SECRET,
       redirectUri: e.THREADS_REDIRECT_URI,
       timeoutMs: e.THREADS_TIMEOUT_MS,
+      breaker: { failures: e.THREADS_BREAKER_FAILURES, halfOpenSeconds: e.THREADS_BREAKER_HALF_OPEN_SECONDS },
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY
       ? Buffer.from(e.TOKEN_ENCRYPTION_KEY, e.TOKEN_ENCRYPTION_KEY.length === 64 ? 'hex' : 'base64')

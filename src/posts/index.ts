@@ -15,3 +15,4 @@ export { isAutoApproved } from './publishing/auto-approval.ts';
 export { createPublishing, type Publishing } from './publishing/publishing.ts';
 export { createVectorStore, detectVectorMode, type Neighbour, type VectorStore } from './vector-store.ts';
 export { type ApprovalService, createApprovalService } from './publishing/approval.service.ts';
+export { createThreadsBreakers, type ThreadsBreakers } from './publishing/threads-breakers.ts';

@@ -223,6 +223,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     expect((await attempts(draft.id)).map((a) => `${a.step}:${a.outcome}`)).toEqual([
       'quota:ok',
       'container:ok',
+      'status:ok',
       'publish:ok',
       'lookup:ok',
     ]);
@@ -315,6 +316,7 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     expect((await attempts(draft.id)).map((a) => `${a.step}:${a.outcome}`)).toEqual([
       'quota:ok',
       'container:ok',
+      'status:ok',
       'publish:error',
       'status:ok',
       'publish:ok',

@@ -7,7 +7,8 @@ import {
   createTaskRunner,
 } from '../../generation/index.ts';
 import { collectFollowers, collectInsights } from '../../insights/index.ts';
-import { createPublishing } from '../../posts/index.ts';
+import { createPublishing, createThreadsBreakers } from '../../posts/index.ts';
+import { META_GRAPH_URL } from '../../platform/threads/index.ts';
 import type { Config } from '../../platform/config.ts';
 import { createLocalEmbedder, createOpenAiEmbedder, type Embedder } from '../../platform/embeddings/index.ts';
 import {
@@ -90,6 +91,12 @@ export function composeWorker(platform: Platform, queue: Queue, shared: Shared, 
       queue,
       threads: shared.threads,
       vault: shared.vault,
+      breakers: createThreadsBreakers({
+        host: new URL(config.threads.baseUrl ?? META_GRAPH_URL).host,
+        failures: config.threads.breaker.failures,
+        halfOpenMs: config.threads.breaker.halfOpenSeconds * 1000,
+        gauge: metrics.circuitBreakerState,
+      }),
       metrics,
       logger,
       now,

@@ -1,14 +1,6 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import type { Metrics } from '../observability/index.ts';
+import { CircuitOpenError, createCircuitBreaker } from '../circuit-breaker.ts';
 import { isProviderFailure } from './provider-retry.ts';
-
-/** metrics.md: 0 closed, 1 half-open, 2 open. */
-const GAUGE_VALUE: Record<CircuitState, number> = {
-  [CircuitState.Closed]: 0,
-  [CircuitState.HalfOpen]: 1,
-  [CircuitState.Open]: 2,
-  [CircuitState.Isolated]: 2,
-};
 
 /** Not an Error the queue treats as permanent: the task goes back to the queue's retries and, at the end, its dead letters. */
 export class ProviderUnavailableError extends Error {
@@ -27,36 +19,24 @@ export function createProviderBreaker(options: {
   halfOpenSeconds: number;
   metrics: Pick<Metrics, 'circuitBreakerState'>;
 }) {
-  const halfOpenMs = options.halfOpenSeconds * 1000;
-  const dependency = `llm:${options.host}`;
-  const policy = circuitBreaker(handleWhen(isProviderFailure), {
-    halfOpenAfter: halfOpenMs,
-    breaker: new ConsecutiveBreaker(options.failures),
+  const breaker = createCircuitBreaker({
+    dependency: `llm:${options.host}`,
+    failures: options.failures,
+    halfOpenMs: options.halfOpenSeconds * 1000,
+    isFailure: isProviderFailure,
+    gauge: options.metrics.circuitBreakerState,
   });
-  const gauge = options.metrics.circuitBreakerState;
-  gauge.set({ dependency }, 0);
-  let openedAt = 0;
-  policy.onStateChange((state) => {
-    if (state === CircuitState.Open) openedAt = Date.now();
-    gauge.set({ dependency }, GAUGE_VALUE[state]);
-  });
-
-  function unavailable(): ProviderUnavailableError {
-    const retryAt = new Date(Math.max(Date.now(), openedAt + halfOpenMs));
-    const inSeconds = Math.ceil((retryAt.getTime() - Date.now()) / 1000);
-    return new ProviderUnavailableError(
-      `LLM provider ${options.host} is failing; circuit open, retry after ${retryAt.toISOString()} (in ${inSeconds} s); no call was made`,
-    );
-  }
-
   return {
-    dependency,
+    dependency: breaker.dependency,
     async execute<T>(fn: () => Promise<T>): Promise<T> {
       try {
-        return await policy.execute(fn);
+        return await breaker.execute(fn);
       } catch (error) {
-        if (error instanceof BrokenCircuitError) throw unavailable();
-        throw error;
+        if (!(error instanceof CircuitOpenError)) throw error;
+        const inSeconds = Math.ceil((error.retryAt.getTime() - Date.now()) / 1000);
+        throw new ProviderUnavailableError(
+          `LLM provider ${options.host} is failing; circuit open, retry after ${error.retryAt.toISOString()} (in ${inSeconds} s); no call was made`,
+        );
       }
     },
   };

@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import { CircuitOpenError } from '../../platform/circuit-breaker.ts';
+import { errorMessage } from '../../platform/errors.ts';
+import type { ThreadsBreakers } from './threads-breakers.ts';
 import {
   credentialsFor,
   findAccountByPersona,
@@ -28,6 +31,7 @@ import {
 } from './publish-state.repository.ts';
 
 export interface PublishDeps {
+  breakers: ThreadsBreakers;
   db: Database;
   threads: ThreadsClient;
   vault: TokenVault;
@@ -57,6 +61,10 @@ export interface PublishRun {
   /** After this run pg-boss gives up, so a passing failure sends the post back to the schedule instead. */
   isFinalAttempt: boolean;
 }
+
+/** Graph error 100/33: the object does not exist (or cannot be loaded); for our own container, it is gone. */
+const isUnknownObject = (error: unknown) =>
+  error instanceof ThreadsApiError && error.code === 100 && error.subcode === 33;
 
 /** Another run took the post over (ours was presumed dead): stop without touching it. */
 class ClaimLost extends Error {}
@@ -100,7 +108,7 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
 
   const call = async <T>(step: PublishStep, fn: () => Promise<T>): Promise<T> => {
     try {
-      const result = await fn();
+      const result = await deps.breakers.call(account.accountId, fn);
       await recordAttempt(db, {
         post_id: post.id,
         step,
@@ -117,8 +125,8 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
         step,
         outcome: 'error',
         status_code: e?.status ?? null,
-        error_kind: e?.kind ?? null,
-        error_body: e ? e.body : { message: error instanceof Error ? error.message : String(error) },
+        error_kind: e?.kind ?? (error instanceof CircuitOpenError ? 'circuit_open' : null),
+        error_body: e ? e.body : { message: errorMessage(error) },
       });
       throw error;
     }
@@ -132,7 +140,24 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
     return 'published';
   };
 
-  const publishWhenReady = async (containerId: string) => {
+  /**
+   * Asks the container's status until it is FINISHED, with growing pauses (Meta's order: status, then
+   * threads_publish), then publishes; the not-ready error is still waited out for a server that reports
+   * FINISHED early. Null when the container is gone and must be made again.
+   */
+  const publishWhenReady = async (containerId: string, finished: boolean): Promise<{ id: string } | 'adopt' | null> => {
+    for (let attempt = 0; !finished; attempt++) {
+      const state = await call('status', () =>
+        threads.getContainerStatus({ containerId, accessToken: auth.accessToken }),
+      );
+      if (state.status === 'FINISHED') break;
+      if (state.status === 'PUBLISHED') return 'adopt';
+      if (state.status === 'EXPIRED' || state.status === 'ERROR') return null;
+      if (attempt >= NOT_READY_DELAYS_MS.length) {
+        throw new Error(`container ${containerId} is still ${state.status} after ${attempt + 1} checks; trying again`);
+      }
+      await sleep(NOT_READY_DELAYS_MS[attempt]!);
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await call('publish', () => threads.publishContainer({ ...auth, containerId }));
@@ -160,13 +185,24 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
     if (containerId) {
       const state = await call('status', () =>
         threads.getContainerStatus({ containerId: containerId!, accessToken: auth.accessToken }),
-      );
+      ).catch(async (error: unknown) => {
+        if (!isUnknownObject(error)) throw error;
+        // Threads no longer knows the container: live (adopt it) or certainly never posted (make it again).
+        return (await findLive()) ? ({ status: 'PUBLISHED' } as const) : ({ status: 'EXPIRED' } as const);
+      });
       if (state.status === 'PUBLISHED') return adoptPublished();
+      if (state.status === 'FINISHED') return createAndPublish(containerId, true);
       if (state.status === 'EXPIRED' || state.status === 'ERROR') {
         must(await forgetContainer(db, post.id, run.claim));
         containerId = null;
       }
     }
+    return createAndPublish(containerId, false);
+  };
+
+  /** `finished`: the container's status was just read as FINISHED, so it need not be asked again. */
+  const createAndPublish = async (existing: string | null, finished: boolean): Promise<PublishOutcome> => {
+    let containerId = existing;
     if (!containerId) {
       const limit = await call('quota', () => threads.getPublishingLimit(auth));
       if (limit.quotaUsage >= limit.quotaTotal) {
@@ -182,24 +218,32 @@ export async function publishPost(deps: PublishDeps, postId: string, run: Publis
       must(await saveContainer(db, post.id, run.claim, { id: created.id, createdAt, accountId: account.accountId }));
       containerId = created.id;
     }
-    const media = await publishWhenReady(containerId);
+    const media = await publishWhenReady(containerId, finished);
+    if (media === 'adopt') return adoptPublished();
+    if (media === null) {
+      must(await forgetContainer(db, post.id, run.claim));
+      return createAndPublish(null, false);
+    }
     must(await saveMediaId(db, post.id, run.claim, media.id));
     return finish(media.id, null);
   };
 
-  // threads_publish went through but its answer was lost: the post is live, find it rather than post again.
-  const adoptPublished = async (): Promise<PublishOutcome> => {
-    const media = await call('lookup', async () => {
-      const found = await findPublishedMedia(
+  const findLive = () =>
+    call('lookup', () =>
+      findPublishedMedia(
         { db, threads },
         { ...auth, text: post.text, containerCreatedAt: post.threads_container_created_at },
+      ),
+    );
+
+  // threads_publish went through but its answer was lost: the post is live, find it rather than post again.
+  const adoptPublished = async (): Promise<PublishOutcome> => {
+    const media = await findLive();
+    if (!media) {
+      throw new Error(
+        `container ${post.threads_container_id} is PUBLISHED but its post is not among the account's threads yet`,
       );
-      if (!found)
-        throw new Error(
-          `container ${post.threads_container_id} is PUBLISHED but its post is not among the account's threads yet`,
-        );
-      return found;
-    });
+    }
     must(await saveMediaId(db, post.id, run.claim, media.id));
     return finish(media.id, media.permalink);
   };
@@ -225,8 +269,16 @@ async function handleFailure(
 ): Promise<PublishOutcome> {
   const { db } = deps;
   if (error instanceof ClaimLost) throw error;
+  if (error instanceof CircuitOpenError) {
+    // No call was made: the post goes out at the breaker's next trial, not after the give-up delay. The
+    // breaker waits in real time; the schedule is in the product's time (which a test or TIME_SCALE moves).
+    const reason = `${error.message}; trying again then`;
+    const at = later(deps.now(), Math.max(0, error.retryAt.getTime() - Date.now()));
+    must(await returnToSchedule(db, post.id, run.claim, at, reason));
+    return 'retry_later';
+  }
   const kind = error instanceof ThreadsApiError ? error.kind : 'unknown';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (kind === 'bad_content') {
     // Meta's own words, so the user sees what to change.
     must(await markFailed(db, post.id, run.claim, message));

@@ -7,9 +7,11 @@ import type { Queue } from '../../platform/queue/index.ts';
 import type { ThreadsClient } from '../../platform/threads/index.ts';
 import { type PublishRun, publishPost } from './publish-post.ts';
 import { schedulePosts } from './schedule-posts.ts';
+import type { ThreadsBreakers } from './threads-breakers.ts';
 
 export interface PublishingDeps {
   db: Database;
+  breakers: ThreadsBreakers;
   queue: Pick<Queue, 'sendOnce'>;
   threads: ThreadsClient;
   vault: TokenVault;
