@@ -307,6 +307,15 @@ function main() {
     `overall: oracle/uniform ${mean.toFixed(2)} (target ≥ 1.5); per account min ${sorted[0]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}, max ${sorted.at(-1)!.toFixed(2)}`,
   );
   console.log(`wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // What a learning benchmark pays per judged post: 3,000 posts of one account, taste drawn once.
+  const profile = ACCOUNTS[0]!;
+  const accountSeed = accountSeedOf(1, 'timing');
+  const taste = audienceTaste(accountSeed, profile);
+  const t0 = performance.now();
+  run(taste, accountSeed, profile, 3000, (i) => ALL_CHOICES[(i * 7919) % ALL_CHOICES.length]!, 1);
+  console.log(
+    `3,000 posts judged (and written by the template generator) in ${(performance.now() - t0).toFixed(0)} ms`,
+  );
 }
 
 main();

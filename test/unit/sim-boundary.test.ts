@@ -105,4 +105,14 @@ describe('simulator boundary', () => {
     expect(bad).toEqual([]);
     expect(launchers).toBeGreaterThan(0);
   });
+  it('the product never asks the simulator for an audience taste or the plans of posts', () => {
+    const peeks: string[] = [];
+    for (const file of files.filter((f) => !inside(f, SIM))) {
+      for (const [i, line] of readFileSync(file, 'utf8').split('\n').entries()) {
+        if (/__sim\/[^'"`]*\/(taste|posts)\b/.test(line)) peeks.push(`${relative(file)}:${i + 1}`);
+      }
+    }
+    expect(peeks).toEqual([]);
+    expect(/__sim\/[^'"`]*\/(taste|posts)\b/.test('`/__sim/users/${id}/taste`')).toBe(true);
+  });
 });
