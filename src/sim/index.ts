@@ -16,7 +16,7 @@ export {
 export { FAULT_PRESETS, type FaultSpec, type FaultPreset } from './fault-injection.ts';
 // The audience's judgement, for benchmarks and tests that compute regret without HTTP. The product never
 // imports these (test/unit/sim-boundary.test.ts): it learns only from the insights it reads back.
-export { judgePost, accountSeedOf, utcHourOf, type JudgeInput, type LiftParts } from './judge-post.ts';
+export { judgePost, accountSeedOf, type JudgeInput, type LiftParts } from './judge-post.ts';
 export { audienceTaste, tasteAt, type AudienceTaste, type TasteSnapshot } from './audience-taste.ts';
 export {
   classifyOpening,
