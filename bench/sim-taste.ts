@@ -1,223 +1,38 @@
 /**
  * How much the simulator's hidden audience taste leaves for a learner to win: for 10 accounts × 5 seeds,
- * the engagement rate of uniformly random choices (opening form × length band × closing question × hour)
- * against the best fixed choice per account found by brute force (the oracle). A learner can only show
- * its target (1.3× uniform) if the oracle's ratio is well above it.
+ * the engagement rate of (a) uniformly random choices (opening form × length band × closing question ×
+ * hour), (b) the best fixed choice per account found by brute force (the oracle) and (c) a reference
+ * learner of a few lines (Thompson sampling per choice, no sharing between accounts, no discounting).
+ * A product learner can only show its target (1.3× uniform) if the oracle's ratio is well above it.
  *
  *   npx tsx bench/sim-taste.ts [posts-per-account] [seeds]      # defaults 300 and 1,2,3,4,5
  *
- * Posts come from a small template generator written here (not the product's composer), judged with
- * the simulator's judgePost, without HTTP.
+ * Posts come from the template generator in bench/sim-posts.ts, judged with the simulator's judgePost,
+ * without HTTP. SHOW_MISREAD=1 prints the template openings the simulator reads as another form.
  */
 import { performance } from 'node:perf_hooks';
 import {
   accountSeedOf,
   audienceTaste,
   classifyOpening,
-  engagementRate,
   judgePost,
   type AudienceTaste,
-  type OpeningForm,
   type SimProfile,
 } from '../src/sim/index.ts';
-
-const FORMS = [
-  'question',
-  'list',
-  'contrarian',
-  'story',
-  'how_to',
-  'mistake',
-  'figure',
-  'claim',
-] as const satisfies readonly OpeningForm[];
-const BANDS = { short: 110, medium: 220, long: 400 } as const;
-type Band = keyof typeof BANDS;
-const HOURS = Array.from({ length: 24 }, (_, h) => h);
-interface Choice {
-  form: (typeof FORMS)[number];
-  band: Band;
-  question: boolean;
-  hour: number;
-}
-
-const ACCOUNTS: SimProfile[] = [
-  {
-    niche: 'indie SaaS',
-    topics: ['churn from expired cards', 'annual pricing plans'],
-    vocabulary: ['MRR', 'churn', 'trial-to-paid'],
-  },
-  {
-    niche: 'home baking',
-    topics: ['sourdough starters', 'laminated dough'],
-    vocabulary: ['hydration', 'crumb', 'proofing'],
-  },
-  {
-    niche: 'running',
-    topics: ['marathon training blocks', 'easy pace runs'],
-    vocabulary: ['tempo', 'cadence', 'long run'],
-  },
-  {
-    niche: 'personal finance',
-    topics: ['index fund investing', 'emergency savings'],
-    vocabulary: ['expense ratio', 'budget', 'compound interest'],
-  },
-  {
-    niche: 'frontend engineering',
-    topics: ['css layout bugs', 'react state management'],
-    vocabulary: ['flexbox', 'hooks', 'bundle size'],
-  },
-  {
-    niche: 'gardening',
-    topics: ['tomato seedlings', 'composting at home'],
-    vocabulary: ['mulch', 'soil', 'germination'],
-  },
-  {
-    niche: 'freelance design',
-    topics: ['client onboarding', 'pricing design projects'],
-    vocabulary: ['retainer', 'brief', 'portfolio'],
-  },
-  {
-    niche: 'language learning',
-    topics: ['spaced repetition decks', 'speaking practice'],
-    vocabulary: ['flashcards', 'fluency', 'grammar'],
-  },
-  {
-    niche: 'remote teams',
-    topics: ['async standups', 'meeting-free days'],
-    vocabulary: ['timezone', 'handoff', 'docs'],
-  },
-  {
-    niche: 'home coffee',
-    topics: ['espresso dialing in', 'pour-over recipes'],
-    vocabulary: ['grind size', 'extraction', 'crema'],
-  },
-];
-
-/** A deterministic little generator, so the bench needs nothing of the product's. */
-function rngOf(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let t = s ^ (s >>> 16);
-    t = Math.imul(t, 0x21f0aaad);
-    t ^= t >>> 15;
-    t = Math.imul(t, 0x735a2d97);
-    return ((t ^ (t >>> 15)) >>> 0) / 4294967296;
-  };
-}
-type Rng = () => number;
-const choose = <T>(rng: Rng, xs: readonly T[]) => xs[Math.floor(rng() * xs.length)] as T;
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-function openingLine(form: Choice['form'], topic: string, term: string, rng: Rng): string {
-  const n = 3 + Math.floor(rng() * 5);
-  switch (form) {
-    case 'question':
-      return choose(rng, [
-        `What would change if you fixed ${topic} this week?`,
-        `Why does ${topic} feel harder than it should?`,
-      ]);
-    case 'list':
-      return `${n} things I changed about ${topic}:`;
-    case 'contrarian':
-      return choose(rng, [
-        `Unpopular opinion: ${topic} is overrated.`,
-        `Hot take: most advice on ${topic} is backwards.`,
-      ]);
-    case 'story':
-      return choose(rng, [`Last year I almost gave up on ${topic}.`, `I spent a month rebuilding my ${term} routine.`]);
-    case 'how_to':
-      return `How to get ${topic} right in one afternoon.`;
-    case 'mistake':
-      return `The biggest mistake I made with ${topic}.`;
-    case 'figure':
-      return `${10 + Math.floor(rng() * 80)}% of my ${term} gains came from ${topic}.`;
-    case 'claim':
-      return `${cap(topic)} is the only lever that matters.`;
-  }
-}
-
-function post(choice: Choice, profile: SimProfile, rng: Rng): string {
-  const topic = choose(rng, profile.topics);
-  const term = choose(rng, profile.vocabulary);
-  const opening = openingLine(choice.form, topic, term, rng);
-  const closing = choice.question
-    ? choose(rng, ['Which part would you try first?', 'What is yours like?'])
-    : 'That is what worked here.';
-  const fillers = [
-    `Start with ${term} and keep it small.`,
-    `Write down what you change each week.`,
-    `Most of the gain came from doing less, not more.`,
-    `Check ${term} again after seven days.`,
-    `Keep one note with every result.`,
-    `The second try was twice as fast.`,
-    `Skip anything you cannot measure.`,
-  ];
-  const body: string[] = [];
-  const target = BANDS[choice.band];
-  const length = () => [opening, ...body, closing].join('\n').length;
-  for (let i = 0; length() < target - 20 && i < 14; i++) {
-    const line = fillers[(i + Math.floor(rng() * fillers.length)) % fillers.length]!;
-    body.push(choice.form === 'list' ? `${body.length + 1}. ${line}` : line);
-  }
-  if (choice.form === 'list' && body.length < 2)
-    body.push(`${body.length + 1}. Keep it small.`, `${body.length + 2}. Measure it.`);
-  return [opening, ...body, closing].join('\n').slice(0, 500);
-}
-
-const START = Date.UTC(2026, 0, 5);
-const HOUR = 3_600_000;
-const POSTS_PER_DAY = 3;
-const timeOf = (i: number, hour: number) =>
-  START + Math.floor(i / POSTS_PER_DAY) * 24 * HOUR + hour * HOUR + 17 * 60_000;
-
-interface Run {
-  rate: number;
-  expected: number;
-}
-
-/** Posts `n` times for one account; `choose` picks each post's choice. */
-function run(
-  taste: AudienceTaste,
-  accountSeed: number,
-  profile: SimProfile,
-  n: number,
-  pickChoice: (i: number) => Choice,
-  noiseSeed: number,
-): Run {
-  const rng = rngOf(noiseSeed);
-  const recent: string[] = [];
-  let rate = 0;
-  let expected = 0;
-  for (let i = 0; i < n; i++) {
-    const c = pickChoice(i);
-    const text = post(c, profile, rng);
-    const plan = judgePost(
-      {
-        accountSeed,
-        profile,
-        text,
-        publishedAt: timeOf(i, c.hour),
-        followers: 1000,
-        recentTexts: recent,
-        seed: noiseSeed * 100_003 + i,
-      },
-      taste,
-    );
-    rate += engagementRate(plan);
-    expected += plan.expectedRate;
-    recent.unshift(text);
-    if (recent.length > 5) recent.pop();
-  }
-  return { rate: rate / n, expected: expected / n };
-}
-
-const ALL_CHOICES: Choice[] = FORMS.flatMap((form) =>
-  (Object.keys(BANDS) as Band[]).flatMap((band) =>
-    [false, true].flatMap((question) => HOURS.map((hour) => ({ form, band, question, hour }))),
-  ),
-);
+import {
+  ACCOUNTS,
+  ALL_CHOICES,
+  BANDS,
+  FORMS,
+  choose,
+  post,
+  rngOf,
+  run,
+  timeOf,
+  type Band,
+  type Choice,
+  type Policy,
+} from './sim-posts.ts';
 
 /**
  * Brute force: every fixed choice, scored by its mean expected rate at every 10th post of the schedule
@@ -241,6 +56,57 @@ function oracle(taste: AudienceTaste, accountSeed: number, profile: SimProfile, 
   return best.choice;
 }
 
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Standard normal from the bench's own generator. */
+function gaussian(rng: () => number): number {
+  return Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * Math.cos(2 * Math.PI * rng());
+}
+
+/**
+ * The reference learner: for each of form, band, closing question and 3-hour block separately, Thompson
+ * sampling on the log engagement rate (normal, σ 0.5, one pseudo-post at the running mean as prior).
+ */
+function referenceLearner(seed: number): Policy {
+  const rng = rngOf(seed);
+  const bands = Object.keys(BANDS) as Band[];
+  const arms = { form: FORMS.length, band: bands.length, question: 2, block: 8 };
+  const stats = Object.fromEntries(
+    Object.entries(arms).map(([k, n]) => [k, Array.from({ length: n }, () => ({ sum: 0, n: 0 }))]),
+  ) as Record<keyof typeof arms, { sum: number; n: number }[]>;
+  let total = 0;
+  let count = 0;
+  const last: Record<keyof typeof arms, number> = { form: 0, band: 0, question: 0, block: 0 };
+  const draw = (k: keyof typeof arms) => {
+    const prior = count ? total / count : Math.log(0.05);
+    let best = 0;
+    let bestValue = -Infinity;
+    stats[k].forEach((a, j) => {
+      const v = (a.sum + prior) / (a.n + 1) + (0.5 / Math.sqrt(a.n + 1)) * gaussian(rng);
+      if (v > bestValue) [best, bestValue] = [j, v];
+    });
+    last[k] = best;
+    return best;
+  };
+  return {
+    choose: () => ({
+      form: FORMS[draw('form')]!,
+      band: bands[draw('band')]!,
+      question: draw('question') === 1,
+      hour: draw('block') * 3 + Math.floor(rng() * 3),
+    }),
+    observe: (_choice, rate) => {
+      const y = Math.log(rate + 0.002);
+      total += y;
+      count++;
+      for (const k of Object.keys(arms) as (keyof typeof arms)[]) {
+        stats[k][last[k]]!.sum += y;
+        stats[k][last[k]]!.n++;
+      }
+    },
+  };
+}
+
 function misclassified(): number {
   const rng = rngOf(99);
   let wrong = 0;
@@ -260,6 +126,7 @@ function misclassified(): number {
 function main() {
   const n = Number(process.argv[2] ?? 300);
   const seeds = (process.argv[3] ?? '1,2,3,4,5').split(',').map(Number);
+  const lastN = Math.min(100, n);
   const started = performance.now();
   console.log(
     `${ACCOUNTS.length} accounts × ${seeds.length} seeds × ${n} posts per policy; ${ALL_CHOICES.length} fixed choices searched per account`,
@@ -267,44 +134,56 @@ function main() {
   console.log(
     `template posts whose opening the simulator reads as another form: ${misclassified()} of ${(ALL_CHOICES.length / 24) * ACCOUNTS.length}`,
   );
+  console.log(`mean engagement rate per post; "last" = the last ${lastN} posts of each account`);
   console.log(
-    'seed | uniform rate | oracle rate | ratio | ratio (expected rates) | min account ratio | oracle choices',
+    'seed | uniform | oracle | oracle/uniform | same, expected rates | lowest account | learner, last | learner/uniform, last',
   );
-  const ratios: number[] = [];
-  const allAccountRatios: number[] = [];
+  const totals = {
+    uniform: [] as number[],
+    oracle: [] as number[],
+    learnerLast: [] as number[],
+    uniformLast: [] as number[],
+  };
+  const accountRatios: number[] = [];
   for (const seed of seeds) {
-    let uni = 0;
-    let orc = 0;
-    let uniE = 0;
-    let orcE = 0;
-    const accountRatios: number[] = [];
-    const picks: string[] = [];
+    const per = {
+      uniform: [] as number[],
+      oracle: [] as number[],
+      uniformE: [] as number[],
+      oracleE: [] as number[],
+      learnerLast: [] as number[],
+      uniformLast: [] as number[],
+    };
     ACCOUNTS.forEach((profile, k) => {
       const accountSeed = accountSeedOf(seed, `bench-account-${k}`);
       const taste = audienceTaste(accountSeed, profile);
       const pickRng = rngOf(seed * 7919 + k);
-      const u = run(taste, accountSeed, profile, n, () => choose(pickRng, ALL_CHOICES), seed * 31 + k);
+      const noise = seed * 31 + k;
+      const u = run(taste, accountSeed, profile, n, { choose: () => choose(pickRng, ALL_CHOICES) }, noise);
       const best = oracle(taste, accountSeed, profile, n);
-      const o = run(taste, accountSeed, profile, n, () => best, seed * 31 + k);
-      uni += u.rate;
-      orc += o.rate;
-      uniE += u.expected;
-      orcE += o.expected;
-      accountRatios.push(o.rate / u.rate);
-      picks.push(`${best.form}/${best.band}/${best.question ? 'q' : '-'}/${best.hour}h`);
+      const o = run(taste, accountSeed, profile, n, { choose: () => best }, noise);
+      const l = run(taste, accountSeed, profile, n, referenceLearner(noise), noise);
+      per.uniform.push(mean(u.rates));
+      per.oracle.push(mean(o.rates));
+      per.uniformE.push(mean(u.expected));
+      per.oracleE.push(mean(o.expected));
+      per.uniformLast.push(mean(u.rates.slice(-lastN)));
+      per.learnerLast.push(mean(l.rates.slice(-lastN)));
+      accountRatios.push(mean(o.rates) / mean(u.rates));
     });
-    const ratio = orc / uni;
-    ratios.push(ratio);
-    allAccountRatios.push(...accountRatios);
-    const k = ACCOUNTS.length;
+    const ratio = mean(per.oracle) / mean(per.uniform);
+    const lowest = Math.min(...accountRatios.slice(-ACCOUNTS.length));
     console.log(
-      `${seed} | ${(uni / k).toFixed(4)} | ${(orc / k).toFixed(4)} | ${ratio.toFixed(2)} | ${(orcE / uniE).toFixed(2)} | ${Math.min(...accountRatios).toFixed(2)} | ${picks.slice(0, 4).join(' ')} …`,
+      `${seed} | ${mean(per.uniform).toFixed(4)} | ${mean(per.oracle).toFixed(4)} | ${ratio.toFixed(2)} | ${(mean(per.oracleE) / mean(per.uniformE)).toFixed(2)} | ${lowest.toFixed(2)} | ${mean(per.learnerLast).toFixed(4)} | ${(mean(per.learnerLast) / mean(per.uniformLast)).toFixed(2)}`,
     );
+    totals.uniform.push(...per.uniform);
+    totals.oracle.push(...per.oracle);
+    totals.learnerLast.push(...per.learnerLast);
+    totals.uniformLast.push(...per.uniformLast);
   }
-  const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
-  const sorted = [...allAccountRatios].sort((a, b) => a - b);
+  const sorted = [...accountRatios].sort((a, b) => a - b);
   console.log(
-    `overall: oracle/uniform ${mean.toFixed(2)} (target ≥ 1.5); per account min ${sorted[0]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}, max ${sorted.at(-1)!.toFixed(2)}`,
+    `overall: oracle/uniform ${(mean(totals.oracle) / mean(totals.uniform)).toFixed(2)} (target ≥ 1.5), per account min ${sorted[0]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}, max ${sorted.at(-1)!.toFixed(2)}; reference learner, last ${lastN}: ${(mean(totals.learnerLast) / mean(totals.uniformLast)).toFixed(2)}× uniform`,
   );
   console.log(`wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // What a learning benchmark pays per judged post: 3,000 posts of one account, taste drawn once.
@@ -312,7 +191,7 @@ function main() {
   const accountSeed = accountSeedOf(1, 'timing');
   const taste = audienceTaste(accountSeed, profile);
   const t0 = performance.now();
-  run(taste, accountSeed, profile, 3000, (i) => ALL_CHOICES[(i * 7919) % ALL_CHOICES.length]!, 1);
+  run(taste, accountSeed, profile, 3000, { choose: (i) => ALL_CHOICES[(i * 7919) % ALL_CHOICES.length]! }, 1);
   console.log(
     `3,000 posts judged (and written by the template generator) in ${(performance.now() - t0).toFixed(0)} ms`,
   );
