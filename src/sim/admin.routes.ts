@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { THREADS_ENDPOINTS } from '../platform/threads/index.ts';
+import { audienceTaste, tasteAt } from './audience-taste.ts';
 import { engagementRate } from './engagement-model.ts';
 import { graphErrors } from './graph-error.ts';
+import { accountSeedOf } from './judge-post.ts';
 import { ALL_SCOPES, createSimUser, issueToken } from './sim-accounts.ts';
 import type { SimContext } from './sim-context.ts';
 import { formatTimestamp, permalinkOf } from './sim-ids.ts';
@@ -38,6 +40,13 @@ const newUserBody = z.object({
   followers: z.number().int().min(0).optional(),
   ...profileFields,
   ...tokenFields,
+});
+
+const tasteQuery = z.object({
+  at: z
+    .union([z.coerce.number().int().min(0), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))])
+    .optional()
+    .describe('epoch ms or an ISO date-time; default now'),
 });
 
 const advanceBody = z
@@ -172,6 +181,15 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SimContext): void
           };
         }),
     };
+  });
+
+  // For benchmarks that compute regret; the product never calls it (no Graph endpoint shows the taste).
+  app.get<{ Params: { id: string }; Querystring: { at?: string } }>('/__sim/users/:id/taste', async (request) => {
+    const user = ctx.state.users[request.params.id];
+    if (!user) throw graphErrors.objectNotFound(request.params.id);
+    const at = parse(tasteQuery, request.query).at ?? ctx.now();
+    const taste = audienceTaste(accountSeedOf(ctx.seed, user.id), user.profile);
+    return { user_id: user.id, at: formatTimestamp(at), at_ms: at, taste: tasteAt(taste, at), drift: taste.drift };
   });
 
   app.get('/__sim/clock', async () => ({ now: formatTimestamp(ctx.now()), now_ms: ctx.now() }));

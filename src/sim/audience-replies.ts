@@ -1,7 +1,7 @@
-import { createSeededRandom, deriveSeed, pick, type Random } from '../platform/seeded-random.ts';
-import { topicFitOf } from './content-features.ts';
 import { ENGAGEMENT_MODEL, ageForShare } from './engagement-model.ts';
+import { topicFitOf } from './post-reading.ts';
 import { audienceUserId, nextId } from './sim-ids.ts';
+import { createRandom, deriveSeed, pick, type Random } from './sim-random.ts';
 import type { SimMedia, SimState } from './sim-state.ts';
 
 const FIRST = [
@@ -97,7 +97,7 @@ export function materializeAudience(state: SimState, seed: number, now: number):
       const k = post.audienceReplies;
       const at = post.createdAt + ageForShare((k + 1) / plan.replies);
       if (at > now) break;
-      const rng = createSeededRandom(deriveSeed(seed, 'reply', post.id, String(k)));
+      const rng = createRandom(deriveSeed(seed, 'reply', post.id, String(k)));
       audienceReply(state, seed, post, post, at, rng, REPLIES);
       post.audienceReplies++;
       changed = true;
@@ -109,8 +109,7 @@ export function materializeAudience(state: SimState, seed: number, now: number):
     const due = reply.answerDueAt;
     reply.answerDueAt = null;
     changed = true;
-    if (root)
-      audienceReply(state, seed, reply, root, due, createSeededRandom(deriveSeed(seed, 'answer', reply.id)), ANSWERS);
+    if (root) audienceReply(state, seed, reply, root, due, createRandom(deriveSeed(seed, 'answer', reply.id)), ANSWERS);
   }
   return changed;
 }

@@ -1,75 +1,72 @@
-import type { HookPattern } from '../personas/index.ts';
-import { createSeededRandom, deriveSeed, type Random } from '../platform/seeded-random.ts';
-import type { ContentFeatures } from './content-features.ts';
+import type { OpeningForm } from './post-reading.ts';
+import { createRandom, deriveSeed, lognormalNoise, poisson } from './sim-random.ts';
 
-export const APPEAL_FEATURES = [
-  'hookForm',
-  'length',
-  'question',
-  'numbers',
-  'specificity',
-  'topicFit',
-  'callToAction',
-] as const;
-export type AppealFeature = (typeof APPEAL_FEATURES)[number];
 export const INTERACTION_METRICS = ['likes', 'replies', 'reposts', 'quotes', 'shares'] as const;
 export type InteractionMetric = (typeof INTERACTION_METRICS)[number];
 
 /**
  * Every parameter of the simulated audience, in one place (documented in docs/simulator.md).
  *
- * appeal = Σ appealWeights[f] × feature f (0..1); the hook form counts as hookFormAppeal[form].
- * expected views = (reach.baseViews + followers × reach.viewsPerFollower) × exp(reach.elasticity × (appeal − pivot))
- * rate of metric m = rates[m] × exp(rateElasticity × (appeal − pivot) + Σ rateLifts[m][f] × (f − 0.5))
+ * A post's `lift` is the sum of what its account's hidden taste makes of it (judge-post.ts): opening
+ * form, length, hour, closing question, call to action, emoji, resonant words, topic fit, fatigue.
+ * expected views = (reach.baseViews + followers × reach.viewsPerFollower) × exp(reach.elasticity × lift)
+ * rate of metric m = rates[m] × exp(rateElasticity × lift + metricLifts[m])
  * then seeded log-normal noise on views, on all rates together and on each rate, Poisson counts, and a small
- * appeal-dependent chance of going viral.
+ * lift-dependent chance of going viral.
  * Totals accrue along `timing`; follows come from views and interactions; followers churn slowly.
  */
 export const ENGAGEMENT_MODEL = {
-  appealWeights: {
-    hookForm: 0.2,
-    length: 0.1,
-    question: 0.1,
-    numbers: 0.1,
-    specificity: 0.2,
-    topicFit: 0.2,
-    callToAction: 0.1,
-  } satisfies Record<AppealFeature, number>,
-  hookFormAppeal: {
-    question: 0.8,
-    number_list: 0.9,
-    contrarian: 0.9,
-    story: 0.85,
-    how_to: 0.8,
-    mistake: 0.85,
-    statistic: 0.9,
-    bold_claim: 0.5,
-    none: 0.1,
-  } satisfies Record<HookPattern | 'none', number>,
-  /** The appeal of an average post: multipliers are 1 there. */
-  pivot: 0.5,
-  /** Specificity and topic fit when the account has no profile to judge them against. */
-  neutralWithoutProfile: 0.5,
+  /** The ranges each account's taste is drawn from (audience-taste.ts); the drawn values stay hidden. */
+  taste: {
+    /** Spread of the per-form preferences, then one loved and one disliked form on top. */
+    openingSigma: 0.2,
+    lovedBonus: 0.35,
+    dislikedPenalty: 0.35,
+    peakChars: [70, 420] as const,
+    lengthTolerance: [0.35, 0.7] as const,
+    lengthWeight: [0.3, 0.6] as const,
+    hourSharpness: [1.2, 3] as const,
+    hourWeight: [0.2, 0.4] as const,
+    /** Magnitude of the (randomly signed) effect of a closing question and of a call to action. */
+    closingQuestion: [0.08, 0.3] as const,
+    callToAction: [0.05, 0.25] as const,
+    emoji: 0.2,
+    profileWords: 3,
+    genericWords: 2,
+    wordWeight: 0.06,
+    maxWordHits: 3,
+    /** Slow sines on the preferences: amplitude (per wave) and period range. */
+    drift: {
+      opening: 0.1,
+      peakHourHours: 1.5,
+      lengthPeakLog: 0.15,
+      closingQuestion: 0.08,
+      periodDays: [40, 150] as const,
+    },
+    /** Each of the last `window` posts with the same opening form costs perRepeat, the older ones less. */
+    fatigue: { perRepeat: 0.07, window: 5 },
+    /** On-topic posts do better: topicWeight × (topic fit − 0.5). */
+    topicWeight: 0.5,
+  },
   reach: {
     baseViews: 60,
     viewsPerFollower: 0.3,
-    elasticity: 1.6,
+    elasticity: 0.5,
     noiseSigma: 0.35,
     viralChance: 0.02,
-    viralAppealElasticity: 3,
+    viralLiftElasticity: 1.5,
     viralMultiplier: [4, 12] as const,
   },
-  /** Interactions per view for a post of average appeal (they sum to about 0.05). */
+  /** Interactions per view for a post with no lift (they sum to about 0.05). */
   rates: { likes: 0.032, replies: 0.007, reposts: 0.004, quotes: 0.0015, shares: 0.0045 },
-  rateElasticity: 1.5,
-  /** Extra lift of one metric's rate from single features (e.g. a question draws replies). */
-  rateLifts: {
-    likes: {},
-    replies: { question: 0.8, callToAction: 0.6 },
-    reposts: { numbers: 0.5 },
-    quotes: { hookForm: 0.6 },
-    shares: { numbers: 0.6, specificity: 0.4 },
-  } as Record<InteractionMetric, Partial<Record<AppealFeature, number>>>,
+  rateElasticity: 1,
+  /** What every audience does the same way: a question draws replies, a list is shared, a contrarian opening quoted. */
+  metricLifts: {
+    replies: { closingQuestion: 0.5, callToAction: 0.3 },
+    shares: { list: 0.3, how_to: 0.3 },
+    reposts: { figure: 0.3 },
+    quotes: { contrarian: 0.4 },
+  },
   /** Log-normal noise shared by all of a post's rates (how much it resonates), and per metric on top. */
   resonanceSigma: 0.35,
   rateNoiseSigma: 0.2,
@@ -84,9 +81,13 @@ export const ENGAGEMENT_MODEL = {
   audience: { answerProbability: 0.2, answerDelayHours: [0.5, 12] as const },
 };
 
-/** Lifetime totals a post will have earned at the horizon. */
+/** Lifetime totals a post will have earned at the horizon, and why. */
 export interface EngagementPlan {
-  appeal: number;
+  opening: OpeningForm;
+  /** The log engagement-rate lift the account's taste gave the post (0 = an average post). */
+  lift: number;
+  /** Engagement rate the post earns on average over the noise: what regret is measured with. */
+  expectedRate: number;
   expectedViews: number;
   viral: boolean;
   views: number;
@@ -103,78 +104,62 @@ const M = ENGAGEMENT_MODEL;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-function featureValues(f: ContentFeatures): Record<AppealFeature, number> {
-  return {
-    hookForm: M.hookFormAppeal[f.hookForm ?? 'none'],
-    length: f.length,
-    question: f.question,
-    numbers: f.numbers,
-    specificity: f.specificity,
-    callToAction: f.callToAction,
-    topicFit: f.topicFit,
-  };
-}
-
-export function appealOf(features: ContentFeatures): number {
-  const values = featureValues(features);
-  let appeal = 0;
-  for (const name of APPEAL_FEATURES) appeal += M.appealWeights[name] * values[name];
-  return appeal;
-}
-
-/** Standard normal from two uniforms (Box–Muller). */
-function normal(rng: Random): number {
-  const u = Math.max(rng(), Number.EPSILON);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
-
-/** A count with mean `lambda`: exact for small means (where the noise matters), normal beyond. */
-function poisson(rng: Random, lambda: number): number {
-  if (lambda <= 0) return 0;
-  if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(rng)));
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  for (let p = rng(); p > limit; p *= rng()) k++;
-  return k;
-}
-
-/** Log-normal multiplier with mean 1. */
-const noise = (rng: Random, sigma: number) => Math.exp(sigma * normal(rng) - (sigma * sigma) / 2);
-
-/** What a post will earn; the same features, followers and seed always give the same plan. */
-export function planEngagement(input: {
-  features: ContentFeatures;
+export interface PlanInput {
+  lift: number;
+  opening: OpeningForm;
+  closingQuestion: boolean;
+  callToAction: boolean;
   followers: number;
   hasLink: boolean;
   seed: number;
-}): EngagementPlan {
-  const rng = createSeededRandom(deriveSeed(input.seed, 'engagement'));
-  const values = featureValues(input.features);
-  const appeal = appealOf(input.features);
-  const lift = appeal - M.pivot;
+}
+
+function metricExponent(metric: InteractionMetric, input: PlanInput): number {
+  const lifts = (M.metricLifts as Partial<Record<InteractionMetric, Record<string, number>>>)[metric] ?? {};
+  let e = M.rateElasticity * input.lift + (lifts[input.opening] ?? 0);
+  if (input.closingQuestion) e += lifts.closingQuestion ?? 0;
+  if (input.callToAction) e += lifts.callToAction ?? 0;
+  return e;
+}
+
+/** Mean engagement rate over the noise for a post with this lift and closing. */
+export function expectedRateOf(input: Omit<PlanInput, 'followers' | 'hasLink' | 'seed'>): number {
+  const full = { ...input, followers: 0, hasLink: false, seed: 0 };
+  return INTERACTION_METRICS.reduce((sum, m) => sum + M.rates[m] * Math.exp(metricExponent(m, full)), 0);
+}
+
+/** What a post will earn; the same lift, followers and seed always give the same plan. */
+export function planEngagement(input: PlanInput): EngagementPlan {
+  const rng = createRandom(deriveSeed(input.seed, 'engagement'));
+  const lift = input.lift;
 
   const expectedViews =
     (M.reach.baseViews + input.followers * M.reach.viewsPerFollower) * Math.exp(M.reach.elasticity * lift);
-  const viral = rng() < M.reach.viralChance * Math.exp(M.reach.viralAppealElasticity * lift);
+  const viral = rng() < M.reach.viralChance * Math.exp(M.reach.viralLiftElasticity * lift);
   const [lo, hi] = M.reach.viralMultiplier;
   const viralBoost = viral ? lo + rng() * (hi - lo) : 1;
-  const views = Math.round(expectedViews * noise(rng, M.reach.noiseSigma) * viralBoost);
+  const views = Math.round(expectedViews * lognormalNoise(rng, M.reach.noiseSigma) * viralBoost);
 
-  const resonance = noise(rng, M.resonanceSigma);
+  const resonance = lognormalNoise(rng, M.resonanceSigma);
   const counts = {} as Record<InteractionMetric, number>;
   for (const metric of INTERACTION_METRICS) {
-    let exponent = M.rateElasticity * lift;
-    const lifts = M.rateLifts[metric];
-    for (const feature of APPEAL_FEATURES) exponent += (lifts[feature] ?? 0) * (values[feature] - 0.5);
-    counts[metric] = poisson(
-      rng,
-      views * M.rates[metric] * Math.exp(exponent) * resonance * noise(rng, M.rateNoiseSigma),
-    );
+    const rate = M.rates[metric] * Math.exp(metricExponent(metric, input));
+    counts[metric] = poisson(rng, views * rate * resonance * lognormalNoise(rng, M.rateNoiseSigma));
   }
   const interactions = INTERACTION_METRICS.reduce((sum, m) => sum + counts[m], 0);
   const clicks = input.hasLink ? poisson(rng, views * M.clicksPerView * Math.exp(M.rateElasticity * lift)) : 0;
   const follows = Math.round(views * M.follows.perView + interactions * M.follows.perInteraction);
-  return { appeal, expectedViews, viral, views, ...counts, clicks, follows };
+  return {
+    opening: input.opening,
+    lift,
+    expectedRate: expectedRateOf(input),
+    expectedViews,
+    viral,
+    views,
+    ...counts,
+    clicks,
+    follows,
+  };
 }
 
 /** (likes + replies + reposts + quotes + shares) / views, as in posts_engagement_rate. */

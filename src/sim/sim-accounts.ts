@@ -1,4 +1,4 @@
-import type { SimProfile } from './content-features.ts';
+import type { SimProfile } from './post-reading.ts';
 import { graphErrors } from './graph-error.ts';
 import { LONG_LIVED_MS, SHORT_LIVED_MS, type SimContext } from './sim-context.ts';
 import { newAccessToken, nextId } from './sim-ids.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deriveSeed } from '../platform/seeded-random.ts';
+import { deriveSeed } from './sim-random.ts';
 import type { SimState } from './sim-state.ts';
 
 // Real ids sit around 1.78e16, above Number.MAX_SAFE_INTEGER, which is what makes them worth testing.

@@ -1,11 +1,10 @@
-import { deriveSeed } from '../platform/seeded-random.ts';
 import { REPLY_CONTROLS } from '../platform/threads/index.ts';
-import { extractContentFeatures } from './content-features.ts';
-import { ENGAGEMENT_MODEL, planEngagement } from './engagement-model.ts';
 import { graphErrors, GraphError } from './graph-error.ts';
+import { accountSeedOf, judgePost } from './judge-post.ts';
 import { CONTAINER_TTL_MS, DAY_MS, type SimContext } from './sim-context.ts';
 import { nextId } from './sim-ids.ts';
-import { followersNow } from './sim-insights.ts';
+import { followersNow, ownPosts } from './sim-insights.ts';
+import { deriveSeed } from './sim-random.ts';
 import type { Params } from './sim-auth.ts';
 import type { SimContainer, SimContainerStatus, SimMedia, SimUser } from './sim-state.ts';
 
@@ -147,13 +146,16 @@ export function publishContainer(
     answerDueAt: null,
   };
   if (!parent) {
-    const features = extractContentFeatures(media.text, user.profile, {
-      topicTag: media.topicTag,
-      neutral: ENGAGEMENT_MODEL.neutralWithoutProfile,
-    });
-    media.plan = planEngagement({
-      features,
+    const recentTexts = ownPosts(ctx.state, user.id)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((m) => m.text);
+    media.plan = judgePost({
+      accountSeed: accountSeedOf(ctx.seed, user.id),
+      profile: user.profile,
+      text: media.text,
+      publishedAt: now,
       followers: followersNow(ctx.state, user, now),
+      recentTexts,
       hasLink: linkUrl !== null,
       seed: deriveSeed(ctx.seed, 'post', media.id),
     });

@@ -1,5 +1,5 @@
 import type { EngagementPlan } from './engagement-model.ts';
-import type { SimProfile } from './content-features.ts';
+import type { SimProfile } from './post-reading.ts';
 
 export type SimContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'EXPIRED';
 export type SimHideStatus = 'NOT_HUSHED' | 'UNHUSHED' | 'HIDDEN';
