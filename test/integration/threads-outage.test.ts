@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Post } from '../../src/posts/index.ts';
 import { startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import {
   TEST_TOKEN_KEY,
@@ -52,7 +53,8 @@ describe('a Threads outage while posts are due', () => {
     await t.deps.publishing.schedulePosts();
     const held = [];
     for (const draft of drafts) {
-      held.push(await waitForPost(t.deps.db, draft.id, (p) => p.status === 'scheduled' && p.publish_error !== null));
+      const waiting = (p: Post) => p.status === 'scheduled' && p.publish_error !== null;
+      held.push(await waitForPost(t.deps.db, draft.id, waiting, 90_000));
     }
     const gauge = (await t.deps.metrics.circuitBreakerState.get()).values.find((v) =>
       String(v.labels.dependency).startsWith('threads:'),
@@ -67,6 +69,6 @@ describe('a Threads outage while posts are due', () => {
     await fetch(`${sim.url}/__sim/faults`, { method: 'DELETE' });
     await new Promise((r) => setTimeout(r, 2_500));
     await t.deps.publishing.schedulePosts();
-    for (const p of byBreaker) await waitForPost(t.deps.db, p.id, (x) => x.status === 'published', 30_000);
+    for (const p of byBreaker) await waitForPost(t.deps.db, p.id, (x) => x.status === 'published', 90_000);
   });
 });
