@@ -114,7 +114,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SimContext): void
       followers: b.followers,
       profile: b.profile ?? null,
     });
-    return reply.status(201).send(withToken(user, b));
+    const issued = withToken(user, b);
+    // On disk before the answer: the caller stores this token, and a crash must not leave it unknown here.
+    await ctx.store.flush();
+    return reply.status(201).send(issued);
   });
 
   // For accounts made through OAuth: give the simulated audience a profile to judge topic fit against.
@@ -132,7 +135,9 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SimContext): void
   app.post<{ Params: { id: string } }>('/__sim/users/:id/tokens', async (request, reply) => {
     const user = ctx.state.users[request.params.id];
     if (!user) throw graphErrors.objectNotFound(request.params.id);
-    return reply.status(201).send(withToken(user, parse(z.object(tokenFields), request.body)));
+    const issued = withToken(user, parse(z.object(tokenFields), request.body));
+    await ctx.store.flush();
+    return reply.status(201).send(issued);
   });
 
   app.get('/__sim/state', async () => {

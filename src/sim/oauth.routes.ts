@@ -17,6 +17,10 @@ function checkRedirectUri(ctx: SimContext, redirectUri: string | undefined): str
 }
 
 export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void {
+  // A token the caller will store is on disk before the answer: a crash must not leave it unknown here.
+  const durable = async () => {
+    await ctx.store.flush();
+  };
   // Consent is given at once (or refused with sim_deny=1): the browser lands back on redirect_uri.
   app.get('/oauth/authorize', async (request, reply) => {
     const p = readParams(request);
@@ -51,7 +55,7 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
     return reply.redirect(`${back.toString()}#_`, 302);
   });
 
-  app.post('/oauth/access_token', async (request, reply) => {
+  app.post('/oauth/access_token', { onSend: durable }, async (request, reply) => {
     await applyFault(ctx, 'oauth_access_token');
     const p = readParams(request);
     if (p.grant_type !== 'authorization_code')
@@ -78,7 +82,7 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
     return { access_token: accessToken, user_id: code.userId };
   });
 
-  app.get('/access_token', async (request) => {
+  app.get('/access_token', { onSend: durable }, async (request) => {
     await applyFault(ctx, 'access_token');
     const p = readParams(request);
     if (p.grant_type !== 'th_exchange_token')
@@ -92,7 +96,7 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: SimContext): void
     return { access_token: issued.accessToken, token_type: 'bearer', expires_in: expiresIn(ctx, issued.token) };
   });
 
-  app.get('/refresh_access_token', async (request) => {
+  app.get('/refresh_access_token', { onSend: durable }, async (request) => {
     await applyFault(ctx, 'refresh_access_token');
     const p = readParams(request);
     if (p.grant_type !== 'th_refresh_token')

@@ -41,7 +41,8 @@ export function createStateStore(file: string | undefined, getState: () => SimSt
     writing = writing
       .then(async () => {
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(tmp, json);
+        // Owner-only: the file holds the simulated accounts' tokens in clear.
+        await writeFile(tmp, json, { mode: 0o600 });
         await rename(tmp, file);
       })
       .catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,29 @@ async function post(sim: RunningSimulator, pathname: string, body: unknown) {
 }
 
 describe('simulator state file', () => {
+  it('holds an issued token on disk, owner-only, before it answers', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'threads-sim-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'sim-state.json');
+    const sim = await startThreadsSimulator({
+      seed: 3,
+      appId: 'app',
+      appSecret: 'secret',
+      stateFile: file,
+      // Far longer than the test: only an explicit write can have put the user there.
+      persistDebounceMs: 60_000,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    running.push(sim);
+    const account = await post(sim, '/__sim/users', { username: 'durable_user' });
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(saved.users)).toContain(account.user_id);
+    expect(JSON.stringify(saved.tokens)).toContain(account.access_token.slice(-12));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('survives a restart: tokens, posts, replies, insights and the clock carry over', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'threads-sim-'));
     dirs.push(dir);
