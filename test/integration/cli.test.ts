@@ -57,6 +57,66 @@ describe('the threads-agent command on the embedded database', () => {
     for (const run of [variants, unknown, env, busy]) expect(run.output).not.toMatch(/\n\s+at /);
   });
 
+  it('a first start that dies (port taken, then killed while linking) leaves the next start clean', async () => {
+    const dataDir = tempDir();
+    const token = 'ta_first-start-crash-admin-token';
+    const env = { DATA_DIR: dataDir, SIM_PORT: String(await freePort()), API_ADMIN_TOKEN: token, LOG_LEVEL: 'info' };
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as net.AddressInfo).port;
+    const blocked = await runCli(['all'], { ...env, PORT: String(takenPort) }).finally(() => taken.close());
+    expect(blocked.code).toBe(2);
+    expect(blocked.output).toContain(`PORT=${takenPort}: the port is already in use`);
+
+    const port = await freePort();
+    const killed = startCli(['all'], { ...env, PORT: String(port) });
+    children.push(killed);
+    // Killed as soon as the simulator holds its first users: some personas linked, most not.
+    await waitFor(async () => (fs.existsSync(path.join(dataDir, 'threads-sim.json')) ? true : undefined), 60_000);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+
+    const next = startCli(['all'], { ...env, PORT: String(port) });
+    children.push(next);
+    await waitFor(async () => (next.output().includes('threads-agent started') ? true : undefined), 90_000);
+    const auth = { authorization: `Bearer ${token}` };
+    const statuses: string[] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const page = (await (
+        await fetch(`http://127.0.0.1:${port}/v1/personas?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+          headers: auth,
+        })
+      ).json()) as { data: { id: string }[]; next_cursor: string | null };
+      for (const persona of page.data) {
+        const res = await fetch(`http://127.0.0.1:${port}/v1/personas/${persona.id}/threads-account`, {
+          headers: auth,
+        });
+        statuses.push(((await res.json()) as { status: string }).status);
+      }
+      cursor = page.next_cursor;
+    }
+    expect(statuses.length).toBe(loadPersonaLibrary().length);
+    // The follower capture after linking uses every token: a token the simulator had lost would pause its account.
+    await waitFor(async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return /^followers_total\{persona="all"\} \d+$/m.test(metrics) ? true : undefined;
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    const after: string[] = [];
+    for (const persona of (
+      (await (await fetch(`http://127.0.0.1:${port}/v1/personas?limit=100`, { headers: auth })).json()) as {
+        data: { id: string }[];
+      }
+    ).data) {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/personas/${persona.id}/threads-account`, { headers: auth });
+      after.push(((await res.json()) as { status: string }).status);
+    }
+    expect([...new Set([...statuses, ...after])]).toEqual(['active']);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+    expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 240_000);
+
   it('npm start: serves the API, prints the admin token once, keeps data across restarts and stops cleanly', async () => {
     const dataDir = tempDir();
     const port = await freePort();
