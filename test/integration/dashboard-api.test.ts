@@ -108,6 +108,8 @@ describe.each(DATABASE_KINDS)('what the dashboard reads, on %s', (kind) => {
        VALUES ('openai-compatible', 'gpt-4o', 'hook', $1, 0.25, 1, 'ok', now())`,
       [persona.id],
     );
+    // The gauge every breaker reports to: 1 is half-open.
+    t.deps.metrics.circuitBreakerState.set({ dependency: 'test-dependency' }, 1);
     const summary = (await (await t.api('/v1/ops/summary')).json()) as {
       queues: { queue: string; waiting: number; dead_letter: number }[];
       breakers: unknown[];
@@ -121,7 +123,7 @@ describe.each(DATABASE_KINDS)('what the dashboard reads, on %s', (kind) => {
     const costs = (await (await t.api(`/v1/costs?from=${today}`)).json()) as { total: { cost_usd: number } };
     expect(summary.spend_today).toEqual({ usd: costs.total.cost_usd, budget_usd: 12.5 });
     expect(summary.spend_today.usd).toBeGreaterThanOrEqual(0.25);
-    expect(summary.breakers).toEqual([]);
+    expect(summary.breakers).toEqual(expect.arrayContaining([{ dependency: 'test-dependency', state: 'half_open' }]));
     expect(summary.http.requests).toBeGreaterThan(0);
     expect(summary.http.p95_seconds).toBeGreaterThan(0);
     expect((await fetch(`${t.url}/v1/ops/summary`)).status).toBe(401);

@@ -80,11 +80,9 @@ function Health({ ops }: { ops: OpsSummary }) {
         </div>
       </section>
       <section className="card" aria-labelledby="h-breaker">
-        <h3 id="h-breaker">Model provider breaker</h3>
+        <h3 id="h-breaker">Circuit breakers</h3>
         {ops.breakers.length === 0 ? (
-          <div className="target">
-            none in this process: the offline composer writes, or the workers run apart (see their /metrics)
-          </div>
+          <div className="target">none in this process: the workers run apart (see their /metrics)</div>
         ) : (
           ops.breakers.map((b) => (
             <div key={b.dependency} className={b.state === 'closed' ? 'value good' : 'value bad'}>

@@ -21,7 +21,9 @@ const summarySchema = z.object({
   ),
   breakers: z
     .array(z.object({ dependency: z.string(), state: z.enum(BREAKER_STATES) }))
-    .describe("this process's model-provider breakers: empty with the offline composer, or when the workers run apart"),
+    .describe(
+      "the circuit breakers of this process (the model provider's, the Threads API's): empty when the workers run apart",
+    ),
   spend_today: z.object({
     usd: z.number(),
     budget_usd: z.number().nullable().describe('LLM_DAILY_BUDGET_USD; null when unset'),
