@@ -85,8 +85,9 @@ function Health({ ops }: { ops: OpsSummary }) {
           <div className="target">none in this process: the workers run apart (see their /metrics)</div>
         ) : (
           ops.breakers.map((b) => (
-            <div key={b.dependency} className={b.state === 'closed' ? 'value good' : 'value bad'}>
-              {b.dependency}: {b.state.replace('_', '-')}
+            <div key={b.dependency}>
+              <span className={b.state === 'closed' ? 'value good' : 'value bad'}>{b.state.replace('_', '-')}</span>
+              <div className="target">{b.dependency}</div>
             </div>
           ))
         )}
