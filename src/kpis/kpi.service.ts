@@ -38,9 +38,9 @@ export function createKpiService(deps: { db: Database; now: () => Date }) {
     return found;
   }
 
-  /** The numbers the gauges show (for the same `now` and default windows), with their inputs. */
-  async function getKpis(query: { persona?: string; window?: string }) {
-    const now = deps.now();
+  /** The numbers the gauges show (for the same `now` and default windows), with their inputs; `at` computes them as of an earlier instant. */
+  async function getKpis(query: { persona?: string; window?: string }, at?: Date) {
+    const now = at ?? deps.now();
     const persona = await resolvePersona(query.persona);
     const windowDays = query.window ? Number(query.window.slice(0, -1)) : undefined;
     const [report, revenue] = await Promise.all([

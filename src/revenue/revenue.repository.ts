@@ -40,6 +40,20 @@ export async function findRevenueEventByExternalId(q: Queryable, externalId: str
   return row ? toEvent(row) : null;
 }
 
+/** Events newest first (by when they were recorded), `limit + 1` rows so the caller knows if a next page exists. */
+export async function listRevenueEvents(
+  q: Queryable,
+  page: { limit: number; before?: { ts: string; id: string } },
+): Promise<(RevenueEvent & { cursor_ts: string })[]> {
+  const rows = await q.query(
+    `SELECT ${COLUMNS}, created_at::text AS cursor_ts FROM revenue_events
+      WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $3`,
+    [page.before?.ts ?? null, page.before?.id ?? null, page.limit + 1],
+  );
+  return rows.map((row) => ({ ...toEvent(row), cursor_ts: String(row.cursor_ts) }));
+}
+
 /**
  * The only events the projection at `now` can use: each subscription's latest status event
  * (with ties) within the horizon where one can still be active, and the window's affiliate and

@@ -14,6 +14,8 @@ import type { PersonasService } from '../../personas/index.ts';
 import type { PostInsightsService } from '../../insights/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
 import type { TaskEvents, TasksService } from '../../generation/index.ts';
+import { registerDashboard } from './dashboard.routes.ts';
+import { registerOpsSummaryRoutes } from './routes/ops-summary.routes.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';
 import { registerKpiRoutes } from './routes/kpis.routes.ts';
 import { registerOpsRoutes } from './routes/ops.routes.ts';
@@ -44,6 +46,7 @@ export interface ApiServerDeps {
   vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
   now: () => Date;
+  config?: { llm: { budgets: { globalDailyUsd?: number } } };
 }
 
 /** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */
@@ -94,6 +97,8 @@ export async function buildApiServer(deps: ApiServerDeps) {
   registerRevenueRoutes(app, deps.revenue);
   registerAccountRoutes(app, deps.accounts);
   registerPublishingRoutes(app, deps.publishing);
+  registerOpsSummaryRoutes(app, { ...deps, globalDailyBudgetUsd: deps.config?.llm.budgets.globalDailyUsd });
+  await registerDashboard(app);
   return app;
 }
 

@@ -14,13 +14,22 @@ export function registerPostRoutes(
   app.get('/v1/posts', {
     schema: {
       tags,
-      summary: 'List posts, newest first',
+      summary: 'List posts, newest first, each published one with its latest insights',
       querystring: z
         .object({ persona_id: z.uuid().optional(), status: z.enum(POST_STATUSES).optional(), ...pageQuery })
         .strict(),
-      response: { 200: pageOf(postSchema), 400: errorSchema },
+      response: { 200: pageOf(postSchema.extend({ insights: insightSchema.nullable() })), 400: errorSchema },
     },
-    handler: (request) => posts.listPage(request.query),
+    handler: async (request) => {
+      const page = await posts.listPage(request.query);
+      const data = await Promise.all(
+        page.data.map(async (post) => ({
+          ...post,
+          insights: post.published_at ? await insights.latestFor(post.id) : null,
+        })),
+      );
+      return { ...page, data };
+    },
   });
   app.get('/v1/posts/:id', {
     schema: {

@@ -1,6 +1,7 @@
 import { revenueEventInput, revenueEventSchema, type RevenueService } from '../../../revenue/index.ts';
 import type { HttpServer } from '../http-server.ts';
-import { errorSchema } from '../schemas.ts';
+import { z } from 'zod';
+import { errorSchema, pageOf, pageQuery } from '../schemas.ts';
 
 export function registerRevenueRoutes(app: HttpServer, revenue: RevenueService) {
   app.post('/v1/revenue/events', {
@@ -17,5 +18,14 @@ export function registerRevenueRoutes(app: HttpServer, revenue: RevenueService) 
       const { event, created } = await revenue.recordRevenueEvent(request.body);
       return reply.code(created ? 201 : 200).send(event);
     },
+  });
+  app.get('/v1/revenue/events', {
+    schema: {
+      tags: ['revenue'],
+      summary: 'List recorded revenue events, most recently recorded first',
+      querystring: z.object({ ...pageQuery }).strict(),
+      response: { 200: pageOf(revenueEventSchema), 400: errorSchema },
+    },
+    handler: (request) => revenue.listPage(request.query),
   });
 }
