@@ -50,9 +50,10 @@ export async function listFollowerCandidates(
            WHERE account_id = a.id AND captured_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date AND captured_at <= $1
            ORDER BY captured_on DESC LIMIT 1)
          UNION
-         (SELECT first_captured_at, first_followers_count FROM follower_snapshots
+         (SELECT coalesce(first_captured_at, captured_at), coalesce(first_followers_count, followers_count)
+            FROM follower_snapshots
            WHERE account_id = a.id AND captured_on >= ($1::timestamptz AT TIME ZONE 'UTC')::date
-             AND first_captured_at > $1 AND first_captured_at <= $2
+             AND coalesce(first_captured_at, captured_at) > $1 AND coalesce(first_captured_at, captured_at) <= $2
            ORDER BY captured_on LIMIT 1)
          UNION
          (SELECT captured_at, followers_count FROM follower_snapshots
