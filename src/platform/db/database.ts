@@ -11,9 +11,17 @@ export interface PoolStats {
   waiting: number;
 }
 
+/** A LISTEN subscription; `onNotify(null)` means it (re)connected and notifications may have been missed. */
+export interface Listener {
+  /** False while the connection is down and being re-established: callers poll instead. */
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<Listener>;
   poolStats(): PoolStats;
   close(): Promise<void>;
 }

@@ -34,6 +34,18 @@ export async function createPgliteDatabase(dir?: string): Promise<Database> {
     query: (sql, params) => track(() => base.query(sql, params)),
     exec: (sql) => track(() => base.exec(sql)),
     transaction: (fn) => track(() => pg.transaction((tx) => fn(wrap(tx)))),
+    // In-process: the subscription cannot drop, so it never needs re-establishing.
+    async listen(channel, onNotify) {
+      let open = true;
+      const unsubscribe = await pg.listen(channel, (payload) => onNotify(payload));
+      return {
+        connected: () => open,
+        async close() {
+          open = false;
+          await unsubscribe();
+        },
+      };
+    },
     // One connection serves every caller; the rest wait their turn.
     poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
     close: () => pg.close(),

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable } from './database.ts';
+import { listenPostgres } from './postgres-listener.ts';
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
@@ -36,6 +37,7 @@ export function createPostgresDatabase(options: { url: string; poolMax: number }
         client.release();
       }
     },
+    listen: (channel, onNotify) => listenPostgres(options.url, channel, onNotify),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
