@@ -25,16 +25,25 @@ export function createPostgresDatabase(options: { url: string; poolMax: number }
     exec: base.exec,
     async transaction(fn) {
       const client = await pool.connect();
+      // Checked out, the client has no pool listener: a connection lost between two statements would
+      // otherwise be an uncaught 'error' event that ends the process. The next statement fails instead.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!lost) await client.query('ROLLBACK').catch((rollback: Error) => (lost = rollback));
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        // A broken connection is destroyed rather than handed to the next caller.
+        client.release(lost);
       }
     },
     listen: (channel, onNotify) => listenPostgres(options.url, channel, onNotify),
