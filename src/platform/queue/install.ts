@@ -4,7 +4,7 @@ import { type Database, lockForTransaction, type Queryable, toBossDb } from '../
 import { JOB_NAMES, QUEUE_POLICIES, SCHEDULES, deadLetterQueueOf } from './jobs.ts';
 
 export const BOSS_SCHEMA = 'pgboss';
-/** Every insert into pg-boss's job table (sends, cron ticks, retries) wakes the workers on this channel. */
+/** Senders wake idle workers on this channel (the payload is the queue's name). */
 export const JOBS_CHANNEL = 'threads_agent_jobs';
 /** pg-boss's own cron queue; created here so that no two starters create it at once. */
 const CRON_QUEUE = '__pgboss__send-it';
@@ -34,24 +34,8 @@ async function installBossSchema(tx: Queryable, boss: PgBoss): Promise<void> {
     await tx.exec(withoutTransaction(PgBoss.getMigrationPlans(BOSS_SCHEMA, String(version))));
 }
 
-async function ensureNotifyTrigger(tx: Queryable): Promise<void> {
-  const [existing] = await tx.query(
-    `SELECT 1 FROM pg_trigger WHERE tgname = 'threads_agent_notify_job' AND tgrelid = '${BOSS_SCHEMA}.job'::regclass`,
-  );
-  // DDL on the job table takes a lock every running worker would queue behind: only when missing.
-  if (existing) return;
-  await tx.exec(`
-    CREATE OR REPLACE FUNCTION ${BOSS_SCHEMA}.threads_agent_notify_job() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM pg_notify('${JOBS_CHANNEL}', NEW.name);
-      RETURN NULL;
-    END $$;
-    CREATE TRIGGER threads_agent_notify_job AFTER INSERT ON ${BOSS_SCHEMA}.job
-      FOR EACH ROW EXECUTE FUNCTION ${BOSS_SCHEMA}.threads_agent_notify_job();`);
-}
-
 /**
- * pg-boss's schema, our queues (current settings), their cron schedules and the wake-up trigger, all
+ * pg-boss's schema, our queues (with the current settings) and their cron schedules, all
  * in one transaction under the migration lock: processes starting together on an empty database
  * take turns instead of racing pg-boss's DDL into deadlocks.
  */
@@ -78,6 +62,5 @@ export async function installQueues(db: Database, settings: QueueSettings): Prom
       await boss.updateQueue(name, options);
     }
     for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
-    await ensureNotifyTrigger(tx);
   });
 }

@@ -18,7 +18,9 @@ export function createLeaseKeeper(
   options: {
     leaseSeconds: number;
     held: () => { name: string; id: string }[];
-    onTakenBack: (names: string[]) => void;
+    names: string[];
+    /** Queues with jobs ready to run: taken back ones, cron ticks, other processes' retries. */
+    onReady: (names: string[]) => void;
   },
 ) {
   const { boss, db, logger } = deps;
@@ -30,14 +32,12 @@ export function createLeaseKeeper(
 
   async function renew(): Promise<void> {
     const held = options.held();
-    if (held.length === 0) {
-      if (connectedSince === null) await db.query('SELECT 1');
-      return;
-    }
+    if (held.length === 0) return;
     await db.query(
       `UPDATE pgboss.job SET expire_in = (now() - started_on) + make_interval(secs => $3)
         WHERE (name, id) IN (SELECT * FROM unnest($1::text[], $2::uuid[])) AND state = 'active'`,
       [held.map((h) => h.name), held.map((h) => h.id), options.leaseSeconds],
+      { prepared: true },
     );
   }
 
@@ -61,17 +61,28 @@ export function createLeaseKeeper(
     const taken = rows.filter((r) => r.kind === 'taken').map((r) => r.name);
     if (taken.length > 0) {
       logger.warn({ queues: taken }, 'took back jobs whose worker stopped renewing them');
-      // Other workers may have free slots first; nothing was inserted, so no trigger told them.
-      for (const name of taken) await db.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, name]);
-      options.onTakenBack(taken);
+      // Other workers may have free slots first.
+      await db.query('SELECT pg_notify($1, name) FROM unnest($2::text[]) AS name', [JOBS_CHANNEL, taken]);
     }
     // Out of retries: pg-boss's own expiry fails them into their dead-letter queue.
     if (rows.some((r) => r.kind === 'spent')) await boss.expire();
   }
 
+  /** Jobs nobody announced (inserted by pg-boss's cron, retried by another process) are found here. */
+  async function lookForReady(): Promise<void> {
+    const rows = await db.query<{ name: string }>(
+      `SELECT DISTINCT name FROM pgboss.job WHERE name = ANY($1) AND state < 'active' AND start_after < now()`,
+      [options.names],
+      { prepared: true },
+    );
+    if (rows.length > 0) options.onReady(rows.map((r) => r.name));
+  }
+
   async function tick(): Promise<void> {
     try {
       await renew();
+      // Also the probe that tells the database is back.
+      await lookForReady();
       const now = Date.now();
       connectedSince ??= now;
       if (now - connectedSince >= 2 * tickMs) await takeBack();
@@ -87,7 +98,7 @@ export function createLeaseKeeper(
 
   return {
     start() {
-      void tick();
+      ticking = tick().finally(() => (ticking = null));
       timer = setInterval(() => {
         if (!ticking) ticking = tick().finally(() => (ticking = null));
       }, tickMs);

@@ -4,6 +4,7 @@ import { toBossDb, type Database, type Queryable } from '../db/index.ts';
 import { type Metrics, attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/index.ts';
 import { JOB_NAMES, JOBS, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
 import { installQueues } from './install.ts';
+import { createWaker } from './wake-ups.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 export interface JobContext {
@@ -39,6 +40,8 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   const boss = new PgBoss({ db: toBossDb(db), migrate: false, supervise: false } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
   let pool: ReturnType<typeof createWorkerPool> | null = null;
+  // A worker in this process is woken at once; the others by the NOTIFY.
+  const waker = createWaker(db, (name) => pool?.wake(name));
 
   async function start(): Promise<void> {
     await installQueues(db, {
@@ -63,12 +66,19 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   async function send<N extends JobName>(name: N, payload: JobPayload<N>, opts: { tx?: Queryable } = {}) {
     const id = await enqueue(name, payload, opts.tx ? { db: toBossDb(opts.tx) } : {});
     if (!id) throw new Error(`queue refused job ${name}`);
+    waker.poke(name, opts.tx);
     return id;
   }
 
   /** Enqueues a job unless one with this key is already waiting (a `short` policy queue); null then. */
-  function sendOnce<N extends JobName>(name: N, payload: JobPayload<N>, singletonKey: string): Promise<string | null> {
-    return enqueue(name, payload, { singletonKey });
+  async function sendOnce<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    singletonKey: string,
+  ): Promise<string | null> {
+    const id = await enqueue(name, payload, { singletonKey });
+    if (id) waker.poke(name);
+    return id;
   }
 
   async function work(handlers: JobHandlers, concurrency: number): Promise<void> {

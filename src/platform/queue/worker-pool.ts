@@ -58,10 +58,10 @@ function withDeadline(work: Promise<void>, seconds: number): Promise<void> {
 
 /**
  * Our own fetch loop over pg-boss's fetch/complete/fail: one loop per queue fetches as many jobs as it
- * has free slots, sleeps only when the queue is drained, and is woken by the NOTIFY that every insert
- * into the job table sends (a trigger, so a job sent inside a transaction wakes workers on commit).
- * Outcomes are written in batches and every write is awaited; a failed write is retried, never lost
- * to an unhandled rejection.
+ * has free slots, sleeps only when the queue is drained, and is woken by the NOTIFY senders give after
+ * their commit (wake-ups.ts), by a job coming due, or by the lease keeper's look for ready jobs (cron
+ * ticks and other processes' retries, which nobody announces). Outcomes are written in batches and
+ * every write is awaited; a failed write is retried, never lost to an unhandled rejection.
  */
 export function createWorkerPool(
   deps: { boss: PgBoss; db: Database; logger: Logger },
@@ -80,7 +80,8 @@ export function createWorkerPool(
     {
       leaseSeconds: options.leaseSeconds,
       held: () => [...lanes.values()].flatMap((lane) => [...lane.held].map((id) => ({ name: lane.name, id }))),
-      onTakenBack: (names) => {
+      names: options.names,
+      onReady: (names) => {
         for (const name of names) wake(name);
       },
     },
@@ -112,18 +113,19 @@ export function createWorkerPool(
     while (!stopping) {
       lane.woken = false;
       const free = options.concurrency - lane.running.size;
-      let drained = false;
+      let empty = false;
       if (free > 0) {
         // pg-boss's fetch answers [] when the database is unreachable; the wait below paces the retries.
         const jobs = (await boss.fetch(lane.name, { batchSize: free, includeMetadata: true })) as
           | PgBoss.JobWithMetadata[]
           | null;
         for (const job of jobs ?? []) start(lane, job);
-        drained = (jobs?.length ?? 0) < free;
+        empty = (jobs?.length ?? 0) === 0;
       }
       if (stopping) break;
-      // All slots busy: a finishing job wakes the lane. Drained: a NOTIFY, a due job or the poll does.
-      await sleepUnless(lane, drained ? await idleWait(lane) : options.idlePollSeconds * 1000);
+      // Jobs running: each one finishing wakes the lane, as does a NOTIFY. Nothing at all: a NOTIFY,
+      // a job coming due or the poll does.
+      await sleepUnless(lane, empty ? await idleWait(lane) : options.idlePollSeconds * 1000);
     }
   }
 
@@ -224,5 +226,5 @@ export function createWorkerPool(
     await listener?.close();
   }
 
-  return { start: startPool, stop, heldCount: () => [...lanes.values()].reduce((n, l) => n + l.held.size, 0) };
+  return { start: startPool, stop, wake, heldCount: () => [...lanes.values()].reduce((n, l) => n + l.held.size, 0) };
 }
