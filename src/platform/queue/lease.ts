@@ -41,52 +41,57 @@ export function createLeaseKeeper(
     );
   }
 
-  async function takeBack(): Promise<void> {
-    const rows = await db.query<{ name: string; kind: 'taken' | 'spent' }>(
-      `WITH orphaned AS (
-         SELECT name, id FROM pgboss.job
-          WHERE state = 'active' AND started_on + expire_in < now() AND retry_count < retry_limit
-          FOR UPDATE SKIP LOCKED
-       ), taken AS (
-         UPDATE pgboss.job j SET state = 'retry', start_after = now(),
-                output = '{"message": "taken back: its worker stopped renewing the claim"}'::jsonb
-           FROM orphaned o WHERE j.name = o.name AND j.id = o.id
-         RETURNING j.name
-       )
-       SELECT DISTINCT name, 'taken' AS kind FROM taken
-       UNION
-       SELECT DISTINCT name, 'spent' FROM pgboss.job
-        WHERE state = 'active' AND started_on + expire_in < now() AND retry_count >= retry_limit`,
+  /**
+   * One statement per tick: jobs ready that nobody announced (pg-boss's cron, another process's
+   * retries), and, once the connection is trusted, the orphans it takes back and those out of retries.
+   */
+  async function look(withTakeBack: boolean): Promise<void> {
+    const readySql = `SELECT DISTINCT name, 'ready' AS kind FROM pgboss.job
+       WHERE name = ANY($1) AND state < 'active' AND start_after < now()`;
+    const rows = await db.query<{ name: string; kind: 'ready' | 'taken' | 'spent' }>(
+      withTakeBack
+        ? `WITH orphaned AS (
+             SELECT name, id FROM pgboss.job
+              WHERE state = 'active' AND started_on + expire_in < now() AND retry_count < retry_limit
+              FOR UPDATE SKIP LOCKED
+           ), taken AS (
+             UPDATE pgboss.job j SET state = 'retry', start_after = now(),
+                    output = '{"message": "taken back: its worker stopped renewing the claim"}'::jsonb
+               FROM orphaned o WHERE j.name = o.name AND j.id = o.id
+             RETURNING j.name
+           )
+           SELECT DISTINCT name, 'taken' AS kind FROM taken
+           UNION
+           SELECT DISTINCT name, 'spent' FROM pgboss.job
+            WHERE state = 'active' AND started_on + expire_in < now() AND retry_count >= retry_limit
+           UNION
+           ${readySql}`
+        : readySql,
+      [options.names],
+      { prepared: true },
     );
-    const taken = rows.filter((r) => r.kind === 'taken').map((r) => r.name);
+    const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.name);
+    const taken = of('taken');
     if (taken.length > 0) {
       logger.warn({ queues: taken }, 'took back jobs whose worker stopped renewing them');
       // Other workers may have free slots first.
       await db.query('SELECT pg_notify($1, name) FROM unnest($2::text[]) AS name', [JOBS_CHANNEL, taken]);
     }
+    const ready = [...new Set([...taken, ...of('ready')])];
+    if (ready.length > 0) options.onReady(ready);
     // Out of retries: pg-boss's own expiry fails them into their dead-letter queue.
-    if (rows.some((r) => r.kind === 'spent')) await boss.expire();
-  }
-
-  /** Jobs nobody announced (inserted by pg-boss's cron, retried by another process) are found here. */
-  async function lookForReady(): Promise<void> {
-    const rows = await db.query<{ name: string }>(
-      `SELECT DISTINCT name FROM pgboss.job WHERE name = ANY($1) AND state < 'active' AND start_after < now()`,
-      [options.names],
-      { prepared: true },
-    );
-    if (rows.length > 0) options.onReady(rows.map((r) => r.name));
+    if (of('spent').length > 0) await boss.expire();
   }
 
   async function tick(): Promise<void> {
     try {
       await renew();
-      // Also the probe that tells the database is back.
-      await lookForReady();
       const now = Date.now();
+      const trusted = connectedSince !== null && now - connectedSince >= 2 * tickMs;
+      // Also the probe that tells the database is back.
+      await look(trusted);
       connectedSince ??= now;
-      if (now - connectedSince >= 2 * tickMs) await takeBack();
-      if (now - connectedSince >= 2 * tickMs && now - lastMaintenance >= MAINTENANCE_MS) {
+      if (trusted && now - lastMaintenance >= MAINTENANCE_MS) {
         lastMaintenance = now;
         await boss.maintain();
       }

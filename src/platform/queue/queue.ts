@@ -37,7 +37,13 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   const { db, metrics, logger } = deps;
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   // Schema, queues and schedules are made by installQueues under the migration lock; expiry is ours (lease.ts).
-  const boss = new PgBoss({ db: toBossDb(db), migrate: false, supervise: false } as PgBoss.ConstructorOptions);
+  // Cron ticks are by the minute: pg-boss's cron hand-off queue need not be polled every 5 s (idle CPU).
+  const boss = new PgBoss({
+    db: toBossDb(db),
+    migrate: false,
+    supervise: false,
+    cronWorkerIntervalSeconds: 15,
+  } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
   let pool: ReturnType<typeof createWorkerPool> | null = null;
   // A worker in this process is woken at once; the others by the NOTIFY.
