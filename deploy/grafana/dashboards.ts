@@ -609,6 +609,18 @@ export const DASHBOARDS: DashboardSpec[] = [
         ],
       },
       {
+        title: 'Unhandled promise rejections (per hour)',
+        description:
+          'Rejections nothing handled, by process: logged and counted instead of ending it; any at all is a bug to find in the logs.',
+        thresholds: ['green', ['red', 1]],
+        targets: [
+          {
+            expr: `sum by (instance) (increase(process_unhandled_rejections_total[1h]))`,
+            legend: '{{instance}}',
+          },
+        ],
+      },
+      {
         title: 'Job duration p95',
         description: 'Time a worker spent on a job (95th percentile).',
         unit: 's',

@@ -9,7 +9,7 @@ import { startThreadsSimulator } from '../sim/index.ts';
 import { META_GRAPH_URL } from '../platform/threads/index.ts';
 import { linkSimulatorAccounts } from './roles/link-simulator-accounts.ts';
 import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
-import { startApi, startWorker, startWorkerOps } from './roles/roles.ts';
+import { startApi, startWorker, startWorkerOps, survivesUnhandledRejections } from './roles/roles.ts';
 import { composeApi } from './compose/api.ts';
 import { openPlatform, startQueue } from './compose/open-platform.ts';
 import { composeShared } from './compose/shared.ts';
@@ -38,6 +38,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
   const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
   const platform = await openPlatform(sim ? sim.config : loaded);
+  survivesUnhandledRejections(platform);
   await seedPersonaLibrary(platform.db, platform.logger);
   const queue = await startQueue(platform);
   const shared = await composeShared(platform, queue);

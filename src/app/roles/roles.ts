@@ -61,6 +61,17 @@ export function jobHandlers(worker: Worker, shared: Pick<Shared, 'accounts'>): J
   };
 }
 
+/**
+ * A rejection nobody awaited (a library's background promise while the database restarts, say) is
+ * logged and counted instead of ending the process: every role outlives a database outage.
+ */
+export function survivesUnhandledRejections(deps: Pick<Platform, 'logger' | 'metrics'>): void {
+  process.on('unhandledRejection', (reason) => {
+    deps.metrics.unhandledRejections.inc();
+    deps.logger.error({ err: reason }, 'unhandled promise rejection (the process keeps running)');
+  });
+}
+
 export async function startWorker(
   deps: Pick<Platform, 'config' | 'logger'> & { queue: Queue; worker: Worker; accounts: Shared['accounts'] },
 ) {

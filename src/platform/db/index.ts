@@ -1,6 +1,6 @@
 export { lockForTransaction } from './advisory-lock.ts';
 export { lockDataDir } from './data-dir-lock.ts';
-export { type Database, type Queryable, toBossDb } from './database.ts';
+export { type Database, type Listener, type Queryable, toBossDb } from './database.ts';
 export { instrumentDatabase } from './instrumented-database.ts';
 export { migrate } from './migrate.ts';
 export { createPgliteDatabase } from './pglite-database.ts';

@@ -45,14 +45,17 @@ export function instrumentDatabase(db: Database, metrics: Pick<Metrics, 'dbQuery
     return inSpan(`db ${operation}`, attributes, timed, { kind: SpanKind.CLIENT });
   };
   const wrap = (q: Queryable): Queryable => ({
-    query: <T>(sql: string, params?: unknown[]) => measure(sql, () => q.query<T>(sql, params)),
+    query: <T>(sql: string, params?: unknown[], options?: { prepared?: boolean }) =>
+      measure(sql, () => q.query<T>(sql, params, options)),
     exec: (sql: string) => measure(sql, () => q.exec(sql)),
+    afterCommit: q.afterCommit?.bind(q),
   });
   const base = wrap(db);
   return {
     ...db,
     query: base.query,
     exec: base.exec,
+    afterCommit: base.afterCommit,
     transaction: (fn) =>
       hasActiveSpan()
         ? inSpan('db transaction', { 'db.system.name': 'postgresql' }, () => db.transaction((tx) => fn(wrap(tx))), {

@@ -3,7 +3,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Database, Queryable } from './database.ts';
 
-function wrap(conn: PGlite | Transaction): Queryable {
+function wrap(conn: PGlite | Transaction, afterCommit?: (fn: () => void) => void): Queryable {
   return {
     async query<T>(sql: string, params?: unknown[]) {
       const result = await conn.query<T>(sql, params as unknown[] | undefined);
@@ -12,6 +12,7 @@ function wrap(conn: PGlite | Transaction): Queryable {
     async exec(sql: string) {
       await conn.exec(sql);
     },
+    afterCommit: afterCommit ?? ((fn) => fn()),
   };
 }
 
@@ -33,7 +34,26 @@ export async function createPgliteDatabase(dir?: string): Promise<Database> {
     kind: 'pglite',
     query: (sql, params) => track(() => base.query(sql, params)),
     exec: (sql) => track(() => base.exec(sql)),
-    transaction: (fn) => track(() => pg.transaction((tx) => fn(wrap(tx)))),
+    afterCommit: base.afterCommit,
+    transaction: (fn) =>
+      track(async () => {
+        const committed: (() => void)[] = [];
+        const result = await pg.transaction((tx) => fn(wrap(tx, (hook) => committed.push(hook))));
+        for (const hook of committed) hook();
+        return result;
+      }),
+    // In-process: the subscription cannot drop, so it never needs re-establishing.
+    async listen(channel, onNotify) {
+      let open = true;
+      const unsubscribe = await pg.listen(channel, (payload) => onNotify(payload));
+      return {
+        connected: () => open,
+        async close() {
+          open = false;
+          await unsubscribe();
+        },
+      };
+    },
     // One connection serves every caller; the rest wait their turn.
     poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
     close: () => pg.close(),

@@ -1,15 +1,30 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable } from './database.ts';
+import { listenPostgres } from './postgres-listener.ts';
 
-function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `s${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+function wrap(client: pg.Pool | pg.PoolClient, afterCommit?: (fn: () => void) => void): Queryable {
   return {
-    async query<T>(sql: string, params?: unknown[]) {
-      const result = await client.query(sql, params);
+    async query<T>(sql: string, params?: unknown[], options?: { prepared?: boolean }) {
+      const result = options?.prepared
+        ? await client.query({ name: statementName(sql), text: sql, values: params })
+        : await client.query(sql, params);
       return result.rows as T[];
     },
     async exec(sql: string) {
       await client.query(sql);
     },
+    afterCommit: afterCommit ?? ((fn) => fn()),
   };
 }
 
@@ -22,20 +37,33 @@ export function createPostgresDatabase(options: { url: string; poolMax: number }
     kind: 'postgres',
     query: base.query,
     exec: base.exec,
+    afterCommit: base.afterCommit,
     async transaction(fn) {
       const client = await pool.connect();
+      // Checked out, the client has no pool listener: a connection lost between two statements would
+      // otherwise be an uncaught 'error' event that ends the process. The next statement fails instead.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
+      const committed: (() => void)[] = [];
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const result = await fn(wrap(client, (hook) => committed.push(hook)));
         await client.query('COMMIT');
+        for (const hook of committed) hook();
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!lost) await client.query('ROLLBACK').catch((rollback: Error) => (lost = rollback));
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        // A broken connection is destroyed rather than handed to the next caller.
+        client.release(lost);
       }
     },
+    listen: (channel, onNotify) => listenPostgres(options.url, channel, onNotify),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };

@@ -117,6 +117,11 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       ...on,
     }),
+    unhandledRejections: new client.Counter({
+      name: 'process_unhandled_rejections_total',
+      help: 'Promise rejections nothing handled: logged and counted, never fatal',
+      ...on,
+    }),
     jobsProcessed: new client.Counter({
       name: 'jobs_processed_total',
       help: 'Jobs handled by workers by outcome',

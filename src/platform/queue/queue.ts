@@ -2,15 +2,10 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { toBossDb, type Database, type Queryable } from '../db/index.ts';
 import { type Metrics, attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/index.ts';
-import {
-  JOB_NAMES,
-  JOBS,
-  QUEUE_POLICIES,
-  SCHEDULES,
-  deadLetterQueueOf,
-  type JobName,
-  type JobPayload,
-} from './jobs.ts';
+import { JOB_NAMES, JOBS, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
+import { installQueues } from './install.ts';
+import { createWaker } from './wake-ups.ts';
+import { createWorkerPool } from './worker-pool.ts';
 
 export interface JobContext {
   jobId: string;
@@ -26,30 +21,41 @@ export interface QueueOptions {
   retryLimit: number;
   retryDelaySeconds: number;
   pollSeconds: number;
+  /** How soon a job held by a dead worker runs again (its claim is renewed every third of this while it runs). */
+  leaseSeconds?: number;
 }
+
+const DEFAULT_LEASE_SECONDS = 15;
+/** The longest a handler may run: pg-boss's default job expiry, which bounded it before leases. */
+const MAX_RUN_SECONDS = 15 * 60;
+/** With LISTEN working, an idle queue is still looked at this often, in case a notification was lost. */
+const IDLE_POLL_SECONDS = 60;
 
 export type QueueState = 'created' | 'active' | 'retry' | 'failed' | 'dead_letter';
 
 export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logger }, options: QueueOptions) {
   const { db, metrics, logger } = deps;
-  const boss = new PgBoss({ db: toBossDb(db) } as PgBoss.ConstructorOptions);
+  const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  // Schema, queues and schedules are made by installQueues under the migration lock; expiry is ours (lease.ts).
+  // Cron ticks are by the minute: pg-boss's cron hand-off queue need not be polled every 5 s (idle CPU).
+  const boss = new PgBoss({
+    db: toBossDb(db),
+    migrate: false,
+    supervise: false,
+    cronWorkerIntervalSeconds: 15,
+  } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
+  let pool: ReturnType<typeof createWorkerPool> | null = null;
+  // A worker in this process is woken at once; the others by the NOTIFY.
+  const waker = createWaker(db, (name) => pool?.wake(name));
 
   async function start(): Promise<void> {
+    await installQueues(db, {
+      retryLimit: options.retryLimit,
+      retryDelaySeconds: options.retryDelaySeconds,
+      leaseSeconds,
+    });
     await boss.start();
-    for (const name of JOB_NAMES) {
-      const deadLetter = deadLetterQueueOf(name);
-      await boss.createQueue(deadLetter);
-      await boss.createQueue(name, {
-        name,
-        retryLimit: options.retryLimit,
-        retryDelay: options.retryDelaySeconds,
-        retryBackoff: options.retryDelaySeconds > 0,
-        deadLetter,
-        policy: QUEUE_POLICIES[name] ?? 'standard',
-      });
-    }
-    for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
   }
 
   function enqueue<N extends JobName>(
@@ -66,49 +72,61 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   async function send<N extends JobName>(name: N, payload: JobPayload<N>, opts: { tx?: Queryable } = {}) {
     const id = await enqueue(name, payload, opts.tx ? { db: toBossDb(opts.tx) } : {});
     if (!id) throw new Error(`queue refused job ${name}`);
+    waker.poke(name, opts.tx);
     return id;
   }
 
   /** Enqueues a job unless one with this key is already waiting (a `short` policy queue); null then. */
-  function sendOnce<N extends JobName>(name: N, payload: JobPayload<N>, singletonKey: string): Promise<string | null> {
-    return enqueue(name, payload, { singletonKey });
+  async function sendOnce<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    singletonKey: string,
+  ): Promise<string | null> {
+    const id = await enqueue(name, payload, { singletonKey });
+    if (id) waker.poke(name);
+    return id;
   }
 
   async function work(handlers: JobHandlers, concurrency: number): Promise<void> {
     const missing = JOB_NAMES.filter((name) => typeof handlers[name] !== 'function');
     if (missing.length > 0) throw new Error(`no handler registered for job(s): ${missing.join(', ')}`);
-    for (const name of JOB_NAMES) {
-      const handler = handlers[name] as (payload: unknown, context: JobContext) => Promise<void>;
-      for (let i = 0; i < concurrency; i++) {
-        await boss.work(
-          name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollSeconds },
-          async ([job]: PgBoss.JobWithMetadata[]) => {
-            if (!job) return;
-            const context: JobContext = {
-              jobId: job.id,
-              retryCount: job.retryCount,
-              isFinalAttempt: job.retryCount >= job.retryLimit,
-            };
-            const { data, parent } = detachTraceContext(job.data);
-            await inJobSpan(name, job, parent, async () => {
-              const stopTimer = metrics.jobDuration.startTimer({ queue: name });
-              try {
-                await handler(JOBS[name].parse(data), context);
-                metrics.jobsProcessed.inc({ queue: name, outcome: 'completed' });
-              } catch (error) {
-                const outcome = context.isFinalAttempt ? 'dead_letter' : 'retry';
-                metrics.jobsProcessed.inc({ queue: name, outcome });
-                logger.warn({ err: error, queue: name, jobId: job.id, outcome }, 'job failed');
-                throw error;
-              } finally {
-                stopTimer();
-              }
-            });
-          },
-        );
+    pool = createWorkerPool(
+      { boss, db, logger },
+      {
+        names: JOB_NAMES,
+        concurrency,
+        pollSeconds: options.pollSeconds,
+        idlePollSeconds: IDLE_POLL_SECONDS,
+        leaseSeconds,
+        maxRunSeconds: MAX_RUN_SECONDS,
+      },
+      (name, job) => runJob(name as JobName, job, handlers),
+    );
+    await pool.start();
+  }
+
+  async function runJob(name: JobName, job: PgBoss.JobWithMetadata, handlers: JobHandlers): Promise<void> {
+    const handler = handlers[name] as (payload: unknown, context: JobContext) => Promise<void>;
+    const context: JobContext = {
+      jobId: job.id,
+      retryCount: job.retryCount,
+      isFinalAttempt: job.retryCount >= job.retryLimit,
+    };
+    const { data, parent } = detachTraceContext(job.data);
+    await inJobSpan(name, job, parent, async () => {
+      const stopTimer = metrics.jobDuration.startTimer({ queue: name });
+      try {
+        await handler(JOBS[name].parse(data), context);
+        metrics.jobsProcessed.inc({ queue: name, outcome: 'completed' });
+      } catch (error) {
+        const outcome = context.isFinalAttempt ? 'dead_letter' : 'retry';
+        metrics.jobsProcessed.inc({ queue: name, outcome });
+        logger.warn({ err: error, queue: name, jobId: job.id, outcome }, 'job failed');
+        throw error;
+      } finally {
+        stopTimer();
       }
-    }
+    });
   }
 
   /** Job counts by queue and state, read from pg-boss's table (cheap: one grouped scan of live jobs). */
@@ -134,7 +152,10 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
     await db.query('SELECT 1 FROM pgboss.version LIMIT 1');
   }
 
+  /** Stops fetching, lets running jobs finish for up to `timeoutMs`, hands the rest back, then stops pg-boss. */
   async function stop(timeoutMs = 30_000): Promise<void> {
+    await pool?.stop(timeoutMs);
+    pool = null;
     await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
   }
 
