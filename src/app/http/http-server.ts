@@ -10,6 +10,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { Logger } from 'pino';
 import { handleError } from './error-handler.ts';
 import { createResponseSerializerCompiler } from './response-serializer.ts';
+import { refuseUnstorableText } from './text-guard.ts';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -31,6 +32,7 @@ export function createHttpServer(logger: Logger, options: { validateResponses?: 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(createResponseSerializerCompiler({ validate: options.validateResponses ?? false }));
   app.setErrorHandler(handleError);
+  app.addHook('preValidation', refuseUnstorableText);
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
