@@ -14,7 +14,7 @@ import { registerHttpTracing } from './http-tracing.ts';
 import type { PersonasService } from '../../personas/index.ts';
 import type { PostInsightsService } from '../../insights/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
-import type { TaskEvents, TasksService } from '../../generation/index.ts';
+import { createTaskEventHub, type TaskEvents, type TasksService } from '../../generation/index.ts';
 import { registerDashboard } from './dashboard.routes.ts';
 import { registerOpsSummaryRoutes } from './routes/ops-summary.routes.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';
@@ -28,6 +28,7 @@ import { OAUTH_CALLBACK_ROUTE, registerAccountRoutes } from './routes/accounts.r
 import { registerPublishingRoutes } from './routes/publishing.routes.ts';
 import { registerTaskRoutes } from './routes/tasks.routes.ts';
 import { createHttpServer } from './http-server.ts';
+import { createStreamLimiter } from './stream-limiter.ts';
 
 export interface ApiServerDeps {
   db: Database;
@@ -106,7 +107,15 @@ export async function buildApiServer(deps: ApiServerDeps) {
 
   registerOpsRoutes(app, deps);
   registerPersonaRoutes(app, deps.personas);
-  registerTaskRoutes(app, deps);
+  // One reader of task events for every open stream of this process (not one poll per stream).
+  const hub = createTaskEventHub({ db: deps.db, events: deps.events });
+  // Before the server waits for its connections: open streams end, so closing does not wait on them.
+  app.addHook('preClose', async () => hub.close());
+  registerTaskRoutes(app, {
+    tasks: deps.tasks,
+    hub,
+    streams: createStreamLimiter(deps.config.api.sseMaxStreamsPerToken),
+  });
   registerPostRoutes(app, deps.posts, deps.insights);
   registerInsightsRoutes(app, deps.insights);
   registerCostRoutes(app, deps.reportCosts);

@@ -45,3 +45,22 @@ export async function listTaskEvents(q: Queryable, taskId: string, afterId = 0):
   ]);
   return rows.map(toEvent);
 }
+
+/**
+ * The events of many tasks in one statement: each task's after its `afterId`, and with `terminal`
+ * also its `done`/`error` event wherever it is (a follower resumed past the end learns it is over).
+ */
+export async function listFollowedTaskEvents(
+  q: Queryable,
+  followed: { taskId: string; afterId: number; terminal: boolean }[],
+): Promise<TaskEvent[]> {
+  const rows = await q.query(
+    `SELECT e.id::int AS id, e.task_id, e.type, e.node, e.variant, e.attempt, e.data, e.created_at
+       FROM task_events e
+       JOIN unnest($1::uuid[], $2::bigint[], $3::boolean[]) AS f (task_id, after_id, terminal)
+         ON e.task_id = f.task_id AND (e.id > f.after_id OR (f.terminal AND e.type IN ('done', 'error')))
+      ORDER BY e.id`,
+    [followed.map((f) => f.taskId), followed.map((f) => f.afterId), followed.map((f) => f.terminal)],
+  );
+  return rows.map(toEvent);
+}
