@@ -235,8 +235,7 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
         const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
         const bodyFields = Object.keys(operation.requestBody?.content?.['application/json']?.schema?.properties ?? {});
         // Real rows (never deleted: DELETE gets an unknown id), so only the bad value decides.
-        const idFor = (name: string) =>
-          verb === 'DELETE' ? UNKNOWN_ID : template.startsWith('/v1/posts/') ? draft.id : persona.id;
+        const id = () => (verb === 'DELETE' ? UNKNOWN_ID : template.startsWith('/v1/posts/') ? draft.id : persona.id);
         const fields = [
           ...pathParams.map((name) => ({ in: 'params', name })),
           ...query.map((name) => ({ in: 'querystring', name })),
@@ -245,7 +244,7 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
         for (const field of fields) {
           for (const bad of BAD) {
             let path = template.replace(/\{([^}]+)\}/g, (_m, name: string) =>
-              field.in === 'params' && name === field.name ? bad.url : idFor(name),
+              field.in === 'params' && name === field.name ? bad.url : id(),
             );
             if (field.in === 'querystring') path += `?${field.name}=${bad.url}`;
             const valid = validBodies[`${verb} ${template}`]?.() ?? {};

@@ -33,7 +33,12 @@ function scan(part: Part, value: unknown, path: string[]): void {
   }
   for (const [key, item] of Object.entries(value)) {
     const problem = problemOf(key);
-    if (problem) refuse(part, [...path, key.replace(/[\u0000\uD800-\uDFFF]/g, '?')], `has a key that ${problem}`);
+    if (problem)
+      refuse(
+        part,
+        [...path, key.replaceAll('\u0000', '?').replace(/[\uD800-\uDFFF]/g, '?')],
+        `has a key that ${problem}`,
+      );
     scan(part, item, [...path, key]);
   }
 }
