@@ -38,6 +38,28 @@ export async function insertTaskEvent(q: Queryable, event: NewTaskEvent): Promis
   return toEvent(row!);
 }
 
+/** Many events in one statement, stored (and numbered) in the order given. */
+export async function insertTaskEvents(q: Queryable, events: NewTaskEvent[]): Promise<TaskEvent[]> {
+  if (events.length === 0) return [];
+  const rows = await q.query(
+    `INSERT INTO task_events (task_id, type, node, variant, attempt, data)
+     SELECT task_id, type, node, variant, attempt, data
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::jsonb[]) WITH ORDINALITY
+       AS e (task_id, type, node, variant, attempt, data, n)
+      ORDER BY n
+     RETURNING ${COLUMNS}`,
+    [
+      events.map((e) => e.task_id),
+      events.map((e) => e.type),
+      events.map((e) => e.node ?? null),
+      events.map((e) => e.variant ?? null),
+      events.map((e) => e.attempt ?? null),
+      events.map((e) => JSON.stringify(e.data ?? {})),
+    ],
+  );
+  return rows.map(toEvent).sort((a, b) => a.id - b.id);
+}
+
 export async function listTaskEvents(q: Queryable, taskId: string, afterId = 0): Promise<TaskEvent[]> {
   const rows = await q.query(`SELECT ${COLUMNS} FROM task_events WHERE task_id = $1 AND id > $2 ORDER BY id`, [
     taskId,
