@@ -29,7 +29,7 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
   return async function runTask(taskId: string, context: JobContext): Promise<void> {
     const task = await startTaskRun(db, taskId);
     if (!task) return;
-    await events.record({ task_id: task.id, type: 'task_started', data: { run: task.runs, worker: deps.workerId } });
+    await events.enqueue({ task_id: task.id, type: 'task_started', data: { run: task.runs, worker: deps.workerId } });
     const stopTotal = metrics.contentGenerationLatency.startTimer({ node: 'total' });
     let personaSlug = 'unknown';
     try {

@@ -38,15 +38,23 @@ export async function insertTaskEvent(q: Queryable, event: NewTaskEvent): Promis
   return toEvent(row!);
 }
 
-/** Many events in one statement, stored (and numbered) in the order given. */
+/**
+ * Many progress events in one statement, stored (and numbered) in the order given. Its commit does
+ * not wait for the WAL to reach disk (synchronous_commit off for this statement's transaction
+ * only): progress is not worth a disk flush each, and the task's next durable write (its post,
+ * its outcome) flushes these along with it. A database crash can lose at most the last fraction
+ * of a second of progress, never a post or an outcome.
+ */
 export async function insertTaskEvents(q: Queryable, events: NewTaskEvent[]): Promise<TaskEvent[]> {
   if (events.length === 0) return [];
   const rows = await q.query(
-    `INSERT INTO task_events (task_id, type, node, variant, attempt, data)
-     SELECT task_id, type, node, variant, attempt, data
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::jsonb[]) WITH ORDINALITY
-       AS e (task_id, type, node, variant, attempt, data, n)
-      ORDER BY n
+    `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+     INSERT INTO task_events (task_id, type, node, variant, attempt, data)
+     SELECT e.task_id, e.type, e.node, e.variant, e.attempt, e.data
+       FROM relaxed,
+            unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::jsonb[]) WITH ORDINALITY
+              AS e (task_id, type, node, variant, attempt, data, n)
+      ORDER BY e.n
      RETURNING ${COLUMNS}`,
     [
       events.map((e) => e.task_id),
