@@ -18,11 +18,11 @@ const SECONDS = Number(process.argv[2] ?? 5);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const CONNECTIONS = 50;
 const TARGET_RATIO = 0.4;
-const TARGET_P95_MS = 100;
+const TARGET_P97_5_MS = 100;
 
 interface Round {
   rps: number;
-  p95: number;
+  p97_5: number;
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -30,20 +30,22 @@ interface Round {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** One autocannon run; p95 from every response's own latency (autocannon's summary has no p95). */
+/**
+ * One autocannon run from a worker thread, so the load generator does not take the server's event
+ * loop. Its histogram has no p95: p97.5 is reported, a stricter figure.
+ */
 async function load(url: string, token: string): Promise<Round> {
-  const latencies: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url, connections: CONNECTIONS, duration: SECONDS, timeout: 10, headers: { authorization: `Bearer ${token}` } },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    timeout: 10,
+    workers: 1,
+    headers: { authorization: `Bearer ${token}` },
   });
-  latencies.sort((a, b) => a - b);
   return {
     rps: result.requests.average,
-    p95: latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN,
+    p97_5: result.latency.p97_5,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
@@ -111,21 +113,21 @@ for (const kind of DATABASE_KINDS) {
     const apiRps = median(api.map((r) => r.rps));
     const bareRps = median(raw.map((r) => r.rps));
     const ratio = apiRps / bareRps;
-    const p95 = median(api.map((r) => r.p95));
+    const p97_5 = median(api.map((r) => r.p97_5));
     const failures = api.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0);
     const met =
       kind === 'postgres'
         ? ratio >= TARGET_RATIO
-        : p95 < TARGET_P95_MS && failures === 0 && api.every((r) => r.timeouts === 0);
-    const target = kind === 'postgres' ? `ratio ≥ ${TARGET_RATIO}` : `p95 < ${TARGET_P95_MS} ms, 0 timeouts`;
+        : p97_5 < TARGET_P97_5_MS && failures === 0 && api.every((r) => r.timeouts === 0);
+    const target = kind === 'postgres' ? `ratio ≥ ${TARGET_RATIO}` : `p97.5 < ${TARGET_P97_5_MS} ms, 0 errors`;
     rows.push(
       [
         kind.padEnd(8),
         `GET ${path.startsWith('/v1/posts/') ? '/v1/posts/:id' : path}`.padEnd(26),
         apiRps.toFixed(0).padStart(7),
-        p95.toFixed(1).padStart(7),
+        p97_5.toFixed(1).padStart(7),
         bareRps.toFixed(0).padStart(8),
-        median(raw.map((r) => r.p95))
+        median(raw.map((r) => r.p97_5))
           .toFixed(1)
           .padStart(8),
         ratio.toFixed(2).padStart(5),
@@ -145,6 +147,6 @@ console.log(
   `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds per side, interleaved; medians of the rounds\n`,
 );
 console.log(
-  'database | route                      | api rps | api p95 | bare rps | bare p95 | ratio | errors | target                   | met',
+  'database | route                      | api rps | p97.5ms | bare rps | bare p97.5 | ratio | errors | target                   | met',
 );
 for (const row of rows) console.log(row);
