@@ -87,6 +87,9 @@ const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(60),
   AUTO_APPROVE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
+  API_VALIDATE_RESPONSES: z.enum(['true', 'false']).default('false'),
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  SSE_MAX_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
 export interface Config {
@@ -95,6 +98,14 @@ export interface Config {
   dataDir: string;
   database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; poolMax: number };
   adminToken: string | undefined;
+  api: {
+    /** Check every response body against its zod schema before it is serialised (tests, development). */
+    validateResponses: boolean;
+    /** How long a verified API token is trusted without a database look-up (a revoked one works that long). */
+    tokenCacheMs: number;
+    /** Open task event streams one API token may hold at once; past it a new one gets 429. */
+    sseMaxStreamsPerToken: number;
+  };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   llm: {
     provider: 'offline' | 'openai-compatible';
@@ -189,6 +200,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },
     adminToken: e.API_ADMIN_TOKEN,
+    api: {
+      validateResponses: e.API_VALIDATE_RESPONSES === 'true',
+      tokenCacheMs: e.API_TOKEN_CACHE_SECONDS * 1000,
+      sseMaxStreamsPerToken: e.SSE_MAX_STREAMS_PER_TOKEN,
+    },
     logLevel: e.LOG_LEVEL,
     llm: {
       provider: useOpenAi ? 'openai-compatible' : 'offline',

@@ -32,6 +32,7 @@ export async function startTestApp(
     QUEUE_POLL_SECONDS: '0.5',
     JOB_RETRY_DELAY_SECONDS: '0',
     LOG_LEVEL: 'silent',
+    API_VALIDATE_RESPONSES: 'true',
     ...options.env,
   });
   const deps = await createDeps(config, { db: testDb.db, logger: pino({ level: 'silent' }), ...options.overrides });

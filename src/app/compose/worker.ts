@@ -63,7 +63,7 @@ export function composeWorker(platform: Platform, queue: Queue, shared: Shared, 
     model,
     metrics,
     settings: config.generation,
-    recordEvent: shared.events.record,
+    recordEvent: shared.events.enqueue,
     embedder,
     vectors: shared.vectors,
     reserveBudget: createBudgets({
