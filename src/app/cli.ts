@@ -58,7 +58,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const address = app.server.address();
   // On standard error, apart from the JSON logs on standard output, so a log shipper never carries it.
   if (api) await ensureAdminToken(db, config.adminToken, (text) => process.stderr.write(`${text}\n`));
-  if (worker) await startWorker({ ...platform, queue, worker, accounts: shared.accounts });
+  const stopTicker = worker ? await startWorker({ ...platform, queue, worker, accounts: shared.accounts }) : () => {};
   logger.info(
     {
       roles,
@@ -74,6 +74,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    stopTicker();
     await app.close();
     await queue.stop();
     await platform.close();

@@ -16,6 +16,8 @@ import type { Queue } from '../../platform/queue/index.ts';
 import type { TaskEvents, TasksService } from '../../generation/index.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';
 import { registerKpiRoutes } from './routes/kpis.routes.ts';
+import { registerLearningRoutes } from './routes/learning.routes.ts';
+import type { LearningService } from '../../learning/index.ts';
 import { registerOpsRoutes } from './routes/ops.routes.ts';
 import { registerPersonaRoutes } from './routes/personas.routes.ts';
 import { registerPostRoutes } from './routes/posts.routes.ts';
@@ -39,6 +41,7 @@ export interface ApiServerDeps {
   reportCosts: ReportCosts;
   kpis: KpiService;
   revenue: RevenueService;
+  learning: LearningService;
   accounts: AccountsService;
   publishing: ApprovalService;
   vectors: Pick<VectorStore, 'mode'>;
@@ -91,6 +94,7 @@ export async function buildApiServer(deps: ApiServerDeps) {
   registerInsightsRoutes(app, deps.insights);
   registerCostRoutes(app, deps.reportCosts);
   registerKpiRoutes(app, deps.kpis);
+  registerLearningRoutes(app, deps.learning);
   registerRevenueRoutes(app, deps.revenue);
   registerAccountRoutes(app, deps.accounts);
   registerPublishingRoutes(app, deps.publishing);
