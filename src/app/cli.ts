@@ -14,6 +14,7 @@ import { composeApi } from './compose/api.ts';
 import { openPlatform, startQueue } from './compose/open-platform.ts';
 import { composeShared } from './compose/shared.ts';
 import { composeWorker } from './compose/worker.ts';
+import { createScaledClock } from '../platform/scaled-clock.ts';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -36,8 +37,9 @@ async function open(config: Config = loadConfig()): Promise<Deps> {
 async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const loaded = loadConfig();
   // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
-  const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
-  const platform = await openPlatform(sim ? sim.config : loaded);
+  const now = createScaledClock(loaded.timeScale);
+  const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded, now) : null;
+  const platform = await openPlatform(sim ? sim.config : loaded, { now });
   await seedPersonaLibrary(platform.db, platform.logger);
   const queue = await startQueue(platform);
   const shared = await composeShared(platform, queue);
