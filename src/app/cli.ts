@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createDeps, type Deps } from './create-deps.ts';
 import { createApiToken } from '../auth/index.ts';
 import { runGenerate } from './commands/generate.command.ts';
+import { type AutopilotOptions, runAutopilotCommand } from './commands/autopilot.command.ts';
 import { ConfigError, loadConfig, secretsOf, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/observability/index.ts';
 import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
@@ -130,6 +131,24 @@ program
   .action(async (options: { persona: string; topic?: string; variants: number; worker: boolean }) => {
     const deps = await open();
     const code = await runGenerate(deps, options, print);
+    await deps.close();
+    process.exit(code);
+  });
+
+program
+  .command('autopilot')
+  .description(
+    'put personas on autopilot (they write, approve by their approval mode and publish on their own), or take them off',
+  )
+  .argument('<slugs...>', 'persona slugs')
+  .option('--posts-per-day <n>', 'posts a day, 1 to 48', positiveInt(48))
+  .option('--topics <list>', "comma-separated topics to rotate (default: the persona's own)")
+  .option('--off', 'take the personas off autopilot')
+  .option('--learning <mode>', 'on (learn from engagement) or off (uniform choices)')
+  .option('--approval <mode>', 'auto or manual approval of the drafts')
+  .action(async (slugs: string[], options: AutopilotOptions) => {
+    const deps = await open();
+    const code = await runAutopilotCommand(deps, slugs, options, print);
     await deps.close();
     process.exit(code);
   });
