@@ -41,7 +41,8 @@ export const SCALED_INTERVALS_MS: Partial<Record<JobName, number>> = {
   autopilot: 60_000,
   'collect-insights': 10 * 60_000,
   'learning-update': 10 * 60_000,
-  'collect-followers': 60 * 60_000,
+  // Followers are kept as one snapshot a day: four captures a product day are plenty.
+  'collect-followers': 6 * 60 * 60_000,
   'train-predictor': 6 * 60 * 60_000,
 };
 
