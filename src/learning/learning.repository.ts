@@ -191,3 +191,15 @@ export async function countPulls(q: Queryable, personaId: string | null) {
   );
   return new Map(rows.map((r) => [`${r.choice}|${r.arm}`, r.n]));
 }
+
+/** The persona's best-rewarded posts among its latest rewarded ones, best first. */
+export async function listBestRecentTexts(q: Queryable, personaId: string, limit: number): Promise<string[]> {
+  const rows = await q.query<{ text: string }>(
+    `SELECT text FROM (
+       SELECT p.text, r.reward FROM learning_rewards r JOIN posts p ON p.id = r.post_id
+        WHERE r.persona_id = $1 ORDER BY r.published_at DESC LIMIT 50) latest
+      ORDER BY reward DESC LIMIT $2`,
+    [personaId, limit],
+  );
+  return rows.map((r) => r.text);
+}

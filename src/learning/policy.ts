@@ -10,6 +10,7 @@ import {
   insertDecisions,
   linkTaskDecisions,
   listObservations,
+  listBestRecentTexts,
   listRecentPatterns,
 } from './learning.repository.ts';
 import { groupOf, planDraft, type PostGroup, SATURATION } from './plan.ts';
@@ -22,6 +23,8 @@ const DAY_MS = 86_400_000;
 const HALF_LIVES_READ = 6;
 /** The posterior and the predictor are re-read at most this often (wall clock): plans come in bursts. */
 const CACHE_MS = 5_000;
+/** Best-performing recent posts shown to a model as examples. */
+const EXAMPLES = 3;
 
 export interface LearningPolicyDeps {
   db: Database;
@@ -80,7 +83,9 @@ export function createLearningPolicy(deps: LearningPolicyDeps) {
     };
     // Control and learning-off posts are one uniform draw each: ranking them would bias the comparison.
     const count = group === 'learned' ? input.count : 1;
-    return Array.from({ length: count }, () => planDraft(context));
+    // A model sees what the audience rewarded; the offline composer ignores it.
+    const examples = group === 'learned' ? await listBestRecentTexts(db, persona.id, EXAMPLES) : [];
+    return Array.from({ length: count }, () => ({ ...planDraft(context), examples }));
   }
 
   const policy: ContentPolicy = {

@@ -10,10 +10,7 @@ const FINISHED = new Set(['completed', 'failed', 'cancelled']);
  * while the job it sent last has not finished, so a slow run (many accounts) never piles up behind
  * itself. Returns a stop function.
  */
-export function startTimeScaleTicker(
-  deps: { queue: Pick<Queue, 'sendOnce' | 'boss'>; logger: Logger },
-  scale: number,
-) {
+export function startTimeScaleTicker(deps: { queue: Pick<Queue, 'sendOnce' | 'boss'>; logger: Logger }, scale: number) {
   if (scale <= 1) return () => {};
   const timers = Object.entries(SCALED_INTERVALS_MS).map(([key, productMs]) => {
     const name = key as JobName;

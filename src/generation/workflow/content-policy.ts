@@ -26,6 +26,8 @@ export interface DraftPlan {
   decisions: Decision[];
   /** Added to the candidate's predicted reward when candidates are ranked (Thompson draw over the mean). */
   bonus: number;
+  /** The persona's best-rewarded recent posts, for a model's prompt. */
+  examples?: string[];
 }
 
 export interface PlanInput {

@@ -14,6 +14,7 @@ export function hookInputOf(draft: Draft, candidate: Candidate, index: number): 
     seed: deriveSeed(draft.seed, 'hook', String(draft.attempt), ...(index > 0 ? [String(index)] : [])),
     feedback: feedbackOf(draft),
     ...(plan.arms ? { arms: plan.arms } : {}),
+    ...(plan.examples?.length ? { examples: plan.examples } : {}),
   };
 }
 
