@@ -86,6 +86,9 @@ export interface RewardDue {
   group: PostGroup;
 }
 
+/** Insights stop at 30 days: a post older than this without a reward will never have one. */
+const REWARD_WINDOW_DAYS = 31;
+
 export async function listRewardsDue(
   q: Queryable,
   input: { now: Date; ageMs: number; limit: number },
@@ -99,6 +102,7 @@ export async function listRewardsDue(
           WHERE s.post_id = p.id AND s.captured_at >= p.published_at + $2::float8 * interval '1 millisecond'
           ORDER BY s.captured_at LIMIT 1) s
       WHERE p.status = 'published' AND p.published_at <= $1::timestamptz - $2::float8 * interval '1 millisecond'
+        AND p.published_at > $1::timestamptz - interval '${REWARD_WINDOW_DAYS} days'
         AND NOT EXISTS (SELECT 1 FROM learning_rewards r WHERE r.post_id = p.id)
       ORDER BY p.published_at, p.id LIMIT $3`,
     [input.now.toISOString(), input.ageMs, input.limit],
@@ -154,11 +158,15 @@ export interface RewardRow {
   published_at: Date;
 }
 
-export async function listRewards(q: Queryable, personaId: string | null): Promise<RewardRow[]> {
+/** Lift and the pooled arms are measured over this much recent history (product time). */
+export const REPORT_WINDOW_DAYS = 90;
+
+export async function listRewards(q: Queryable, personaId: string | null, now: Date): Promise<RewardRow[]> {
   const rows = await q.query<Record<string, unknown>>(
     `SELECT persona_id, grp, engagement_rate, baseline, reward, published_at FROM learning_rewards
-      WHERE $1::uuid IS NULL OR persona_id = $1 ORDER BY published_at`,
-    [personaId],
+      WHERE ($1::uuid IS NULL OR persona_id = $1) AND published_at > $2::timestamptz - interval '${REPORT_WINDOW_DAYS} days'
+      ORDER BY published_at`,
+    [personaId, now.toISOString()],
   );
   return rows.map((r) => ({
     persona_id: String(r.persona_id),
@@ -171,12 +179,13 @@ export async function listRewards(q: Queryable, personaId: string | null): Promi
 }
 
 /** Published posts still younger than the reward age (or waiting for their snapshot): pending, not failures. */
-export async function countPendingRewards(q: Queryable, personaId: string | null): Promise<number> {
+export async function countPendingRewards(q: Queryable, personaId: string | null, now: Date): Promise<number> {
   const [row] = await q.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM posts p
       WHERE p.status = 'published' AND ($1::uuid IS NULL OR p.persona_id = $1)
+        AND p.published_at > $2::timestamptz - interval '${REWARD_WINDOW_DAYS} days'
         AND NOT EXISTS (SELECT 1 FROM learning_rewards r WHERE r.post_id = p.id)`,
-    [personaId],
+    [personaId, now.toISOString()],
   );
   return row?.n ?? 0;
 }

@@ -6,7 +6,13 @@ import type { Metrics } from '../platform/observability/index.ts';
 import { findPersonaById, listAllPersonas, type Persona } from '../personas/index.ts';
 import { createSeededRandom } from '../platform/seeded-random.ts';
 import { type BanditModel, choiceProbabilities } from './bandit.ts';
-import { countPendingRewards, countPulls, listRewards, type RewardRow } from './learning.repository.ts';
+import {
+  countPendingRewards,
+  countPulls,
+  listRewards,
+  REPORT_WINDOW_DAYS,
+  type RewardRow,
+} from './learning.repository.ts';
 import { type Lift, liftOf } from './lift.ts';
 import { armsOf, posteriorsOf } from './plan.ts';
 import { isLearningOn, POLICY_VERSION } from './policy.ts';
@@ -85,7 +91,7 @@ export function createLearningService(deps: LearningServiceDeps) {
   async function personaReport(id: string) {
     const persona = await findPersonaById(db, id);
     if (!persona) throw new AppError('not_found', `persona ${id} does not exist`);
-    const rewards = await listRewards(db, persona.id);
+    const rewards = await listRewards(db, persona.id, deps.now());
     const lift = liftOf(rewards);
     if (lift.ratio !== null) deps.metrics.learningLift.set({ persona: persona.slug }, lift.ratio);
     return {
@@ -94,7 +100,7 @@ export function createLearningService(deps: LearningServiceDeps) {
       learning: isLearningOn(deps.settings, persona) ? ('on' as const) : ('off' as const),
       autopilot: persona.autopilot,
       policy_version: POLICY_VERSION,
-      rewards: { rewarded: rewards.length, pending: await countPendingRewards(db, persona.id) },
+      rewards: { rewarded: rewards.length, pending: await countPendingRewards(db, persona.id, deps.now()) },
       choices: await personaChoices(persona),
       lift,
       predictor: await predictorReport(),
@@ -103,9 +109,10 @@ export function createLearningService(deps: LearningServiceDeps) {
 
   /** Every persona's rewards pooled: raw mean reward per arm, and how often each arm was chosen of late. */
   async function overallChoices(): Promise<ChoiceReport[]> {
-    const rows = await db.query<{ choice: LearnedChoice; arm: string; reward: number; learned: boolean }>(
-      `SELECT d.choice, d.arm, r.reward, d.mode IN ('explore', 'exploit') AS learned
-         FROM learning_decisions d JOIN learning_rewards r ON r.post_id = d.post_id`,
+    const rows = await db.query<{ choice: LearnedChoice; arm: string; reward: number }>(
+      `SELECT d.choice, d.arm, r.reward FROM learning_decisions d JOIN learning_rewards r ON r.post_id = d.post_id
+        WHERE r.published_at > $1::timestamptz - interval '${REPORT_WINDOW_DAYS} days'`,
+      [deps.now().toISOString()],
     );
     const recent = await db.query<{ choice: LearnedChoice; arm: string; n: number }>(
       `SELECT choice, arm, count(*)::int AS n FROM (
@@ -137,7 +144,7 @@ export function createLearningService(deps: LearningServiceDeps) {
   }
 
   async function overallReport() {
-    const rewards = await listRewards(db, null);
+    const rewards = await listRewards(db, null, deps.now());
     const personas = await listAllPersonas(db);
     const byPersona = new Map<string, RewardRow[]>();
     for (const r of rewards) byPersona.set(r.persona_id, [...(byPersona.get(r.persona_id) ?? []), r]);
@@ -149,7 +156,7 @@ export function createLearningService(deps: LearningServiceDeps) {
       control_share: deps.settings.controlShare,
       reward_age_hours: deps.settings.rewardAgeHours,
       policy_version: POLICY_VERSION,
-      rewards: { rewarded: rewards.length, pending: await countPendingRewards(db, null) },
+      rewards: { rewarded: rewards.length, pending: await countPendingRewards(db, null, deps.now()) },
       choices: await overallChoices(),
       lift,
       predictor,
