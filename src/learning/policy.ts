@@ -56,7 +56,7 @@ export function createLearningPolicy(deps: LearningPolicyDeps) {
   const predictor = cached<StoredPredictor | null>(() => findLatestPredictor(db));
 
   /** The group of the post being planned: the one its autopilot slot drew, else drawn now. */
-  async function groupFor(persona: Persona, taskId: string, seed: number): Promise<PostGroup> {
+  async function groupFor(persona: Persona, taskId: string, postSeed: number): Promise<PostGroup> {
     if (!isLearningOn(settings, persona)) return 'off';
     const mode = await findTaskMode(db, taskId);
     if (mode === 'control' || mode === 'off') return mode;
@@ -64,13 +64,13 @@ export function createLearningPolicy(deps: LearningPolicyDeps) {
     return groupOf({
       learningOn: true,
       controlShare: settings.controlShare,
-      rng: createSeededRandom(deriveSeed(seed, 'group')),
+      rng: createSeededRandom(deriveSeed(postSeed, 'group')),
     });
   }
 
   async function planDrafts(input: PlanInput): Promise<DraftPlan[]> {
     const { persona } = input;
-    const group = await groupFor(persona, input.taskId, input.seed);
+    const group = await groupFor(persona, input.taskId, input.postSeed);
     const rng = createSeededRandom(deriveSeed(input.seed, 'learning'));
     const context = {
       model: group === 'learned' ? await model() : fitBandit([], { now: 0, halfLifeDays: 1 }),

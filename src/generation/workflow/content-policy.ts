@@ -33,7 +33,10 @@ export interface DraftPlan {
 export interface PlanInput {
   persona: Persona;
   taskId: string;
+  /** This attempt's seed. */
   seed: number;
+  /** The post's seed, the same on every attempt (its control-group draw must not change on a rewrite). */
+  postSeed: number;
   /** Candidates to plan; the workflow writes each and keeps the best. */
   count: number;
   /** Patterns already rejected for quality in this draft. */

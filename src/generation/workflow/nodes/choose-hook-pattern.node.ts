@@ -16,6 +16,7 @@ export function createChooseHookPatternNode(deps: Pick<GraphDeps, 'policy' | 'ca
       persona: draft.persona,
       taskId: draft.taskId,
       seed: deriveSeed(draft.seed, 'hook-pattern', String(draft.attempt)),
+      postSeed: draft.seed,
       count: deps.candidates,
       avoidPatterns,
     });
