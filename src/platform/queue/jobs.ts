@@ -37,6 +37,8 @@ export const SCHEDULES: Partial<Record<JobName, string>> = {
  * clock, so the worker also sends each job every interval / TIME_SCALE (each handler takes all due work).
  */
 export const SCALED_INTERVALS_MS: Partial<Record<JobName, number>> = {
+  // Tokens expire in product (and simulator) time: a 60-day token lasts 2 hours at TIME_SCALE=720.
+  'refresh-threads-tokens': 60 * 60_000,
   'schedule-posts': 60_000,
   autopilot: 60_000,
   'collect-insights': 10 * 60_000,
