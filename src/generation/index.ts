@@ -16,3 +16,15 @@ export {
   LENGTH_BANDS,
   type LengthBand,
 } from './model/content-arms.ts';
+export {
+  type ContentPolicy,
+  createUniformPolicy,
+  type Decision,
+  DECISION_MODES,
+  type DecisionMode,
+  type DraftPlan,
+  LEARNED_CHOICES,
+  type LearnedChoice,
+  type PlanInput,
+  uniformPattern,
+} from './workflow/content-policy.ts';

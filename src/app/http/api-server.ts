@@ -19,6 +19,8 @@ import { registerDashboard } from './dashboard.routes.ts';
 import { registerOpsSummaryRoutes } from './routes/ops-summary.routes.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';
 import { registerKpiRoutes } from './routes/kpis.routes.ts';
+import { registerLearningRoutes } from './routes/learning.routes.ts';
+import type { LearningService } from '../../learning/index.ts';
 import { registerOpsRoutes } from './routes/ops.routes.ts';
 import { registerPersonaRoutes } from './routes/personas.routes.ts';
 import { registerPostRoutes } from './routes/posts.routes.ts';
@@ -43,6 +45,7 @@ export interface ApiServerDeps {
   reportCosts: ReportCosts;
   kpis: KpiService;
   revenue: RevenueService;
+  learning: LearningService;
   accounts: AccountsService;
   publishing: ApprovalService;
   vectors: Pick<VectorStore, 'mode'>;
@@ -120,6 +123,7 @@ export async function buildApiServer(deps: ApiServerDeps) {
   registerInsightsRoutes(app, deps.insights);
   registerCostRoutes(app, deps.reportCosts);
   registerKpiRoutes(app, deps.kpis);
+  registerLearningRoutes(app, deps.learning);
   registerRevenueRoutes(app, deps.revenue);
   registerAccountRoutes(app, deps.accounts);
   registerPublishingRoutes(app, deps.publishing);

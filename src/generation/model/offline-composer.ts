@@ -1,6 +1,7 @@
 import type { PersonaFields } from '../../personas/index.ts';
 import { findPhrase, removePhrases } from '../guardrails.ts';
 import { createSeededRandom, deriveSeed, pick, randomInt, shuffle, type Random } from '../../platform/seeded-random.ts';
+import { LENGTH_BAND_CHARS } from './content-arms.ts';
 import type { ContentModel, ModelOutput, WriteBodyInput, WriteHookInput } from './content-model.ts';
 import {
   BODY_SENTENCES,
@@ -192,14 +193,25 @@ export function composeHook(input: WriteHookInput): string {
   );
 }
 
+/** The closing line the arms ask for: a question, a call to action, or none; unset, the composer's own mix. */
+function closingOf(input: WriteBodyInput, ctx: Context, pool: readonly string[], usual: boolean): string | null {
+  const closing = input.arms?.closing;
+  if (closing === undefined) return usual ? chooseClean(pool, ctx) : null;
+  if (closing === 'none') return null;
+  const wanted = pool.concat(CTAS).filter((c) => c.trim().endsWith('?') === (closing === 'question'));
+  return chooseClean(wanted, ctx);
+}
+
+/** Sentences (or list items) per length band. */
+const BAND_SENTENCES = { short: [1, 1], medium: [2, 3], long: [4, 6] } as const;
+
 function listBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separator: string; hasCta: boolean } {
   const wanted = Number(/^\s*(\d+)/.exec(input.hook)?.[1] ?? 3);
   const items = chooseManyClean(LIST_ITEMS, Math.min(Math.max(wanted, 2), 5), ctx).map(
     (item, i) => `${i + 1}. ${item}`,
   );
-  const hasCta = items.length < 5 && ctx.rng() < 0.75;
-  const parts = hasCta ? [...items, chooseClean(LIST_CTAS, ctx)] : items;
-  return { parts, separator: '\n', hasCta };
+  const closing = closingOf(input, ctx, LIST_CTAS, items.length < 5 && ctx.rng() < 0.75);
+  return { parts: closing ? [...items, closing] : items, separator: '\n', hasCta: closing !== null };
 }
 
 function proseBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separator: string; hasCta: boolean } {
@@ -207,7 +219,8 @@ function proseBody(input: WriteBodyInput, ctx: Context): { parts: string[]; sepa
   const concise =
     /\b(concise|short|punchy|terse|minimal)/i.test(`${persona.voice} ${persona.tone}`) ||
     /\blong/i.test(input.feedback ?? '');
-  const count = concise ? randomInt(rng, 2, 3) : randomInt(rng, 2, 4);
+  const band = input.arms ? BAND_SENTENCES[input.arms.length] : null;
+  const count = band ? randomInt(rng, band[0], band[1]) : concise ? randomInt(rng, 2, 3) : randomInt(rng, 2, 4);
 
   const styled = styles(persona).flatMap((s) => STYLE_SENTENCES[s]);
   const sentences: string[] = [];
@@ -217,18 +230,25 @@ function proseBody(input: WriteBodyInput, ctx: Context): { parts: string[]; sepa
     if (sentences.length < count) sentences.push(s);
   }
 
-  const hasCta = rng() < 0.75;
+  const closing = closingOf(input, ctx, CTAS, rng() < 0.75);
   const ordered = shuffle(rng, sentences);
-  const parts = hasCta ? [...ordered, chooseClean(CTAS, ctx)] : ordered;
+  const parts = closing ? [...ordered, closing] : ordered;
   const separator = pick(rng, ['\n\n', '\n\n', '\n', ' ']);
-  return { parts, separator, hasCta };
+  return { parts, separator, hasCta: closing !== null };
 }
+
+const EMOJI = ['🚀', '💡', '📈', '✅', '🔥', '👇'];
 
 export function composeBody(input: WriteBodyInput): string {
   const ctx = context(input, 'body');
   const { parts, separator, hasCta } =
     input.hookPattern === 'number_list' && /^\s*\d/.test(input.hook) ? listBody(input, ctx) : proseBody(input, ctx);
-  return fitParts(parts, separator, input.maxChars, hasCta);
+  const arms = input.arms;
+  if (!arms) return fitParts(parts, separator, input.maxChars, hasCta);
+  // The band's ceiling counts the hook and the separator; the emoji takes three characters at the end.
+  const ceiling = LENGTH_BAND_CHARS[arms.length].max - chars(input.hook) - 2 - (arms.emoji ? 3 : 0);
+  const body = fitParts(parts, separator, Math.max(20, Math.min(input.maxChars, ceiling)), hasCta);
+  return arms.emoji ? `${body} ${pick(ctx.rng, EMOJI)}` : body;
 }
 
 export function createOfflineComposer(): ContentModel {

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../platform/llm/index.ts';
 import type { HookPattern, PersonaFields } from '../../personas/index.ts';
+import { type ContentArms, LENGTH_BAND_CHARS } from './content-arms.ts';
 import type { WriteBodyInput, WriteHookInput } from './content-model.ts';
 
 /** One-line description of each hook pattern, as the model should read it. */
@@ -33,10 +34,36 @@ function feedbackLine(feedback: string | undefined): string[] {
   return feedback ? [`The previous draft was rejected because ${feedback}; avoid that.`] : [];
 }
 
+/** What the learning loop chose, as instructions: the whole post's length, its closing line, emoji or none. */
+function armLines(arms: ContentArms | undefined): string[] {
+  if (!arms) return [];
+  const { min, max } = LENGTH_BAND_CHARS[arms.length];
+  const closing = {
+    question: 'End with a question to the reader.',
+    call_to_action: 'End with a call to action (e.g. to save, share, reply or follow), not a question.',
+    none: 'End on a statement: no question and no call to action.',
+  }[arms.closing];
+  return [
+    `The whole post (hook and body together) is ${min}–${max} characters.`,
+    closing,
+    arms.emoji ? 'Use exactly one fitting emoji.' : 'Use no emoji.',
+  ];
+}
+
+/** The persona's best-performing recent posts: what its audience rewards, to learn from, not to copy. */
+function exampleLines(examples: string[] | undefined): string[] {
+  if (!examples?.length) return [];
+  return [
+    'Your recent posts that your audience engaged with most (learn from their form, do not copy them):',
+    ...examples.map((text, i) => `${i + 1}. ${text.replace(/\s+/g, ' ')}`),
+  ];
+}
+
 export function buildHookMessages(input: WriteHookInput): ChatMessage[] {
   const user = [
     `Write ONE hook line for a Threads post about: ${input.topic}`,
     `Hook pattern "${input.hookPattern}": ${HOOK_PATTERN_DESCRIPTIONS[input.hookPattern]}.`,
+    ...exampleLines(input.examples),
     'Reply with the single line only, on one line, plain text, no hashtags, no quotes around it.',
     ...feedbackLine(input.feedback),
   ].join('\n');
@@ -51,6 +78,8 @@ export function buildBodyMessages(input: WriteBodyInput): ChatMessage[] {
     `Write the body of a Threads post about: ${input.topic}`,
     `It continues this hook, which is already written (do not repeat it): ${input.hook}`,
     `The body must be at most ${input.maxChars} characters.`,
+    ...armLines(input.arms),
+    ...exampleLines(input.examples),
     'Reply with the body only, plain text, no hashtags, no quotes around it.',
     ...feedbackLine(input.feedback),
   ].join('\n');

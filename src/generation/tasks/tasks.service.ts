@@ -1,5 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
-import { type Database, isUniqueViolation } from '../../platform/db/index.ts';
+import { type Database, isUniqueViolation, type Queryable } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { findPersonaById } from '../../personas/index.ts';
 import { listPostIdsOfTask } from '../../posts/index.ts';
@@ -68,10 +68,14 @@ function hashRequest(input: Required<Pick<CreateTaskInput, 'persona_id' | 'varia
 export function createTasksService(deps: { db: Database; queue: Queue }) {
   const { db, queue } = deps;
 
-  /** Creates the task and its job atomically; a repeated Idempotency-Key returns the first task. */
+  /**
+   * Creates the task and its job atomically; a repeated Idempotency-Key returns the first task.
+   * `withTask` runs in the same transaction, before the job can start (the autopilot logs its hour there).
+   */
   async function createTask(
     input: CreateTaskInput,
     idempotencyKey?: string,
+    withTask?: (tx: Queryable, task: Task) => Promise<unknown>,
   ): Promise<{ task: Task; created: boolean }> {
     const normalised = { persona_id: input.persona_id, topic: input.topic ?? null, variants: input.variants ?? 1 };
     const requestHash = hashRequest(normalised);
@@ -89,6 +93,7 @@ export function createTasksService(deps: { db: Database; queue: Queue }) {
           idempotency_key: idempotencyKey ?? null,
           request_hash: requestHash,
         });
+        await withTask?.(tx, created);
         await queue.send('generate-posts', { taskId: created.id }, { tx });
         return created;
       });
