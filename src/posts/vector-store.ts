@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../platform/db/index.ts';
 import { cosineSimilarity } from '../platform/embeddings/index.ts';
@@ -31,9 +32,21 @@ export async function detectVectorMode(db: Database): Promise<VectorStoreMode> {
   }
 }
 
-const RECENT = `SELECT post_id, persona_id, embedding FROM post_embeddings
+const recent = (column: string) => `SELECT post_id, persona_id, ${column} FROM post_embeddings
   WHERE model = $1 AND ($2::uuid IS NULL OR persona_id = $2) AND ($3::uuid IS NULL OR post_id <> $3)
   ORDER BY created_at DESC LIMIT $4`;
+
+/**
+ * A vector from its stored float4s in network byte order (post_embeddings.embedding_bytes): copied
+ * into an aligned Float32Array and byte-swapped in place, two native steps instead of parsing text.
+ */
+export function decodeFloat4s(bytes: Uint8Array): Float32Array {
+  const vector = new Float32Array(bytes.length / 4);
+  const view = Buffer.from(vector.buffer);
+  view.set(bytes);
+  if (os.endianness() === 'LE') view.swap32();
+  return vector;
+}
 
 export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; logger?: Logger }) {
   const { db, mode } = deps;
@@ -55,16 +68,19 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
     if (mode === 'pgvector') {
       return db.query<Neighbour>(
         `SELECT post_id, persona_id, (1 - (embedding::vector <=> $5::vector))::float8 AS score
-           FROM (${RECENT}) recent ORDER BY score DESC LIMIT $6`,
+           FROM (${recent('embedding')}) recent ORDER BY score DESC LIMIT $6`,
         [...params, `[${query.vector.join(',')}]`, query.limit],
       );
     }
-    const rows = await db.query<{ post_id: string; persona_id: string; embedding: number[] }>(RECENT, params);
+    const rows = await db.query<{ post_id: string; persona_id: string; embedding_bytes: Uint8Array }>(
+      recent('embedding_bytes'),
+      params,
+    );
     return rows
       .map((row) => ({
         post_id: row.post_id,
         persona_id: row.persona_id,
-        score: cosineSimilarity(query.vector, row.embedding),
+        score: cosineSimilarity(query.vector, decodeFloat4s(row.embedding_bytes)),
       }))
       .sort((a, b) => b.score - a.score)
       .slice(0, query.limit);

@@ -7,6 +7,7 @@ import {
   createTaskRunner,
 } from '../../generation/index.ts';
 import { collectFollowers, collectInsights } from '../../insights/index.ts';
+import { refreshKpiRollup } from '../../kpis/index.ts';
 import { createPublishing, createThreadsBreakers } from '../../posts/index.ts';
 import { META_GRAPH_URL } from '../../platform/threads/index.ts';
 import type { Config } from '../../platform/config.ts';
@@ -104,6 +105,7 @@ export function composeWorker(platform: Platform, queue: Queue, shared: Shared, 
     }),
     collectInsights: () => collectInsights(collectors),
     collectFollowers: (personaId?: string) => collectFollowers(collectors, personaId),
+    refreshKpis: () => refreshKpiRollup(db, now()),
   };
 }
 

@@ -58,6 +58,9 @@ export function jobHandlers(worker: Worker, shared: Pick<Shared, 'accounts'>): J
     'collect-followers': async (payload) => {
       await worker.collectFollowers(payload.personaId);
     },
+    'refresh-kpis': async () => {
+      await worker.refreshKpis();
+    },
   };
 }
 

@@ -9,6 +9,8 @@ export const JOBS = {
   'collect-insights': z.object({}).strict(),
   // With a persona: only its account, just linked; the hourly run takes every account.
   'collect-followers': z.object({ personaId: z.uuid().optional() }).strict(),
+  // Stores the business gauges that /metrics serves, so a scrape reads one row (src/kpis/kpi-rollup.ts).
+  'refresh-kpis': z.object({}).strict(),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -23,6 +25,7 @@ export const SCHEDULES: Partial<Record<JobName, string>> = {
   // Hourly slots are the finest in the insights cadence: a 10-minute tick takes each within 10 minutes.
   'collect-insights': '*/10 * * * *',
   'collect-followers': '40 * * * *',
+  'refresh-kpis': '* * * * *',
 };
 
 /** pg-boss queue policies besides `standard`: `short` keeps at most one waiting job per singletonKey. */
