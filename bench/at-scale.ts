@@ -113,10 +113,10 @@ async function benchOn(kind: DatabaseKind): Promise<BenchRow[]> {
 
     // KPI refresh at scrape time, against computing the KPIs from the tables (what a scrape did before).
     const live = await sample(ROUNDS, () =>
-      Promise.all([computeKpis(db), computeRevenueProjection(db, { now: new Date() })]),
+      Promise.all([computeKpis(db, { now: new Date() }), computeRevenueProjection(db, { now: new Date() })]),
     );
     await refreshKpiRollup(db);
-    const scrape = await sample(ROUNDS, () => refreshKpiMetrics({ db, metrics }));
+    const scrape = await sample(ROUNDS, () => refreshKpiMetrics({ db, metrics, now: () => new Date() }));
     const rollup = await sample(Math.min(ROUNDS, 11), () => refreshKpiRollup(db));
     rows.push(row(`KPI refresh at scrape, ${where}`, scrape, { label: 'computed from the tables', times: live }, 50));
     rows.push(row(`KPI roll-up job, ${where}`, rollup, { label: 'computed from the tables', times: live }));
@@ -125,7 +125,7 @@ async function benchOn(kind: DatabaseKind): Promise<BenchRow[]> {
     const roundTrip = { label: 'SELECT 1', times: await sample(ROUNDS, () => db.query('SELECT 1')) };
     const posts = createPostsService({ db, vectors });
     const [someone] = await db.query<{ id: string }>('SELECT id FROM posts ORDER BY created_at DESC LIMIT 1');
-    const reportCosts = createCostsService({ db });
+    const reportCosts = createCostsService({ db, now: () => new Date() });
     const lists: [string, () => Promise<unknown>][] = [
       ['GET /v1/posts', () => posts.listPage({ limit: 20 })],
       ['GET /v1/posts?persona_id', () => posts.listPage({ persona_id: persona!.id, limit: 20 })],
