@@ -127,9 +127,10 @@ export async function seedAtScale(db: Queryable, sizes: ScaleSizes, log: (line: 
          SELECT id, id::text, 'x' FROM personas`,
       );
       await db.query(
-        `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count)
+        `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count,
+                                         first_captured_at, first_followers_count)
          SELECT a.id, a.persona_id, ((now() - d * interval '1 day') AT TIME ZONE 'UTC')::date,
-                now() - d * interval '1 day', 9000 - d * 10
+                now() - d * interval '1 day', 9000 - d * 10, now() - d * interval '1 day', 9000 - d * 10
            FROM threads_accounts a CROSS JOIN generate_series(0, 179) d`,
       );
     },
