@@ -1,17 +1,25 @@
 import type { Queryable } from '../platform/db/index.ts';
 import type { Metrics } from '../platform/observability/index.ts';
-import { computeKpiGauges, readKpiRollup } from './kpi-rollup.ts';
+import { KPI_ROLLUP_REFRESH_AFTER_MS, computeKpiGauges, readKpiRollup } from './kpi-rollup.ts';
 
 /**
  * Sets the business metrics from the database at scrape time, so every replica reports the same
- * numbers and a restart loses nothing: from the roll-up the worker's `refresh-kpis` job stores each
- * minute (one row), or, when there is no recent one, computed from the tables (a few indexed
- * queries). Label sets are rebuilt each time: an undefined KPI (no views, no new followers) and a
+ * numbers and a restart loses nothing: from the roll-up the worker's `refresh-kpis` job stores (one
+ * row), or, when there is no recent one, computed from the tables (a few indexed queries). A roll-up
+ * older than 10 s asks for a new one (`requestRefresh`), so scraped gauges lag the tables by about
+ * that, plus one scrape interval. Label sets are rebuilt each time: an undefined KPI (no views, no new followers) and a
  * deleted persona are absent, not 0.
  */
-export async function refreshKpiMetrics(deps: { db: Queryable; metrics: Metrics; now: () => Date }): Promise<void> {
+export async function refreshKpiMetrics(deps: {
+  db: Queryable;
+  metrics: Metrics;
+  now: () => Date;
+  requestRefresh?: () => Promise<unknown>;
+}): Promise<void> {
   const now = deps.now();
-  const gauges = (await readKpiRollup(deps.db, now)) ?? (await computeKpiGauges(deps.db, now));
+  const rollup = await readKpiRollup(deps.db, now);
+  if (rollup && rollup.ageMs > KPI_ROLLUP_REFRESH_AFTER_MS) await deps.requestRefresh?.();
+  const gauges = rollup?.gauges ?? (await computeKpiGauges(deps.db, now));
   const { postsEngagementRate, costPerFollow, followersTotal, viralPosts, revenueProjectionMonthly } = deps.metrics;
   // Nothing is awaited from here on, so a concurrent scrape never sees a half-rebuilt set.
   for (const metric of [postsEngagementRate, costPerFollow, followersTotal, viralPosts]) metric.reset();

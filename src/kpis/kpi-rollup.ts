@@ -15,11 +15,13 @@ export interface KpiGauges {
 }
 
 /**
- * The worker's `refresh-kpis` job stores the gauges here each minute, so a scrape reads one row
- * instead of recomputing them from the tables; a roll-up older than this is not trusted (no worker
- * running, or it is stuck) and the scrape computes the gauges itself.
+ * The worker's `refresh-kpis` job stores the gauges here (each minute, and when a scrape finds them
+ * older than KPI_ROLLUP_REFRESH_AFTER_MS), so a scrape reads one row instead of recomputing them
+ * from the tables; a roll-up older than KPI_ROLLUP_MAX_AGE_MS is not trusted (no worker running, or
+ * it is stuck) and the scrape computes the gauges itself.
  */
 export const KPI_ROLLUP_MAX_AGE_MS = 3 * 60_000;
+export const KPI_ROLLUP_REFRESH_AFTER_MS = 10_000;
 const ROLLUP = 'gauges';
 
 export async function computeKpiGauges(db: Queryable, now: Date): Promise<KpiGauges> {
@@ -48,10 +50,10 @@ export async function refreshKpiRollup(db: Queryable, now = new Date()): Promise
 }
 
 /** The stored gauges if they were computed at most KPI_ROLLUP_MAX_AGE_MS before `now` (and not after it). */
-export async function readKpiRollup(db: Queryable, now: Date): Promise<KpiGauges | null> {
-  const [row] = await db.query<{ body: KpiGauges }>(
-    `SELECT body FROM kpi_rollups WHERE name = $1 AND as_of <= $2 AND as_of > $3`,
+export async function readKpiRollup(db: Queryable, now: Date): Promise<{ gauges: KpiGauges; ageMs: number } | null> {
+  const [row] = await db.query<{ body: KpiGauges; as_of: Date | string }>(
+    `SELECT body, as_of FROM kpi_rollups WHERE name = $1 AND as_of <= $2 AND as_of > $3`,
     [ROLLUP, now.toISOString(), new Date(now.getTime() - KPI_ROLLUP_MAX_AGE_MS).toISOString()],
   );
-  return row?.body ?? null;
+  return row ? { gauges: row.body, ageMs: now.getTime() - new Date(row.as_of).getTime() } : null;
 }

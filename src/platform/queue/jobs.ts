@@ -31,6 +31,7 @@ export const SCHEDULES: Partial<Record<JobName, string>> = {
 /** pg-boss queue policies besides `standard`: `short` keeps at most one waiting job per singletonKey. */
 export const QUEUE_POLICIES: Partial<Record<JobName, 'short'>> = {
   'publish-post': 'short',
+  'refresh-kpis': 'short',
 };
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
 
