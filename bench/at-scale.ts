@@ -59,7 +59,7 @@ function row(figure: string, times: number[], baseline: { label: string; times: 
   const value = percentile(times, 0.95);
   const base = percentile(baseline.times, 0.95);
   return {
-    figure: `${figure} p95`,
+    figure: `${figure} p95 (median ${percentile(times, 0.5).toFixed(2)})`,
     value,
     unit: 'ms',
     baseline: `${baseline.label} ${ms(base)}`,

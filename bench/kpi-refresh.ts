@@ -1,5 +1,5 @@
-// What a scrape of /metrics pays to recompute the business KPIs from the database at scale, against
-// the same refresh on an empty database (the fixed cost of the queries), measured in the same run.
+// What computing the business KPIs from the database costs (the refresh-kpis job, and a scrape that
+// finds no recent roll-up), against the same on an empty database, measured in the same run.
 // Run: npx tsx bench/kpi-refresh.ts [rounds]   (with DATABASE_URL set, also on that server)
 import type { Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
@@ -47,7 +47,7 @@ for (const kind of DATABASE_KINDS) {
       `${kind.padEnd(10)} | ${e.toFixed(1).padStart(15)} | ${f.toFixed(1).padStart(15)} | ${p95(fullTimes).toFixed(1).padStart(12)} | ${(f / e).toFixed(1)}×`,
     );
     rows.push({
-      figure: `KPI refresh median, ${kind}, ${PERSONAS} personas`,
+      figure: `KPIs computed from the tables, median, ${kind}, ${PERSONAS} personas`,
       value: f,
       unit: 'ms',
       baseline: `empty database ${e.toFixed(1)} ms`,
