@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { cosineSimilarity } from '../src/platform/embeddings/embedder.ts';
 import { createLocalEmbedder } from '../src/platform/embeddings/local-embedder.ts';
+import { reportBench, type BenchRow } from './bench-result.ts';
 
 interface Example {
   original: string;
@@ -19,7 +20,7 @@ const embedder = createLocalEmbedder();
 const threshold = embedder.duplicateThresholds.persona;
 const f = (n: number) => n.toFixed(3);
 
-async function report(name: string, file: string): Promise<void> {
+async function report(name: string, file: string): Promise<BenchRow[]> {
   const examples = JSON.parse(
     fs.readFileSync(new URL(`../test/fixtures/${file}`, import.meta.url), 'utf8'),
   ) as Example[];
@@ -44,8 +45,25 @@ async function report(name: string, file: string): Promise<void> {
   console.log(`  paraphrases caught:            ${flagged(paraphrases)}/${paraphrases.length}  ${range(paraphrases)}`);
   console.log(`  post vs its unrelated flagged: ${flagged(sameNiche)}/${sameNiche.length}  ${range(sameNiche)}`);
   console.log(`  posts across examples flagged: ${flagged(across)}/${across.length}  ${range(across)}`);
+  // Not a speed figure: counts out of the set, with no baseline and no target.
+  const row = (figure: string, value: number, of: number): BenchRow => ({
+    figure: `${figure}, ${name}`,
+    value,
+    unit: `/ ${of}`,
+    baseline: null,
+    ratio: null,
+    target: null,
+    met: null,
+  });
+  return [
+    row('paraphrases caught', flagged(paraphrases), paraphrases.length),
+    row('post vs same-niche post flagged', flagged(sameNiche), sameNiche.length),
+    row('posts across examples flagged', flagged(across), across.length),
+  ];
 }
 
 console.log(`local embedding ${embedder.model}, persona duplicate threshold ${threshold}`);
-await report('threshold set', 'dedup-examples.json');
-await report('held-out set', 'dedup-heldout.json');
+reportBench('dedup-margins', [
+  ...(await report('threshold set', 'dedup-examples.json')),
+  ...(await report('held-out set', 'dedup-heldout.json')),
+]);

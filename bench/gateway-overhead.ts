@@ -18,8 +18,9 @@ import { insertTask } from '../src/generation/tasks/task.repository.ts';
 import { personaFields } from '../test/support/factories.ts';
 import { startFakeOpenAiServer } from '../test/support/fake-openai-server.ts';
 import { DATABASE_KINDS, createTestDatabase, type DatabaseKind } from '../test/support/test-database.ts';
+import { numberArg, reportBench, type BenchRow } from './bench-result.ts';
 
-const CALLS = Number(process.argv[2] ?? 300);
+const CALLS = numberArg(300);
 const WARMUP = 30;
 
 const server = await startFakeOpenAiServer();
@@ -91,7 +92,7 @@ function shuffled<T>(xs: T[]): T[] {
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
 
-async function benchOn(kind: DatabaseKind): Promise<void> {
+async function benchOn(kind: DatabaseKind): Promise<BenchRow[]> {
   const testDb = await createTestDatabase(kind);
   try {
     await migrate(testDb.db);
@@ -119,11 +120,25 @@ async function benchOn(kind: DatabaseKind): Promise<void> {
           .padStart(22)} ${(median / base).toFixed(2).padStart(17)}`,
       );
     }
+    // The figure is the overhead itself; the baseline is the direct SDK call it is added to.
+    return Object.entries(samples)
+      .filter(([name]) => name !== 'direct SDK')
+      .map(([name, xs]) => ({
+        figure: `${name} overhead per call, ${kind}`,
+        value: percentile(xs, 0.5) - base,
+        unit: 'ms',
+        baseline: `direct SDK ${base.toFixed(2)} ms`,
+        ratio: percentile(xs, 0.5) / base,
+        target: null,
+        met: null,
+      }));
   } finally {
     await testDb.drop();
   }
 }
 
 console.log(`${CALLS} calls per variant, interleaved, after ${WARMUP} warm-up rounds; local server on 127.0.0.1`);
-for (const kind of DATABASE_KINDS) await benchOn(kind);
+const rows: BenchRow[] = [];
+for (const kind of DATABASE_KINDS) rows.push(...(await benchOn(kind)));
+reportBench('gateway-overhead', rows);
 await server.close();

@@ -1,22 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createDeps, type Deps } from './create-deps.ts';
-import { createApiToken } from '../auth/index.ts';
-import { runGenerate } from './commands/generate.command.ts';
-import { type AutopilotOptions, runAutopilotCommand } from './commands/autopilot.command.ts';
-import { ConfigError, loadConfig, secretsOf, type Config } from '../platform/config.ts';
-import { createLogger } from '../platform/observability/index.ts';
-import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
-import { startThreadsSimulator } from '../sim/index.ts';
-import { META_GRAPH_URL } from '../platform/threads/index.ts';
-import { linkSimulatorAccounts } from './roles/link-simulator-accounts.ts';
-import { ensureAdminToken, seedPersonaLibrary } from './roles/bootstrap.ts';
-import { startApi, startWorker, startWorkerOps, survivesUnhandledRejections } from './roles/roles.ts';
-import { composeApi } from './compose/api.ts';
-import { openPlatform, startQueue } from './compose/open-platform.ts';
-import { composeShared } from './compose/shared.ts';
-import { composeWorker } from './compose/worker.ts';
-import { createScaledClock } from '../platform/scaled-clock.ts';
 
+// Only commander is loaded up front: each command imports what it needs when it runs, so `--help`
+// and the short commands start in a fraction of the time the long-lived roles need.
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 function positiveInt(max: number) {
@@ -28,66 +13,8 @@ function positiveInt(max: number) {
   };
 }
 
-async function open(config: Config = loadConfig()): Promise<Deps> {
-  const deps = await createDeps(config);
-  await seedPersonaLibrary(deps.db, deps.logger);
-  return deps;
-}
-
-/** Runs a long-lived role until SIGTERM/SIGINT, then stops taking work and closes in order. */
-async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
-  const loaded = loadConfig();
-  // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
-  const now = createScaledClock(loaded.timeScale);
-  const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded, now) : null;
-  const platform = await openPlatform(sim ? sim.config : loaded, { now });
-  survivesUnhandledRejections(platform);
-  await seedPersonaLibrary(platform.db, platform.logger);
-  const queue = await startQueue(platform);
-  const shared = await composeShared(platform, queue);
-  // Each role is wired with only what it runs: the API builds no model, the worker no HTTP routes.
-  const api = roles.api ? composeApi(platform, queue, shared) : null;
-  const worker = roles.worker ? composeWorker(platform, queue, shared) : null;
-  const { config, logger, db } = platform;
-  // A worker alone serves /health, /ready and /metrics on WORKER_METRICS_PORT, the API on PORT. Both
-  // listen before any account is linked, so a taken port stops the first start before it changes anything.
-  const app = api ? await startApi(api) : await startWorkerOps({ ...platform, queue, vectors: shared.vectors });
-  if (sim) await linkSimulatorAccounts({ ...platform, ...shared, queue }, sim.url);
-  if (sim && db.kind === 'postgres') {
-    logger.warn(
-      { simulator: sim.url },
-      'THREADS_API_BASE_URL is unset: `all` publishes to its in-process Threads simulator, not to Threads; set THREADS_API_BASE_URL=https://graph.threads.net for the real one',
-    );
-  }
-  const address = app.server.address();
-  // On standard error, apart from the JSON logs on standard output, so a log shipper never carries it.
-  if (api) await ensureAdminToken(db, config.adminToken, (text) => process.stderr.write(`${text}\n`));
-  const stopTicker = worker ? await startWorker({ ...platform, queue, worker, accounts: shared.accounts }) : () => {};
-  logger.info(
-    {
-      roles,
-      database: db.kind,
-      model: worker?.model.provider,
-      url: typeof address === 'object' && address ? `http://${config.host}:${address.port}` : undefined,
-      threads: sim ? `simulator at ${sim.url}` : (config.threads.baseUrl ?? META_GRAPH_URL),
-    },
-    'threads-agent started',
-  );
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    stopTicker();
-    await app.close();
-    await queue.stop();
-    await platform.close();
-    await sim?.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-}
+const serve = async (roles: { api: boolean; worker: boolean }) =>
+  (await import('./commands/serve.command.ts')).serve(roles);
 
 const program = new Command('threads-agent').description('Run AI personas on Threads: generate, publish, measure.');
 
@@ -110,6 +37,10 @@ program
     'the Threads API simulator alone (SIM_PORT), for roles run as separate processes: set their THREADS_API_BASE_URL to it',
   )
   .action(async () => {
+    const { loadConfig, secretsOf } = await import('../platform/config.ts');
+    const { createLogger } = await import('../platform/observability/index.ts');
+    const { simulatorOptions } = await import('./roles/embedded-simulator.ts');
+    const { startThreadsSimulator } = await import('../sim/index.ts');
     const config = loadConfig();
     const logger = createLogger(config.logLevel, undefined, secretsOf(config));
     const sim = await startThreadsSimulator(simulatorOptions(config, logger));
@@ -130,6 +61,8 @@ program
   .option('--variants <n>', 'how many drafts, 1 to 10', positiveInt(10), 1)
   .option('--no-worker', 'only queue the task and follow it; a running worker does the work')
   .action(async (options: { persona: string; topic?: string; variants: number; worker: boolean }) => {
+    const { open } = await import('./commands/serve.command.ts');
+    const { runGenerate } = await import('./commands/generate.command.ts');
     const deps = await open();
     const code = await runGenerate(deps, options, print);
     await deps.close();
@@ -147,7 +80,9 @@ program
   .option('--off', 'take the personas off autopilot')
   .option('--learning <mode>', 'on (learn from engagement) or off (uniform choices)')
   .option('--approval <mode>', 'auto or manual approval of the drafts')
-  .action(async (slugs: string[], options: AutopilotOptions) => {
+  .action(async (slugs: string[], options: import('./commands/autopilot.command.ts').AutopilotOptions) => {
+    const { open } = await import('./commands/serve.command.ts');
+    const { runAutopilotCommand } = await import('./commands/autopilot.command.ts');
     const deps = await open();
     const code = await runAutopilotCommand(deps, slugs, options, print);
     await deps.close();
@@ -161,6 +96,9 @@ program
   .option('--name <name>', 'what the token is for', 'admin')
   .description('create an admin API token and print it once')
   .action(async (options: { name: string }) => {
+    const { openPlatform } = await import('./compose/open-platform.ts');
+    const { loadConfig } = await import('../platform/config.ts');
+    const { createApiToken } = await import('../auth/index.ts');
     const platform = await openPlatform(loadConfig());
     print(await createApiToken(platform.db, options.name));
     await platform.close();
@@ -170,6 +108,8 @@ program
   .command('migrate')
   .description('apply database migrations and exit')
   .action(async () => {
+    const { openPlatform } = await import('./compose/open-platform.ts');
+    const { loadConfig } = await import('../platform/config.ts');
     const platform = await openPlatform(loadConfig());
     print('database schema is up to date');
     await platform.close();
@@ -178,6 +118,7 @@ program
 try {
   await program.parseAsync();
 } catch (error) {
+  const { ConfigError } = await import('../platform/config.ts');
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);

@@ -1,6 +1,8 @@
+import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../platform/db/index.ts';
 import { cosineSimilarity } from '../platform/embeddings/index.ts';
+import { createVectorCache } from './vector-cache.ts';
 
 export type VectorStoreMode = 'pgvector' | 'portable';
 
@@ -31,12 +33,31 @@ export async function detectVectorMode(db: Database): Promise<VectorStoreMode> {
   }
 }
 
-const RECENT = `SELECT post_id, persona_id, embedding FROM post_embeddings
+const recent = (column: string) => `SELECT post_id, persona_id, ${column} AS v FROM post_embeddings
   WHERE model = $1 AND ($2::uuid IS NULL OR persona_id = $2) AND ($3::uuid IS NULL OR post_id <> $3)
   ORDER BY created_at DESC LIMIT $4`;
 
+/**
+ * A vector from its stored float4s in network byte order (post_embeddings.embedding_bytes): copied
+ * into an aligned Float32Array and byte-swapped in place, two native steps instead of parsing text.
+ */
+export function decodeFloat4s(bytes: Uint8Array): Float32Array {
+  const vector = new Float32Array(bytes.length / 4);
+  const view = Buffer.from(vector.buffer);
+  view.set(bytes);
+  if (os.endianness() === 'LE') view.swap32();
+  return vector;
+}
+
+/**
+ * Vectors the portable mode keeps in memory (400 bytes each at 100 dimensions: 20 MB): the 5,000
+ * latest that every duplicate check compares, and many personas' 500 latest besides.
+ */
+const CACHED_VECTORS = 50_000;
+
 export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; logger?: Logger }) {
   const { db, mode } = deps;
+  const cache = createVectorCache(mode === 'portable' ? CACHED_VECTORS : 0);
   deps.logger?.info(
     { mode },
     mode === 'pgvector' ? 'vector store: pgvector' : 'vector store: portable (no pgvector on this server)',
@@ -48,24 +69,36 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
        ON CONFLICT (post_id) DO UPDATE SET model = excluded.model, embedding = excluded.embedding`,
       [entry.postId, entry.personaId, entry.model, entry.vector],
     );
+    cache.forget(entry.postId);
   }
 
   async function nearest(query: NearestQuery): Promise<Neighbour[]> {
     const params = [query.model, query.personaId ?? null, query.excludePostId ?? null, query.scanLimit];
     if (mode === 'pgvector') {
       return db.query<Neighbour>(
-        `SELECT post_id, persona_id, (1 - (embedding::vector <=> $5::vector))::float8 AS score
-           FROM (${RECENT}) recent ORDER BY score DESC LIMIT $6`,
+        `SELECT post_id, persona_id, (1 - (v::vector <=> $5::vector))::float8 AS score
+           FROM (${recent('embedding')}) recent ORDER BY score DESC LIMIT $6`,
         [...params, `[${query.vector.join(',')}]`, query.limit],
       );
     }
-    const rows = await db.query<{ post_id: string; persona_id: string; embedding: number[] }>(RECENT, params);
+    // Which posts are the latest comes from the database every time; only their vectors are cached.
+    const rows = await db.query<{ post_id: string; persona_id: string }>(recent('1'), params);
+    const missing = rows.filter((row) => !cache.get(query.model, row.post_id)).map((row) => row.post_id);
+    if (missing.length > 0) {
+      const read = await db.query<{ post_id: string; embedding_bytes: Uint8Array }>(
+        'SELECT post_id, embedding_bytes FROM post_embeddings WHERE post_id = ANY($1::uuid[]) AND model = $2',
+        [missing, query.model],
+      );
+      for (const row of read) cache.set(query.model, row.post_id, decodeFloat4s(row.embedding_bytes));
+    }
     return rows
-      .map((row) => ({
-        post_id: row.post_id,
-        persona_id: row.persona_id,
-        score: cosineSimilarity(query.vector, row.embedding),
-      }))
+      .flatMap((row) => {
+        // A post deleted between the two reads has no vector any more: it is simply not a neighbour.
+        const vector = cache.get(query.model, row.post_id);
+        return vector
+          ? [{ post_id: row.post_id, persona_id: row.persona_id, score: cosineSimilarity(query.vector, vector) }]
+          : [];
+      })
       .sort((a, b) => b.score - a.score)
       .slice(0, query.limit);
   }

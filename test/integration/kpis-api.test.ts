@@ -54,8 +54,9 @@ async function account(db: Queryable, persona: Persona, counts: [Date | string, 
   );
   for (const [at, followers] of counts) {
     await db.query(
-      `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count)
-       VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'UTC')::date, $3, $4)`,
+      `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count,
+                                       first_captured_at, first_followers_count)
+       VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $3, $4)`,
       [row!.id, persona.id, at instanceof Date ? at.toISOString() : at, followers],
     );
   }

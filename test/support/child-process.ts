@@ -22,10 +22,18 @@ export interface RunningCli {
  * Runs `threads-agent <args>` as a real process, collecting stdout and stderr. A worker binds a free
  * port of the system's choosing unless told otherwise, so test files running side by side never clash.
  */
-export function startCli(args: string[], env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, ['bin/threads-agent.mjs', ...args], {
+export function startCli(args: string[], env: Record<string, string>, entry = 'bin/threads-agent.mjs'): RunningCli {
+  const child = spawn(process.execPath, [entry, ...args], {
     cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', WORKER_METRICS_PORT: '0', ...env },
+    // The sources, as edited, not the dist/ of the last install (test/integration/compiled-cli.test.ts runs a build).
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      WORKER_METRICS_PORT: '0',
+      THREADS_AGENT_FROM_SOURCE: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -35,8 +43,8 @@ export function startCli(args: string[], env: Record<string, string>): RunningCl
   return { child, output: () => output, exited };
 }
 
-export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
-  const run = startCli(args, env);
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000, entry?: string) {
+  const run = startCli(args, env, entry);
   const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
   const code = await run.exited;
   clearTimeout(timer);

@@ -29,8 +29,10 @@ export async function seedScale(db: Queryable) {
     `INSERT INTO threads_accounts (persona_id, threads_user_id, access_token_encrypted) SELECT id, id::text, 'x' FROM personas`,
   );
   await db.query(
-    `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count)
-     SELECT a.id, a.persona_id, ((now() - d * interval '1 day') AT TIME ZONE 'UTC')::date, now() - d * interval '1 day', 9000 - d * 10
+    `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count,
+                                     first_captured_at, first_followers_count)
+     SELECT a.id, a.persona_id, ((now() - d * interval '1 day') AT TIME ZONE 'UTC')::date, now() - d * interval '1 day', 9000 - d * 10,
+            now() - d * interval '1 day', 9000 - d * 10
        FROM threads_accounts a CROSS JOIN generate_series(0, 179) d`,
   );
   await db.query(

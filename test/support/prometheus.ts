@@ -290,8 +290,9 @@ async function seedThreadsHistory(t: TestApp): Promise<Persona> {
     [1, 1250],
   ] as const) {
     await db.query(
-      `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count)
-       VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'UTC')::date, $3, $4)`,
+      `INSERT INTO follower_snapshots (account_id, persona_id, captured_on, captured_at, followers_count,
+                                       first_captured_at, first_followers_count)
+       VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $3, $4)`,
       [account!.id, persona.id, ago(daysAgo * DAY), followers],
     );
   }

@@ -9,6 +9,7 @@ import {
 } from '../../generation/index.ts';
 import { runAutopilot, trainPredictor } from '../../learning/index.ts';
 import { collectFollowers, collectInsights } from '../../insights/index.ts';
+import { refreshKpiRollup } from '../../kpis/index.ts';
 import { createPublishing, createThreadsBreakers } from '../../posts/index.ts';
 import { META_GRAPH_URL } from '../../platform/threads/index.ts';
 import type { Config } from '../../platform/config.ts';
@@ -125,6 +126,7 @@ export function composeWorker(platform: Platform, queue: Queue, shared: Shared, 
     trainPredictor: async () => {
       if (await trainPredictor({ db, now })) await shared.learningReports.update();
     },
+    refreshKpis: () => refreshKpiRollup(db, now()),
   };
 }
 

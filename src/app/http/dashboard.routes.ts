@@ -4,8 +4,15 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { HttpServer } from './http-server.ts';
 
+/** The folder of the nearest package.json above this file: the same from src/app/http/ and from the dist/ bundle. */
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+}
+
 /** Where `npm install` builds the dashboard (the Next.js static export of web/). */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/out', import.meta.url));
+export const DASHBOARD_DIR = path.join(packageRoot(), 'web/out');
 
 // Paths that belong to the API: an unknown one is the API's JSON 404, never the dashboard's page.
 const API_PATH = /^(v1|docs|metrics|health|ready)(\/|$)/;

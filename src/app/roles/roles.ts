@@ -68,6 +68,9 @@ export function jobHandlers(worker: Worker, shared: Pick<Shared, 'accounts'>): J
     'train-predictor': async () => {
       await worker.trainPredictor();
     },
+    'refresh-kpis': async () => {
+      await worker.refreshKpis();
+    },
   };
 }
 

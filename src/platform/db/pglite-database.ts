@@ -16,10 +16,16 @@ function wrap(conn: PGlite | Transaction, afterCommit?: (fn: () => void) => void
   };
 }
 
+/**
+ * PGlite's default shared_buffers (160 MB) is a server's, held inside this process: at 32 MB the
+ * idle process is ~110 MB smaller, and the pages it no longer caches are still in the OS page cache.
+ */
+const POSTGRESQL_CONF = 'shared_buffers=32MB';
+
 /** Embedded Postgres (WASM). `dir` undefined means in memory, for tests. */
 export async function createPgliteDatabase(dir?: string): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const pg = await PGlite.create(dir ?? 'memory://', { extensions: { vector } });
+  const pg = await PGlite.create(dir ?? 'memory://', { extensions: { vector }, postgresqlconf: POSTGRESQL_CONF });
   const base = wrap(pg);
   let inFlight = 0;
   const track = async <T>(work: () => Promise<T>): Promise<T> => {

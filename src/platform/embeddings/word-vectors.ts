@@ -57,9 +57,10 @@ function commonDirections(matrix: Float32Array, dims: number): { mean: number[];
   return { mean, components };
 }
 
+// Beside the package it is built from (node_modules/.cache/…), found the same from src/ and from dist/.
 export const DEFAULT_WORD_VECTORS_DIR = path.resolve(
-  path.dirname(new URL(import.meta.url).pathname),
-  '../../../node_modules/.cache/threads-agent/word-vectors',
+  path.dirname(createRequire(import.meta.url).resolve(`${SOURCE_PACKAGE}/package.json`)),
+  '../.cache/threads-agent/word-vectors',
 );
 
 interface SourceFile {

@@ -14,10 +14,11 @@ function dollars(n: number): string {
   return `$${n.toFixed(4)}`;
 }
 
+/** Today's recorded spend comes from the daily roll-up llm_calls' triggers keep (migration 011): a few hundred rows. */
 async function spentToday(q: Queryable, personaId: string): Promise<{ persona: number; all: number }> {
   const [row] = await q.query<{ persona: number; all: number }>(
     `SELECT coalesce(sum(usd) FILTER (WHERE persona_id = $1), 0)::float8 AS persona, coalesce(sum(usd), 0)::float8 AS all
-       FROM (SELECT persona_id, cost_usd AS usd FROM llm_calls WHERE created_at >= ${TODAY_UTC}
+       FROM (SELECT persona_id, usd FROM llm_spend_daily WHERE day = (now() AT TIME ZONE 'UTC')::date
              UNION ALL
              SELECT persona_id, usd FROM llm_budget_reservations WHERE created_at >= ${TODAY_UTC}) spent`,
     [personaId],

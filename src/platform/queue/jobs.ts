@@ -13,6 +13,8 @@ export const JOBS = {
   autopilot: z.object({}).strict(),
   'learning-update': z.object({}).strict(),
   'train-predictor': z.object({}).strict(),
+  // Stores the business gauges that /metrics serves, so a scrape reads one row (src/kpis/kpi-rollup.ts).
+  'refresh-kpis': z.object({}).strict(),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -30,6 +32,7 @@ export const SCHEDULES: Partial<Record<JobName, string>> = {
   autopilot: '* * * * *',
   'learning-update': '*/10 * * * *',
   'train-predictor': '23 */6 * * *',
+  'refresh-kpis': '* * * * *',
 };
 
 /**
@@ -46,6 +49,7 @@ export const SCALED_INTERVALS_MS: Partial<Record<JobName, number>> = {
   // Followers are kept as one snapshot a day: four captures a product day are plenty.
   'collect-followers': 6 * 60 * 60_000,
   'train-predictor': 6 * 60 * 60_000,
+  'refresh-kpis': 60_000,
 };
 
 /** pg-boss queue policies besides `standard`: `short` keeps at most one waiting job per singletonKey. */
@@ -57,6 +61,7 @@ export const QUEUE_POLICIES: Partial<Record<JobName, 'short'>> = {
   autopilot: 'short',
   'learning-update': 'short',
   'train-predictor': 'short',
+  'refresh-kpis': 'short',
 };
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
 

@@ -53,11 +53,16 @@ export function registerOpsRoutes(
       });
     },
   });
+  // At most one refresh of the KPI roll-up waits in the queue, however many replicas are scraped.
+  const requestRefresh = () => deps.queue.sendOnce('refresh-kpis', {}, 'refresh-kpis');
   app.get('/metrics', {
     schema: { tags, summary: 'Prometheus metrics', security: [] },
     handler: async (request, reply) => {
       // With the database unreachable the process metrics still matter most: serve the last values.
-      const refreshed = await Promise.allSettled([refreshInfraMetrics(deps), refreshKpiMetrics(deps)]);
+      const refreshed = await Promise.allSettled([
+        refreshInfraMetrics(deps),
+        refreshKpiMetrics({ ...deps, requestRefresh }),
+      ]);
       for (const r of refreshed)
         if (r.status === 'rejected') request.log.warn({ err: r.reason }, 'metrics refresh from the database failed');
       return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
