@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { lockForTransaction, type Database, type Queryable } from '../platform/db/index.ts';
+import type { Role } from './roles.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -9,11 +10,41 @@ export function generateToken(): string {
   return `ta_${randomBytes(24).toString('base64url')}`;
 }
 
-/** Stores a new admin token's hash and returns the token: the only time it is seen in clear. */
-export async function createApiToken(q: Queryable, name: string): Promise<string> {
+export interface TokenSpec {
+  name: string;
+  role: Role;
+  personaIds?: readonly string[] | null;
+  expiresAt?: Date | null;
+}
+
+/** What may be shown about a token: never its value or hash. */
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: Role;
+  persona_ids: string[] | null;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const RECORD_COLUMNS = 'id, name, role, persona_ids, created_at, expires_at, last_used_at, revoked_at';
+
+/** Stores a new token's hash and returns the token: the only time it is seen in clear. */
+export async function issueApiToken(q: Queryable, spec: TokenSpec): Promise<{ token: string; record: TokenRecord }> {
   const token = generateToken();
-  await q.query('INSERT INTO api_tokens (name, token_hash) VALUES ($1, $2)', [name, hashToken(token)]);
-  return token;
+  const [record] = await q.query<TokenRecord>(
+    `INSERT INTO api_tokens (name, token_hash, role, persona_ids, expires_at) VALUES ($1, $2, $3, $4, $5)
+     RETURNING ${RECORD_COLUMNS}`,
+    [spec.name, hashToken(token), spec.role, spec.personaIds ?? null, spec.expiresAt ?? null],
+  );
+  return { token, record: record! };
+}
+
+/** An admin token, as the first start and `token create` without options make. */
+export async function createApiToken(q: Queryable, name: string): Promise<string> {
+  return (await issueApiToken(q, { name, role: 'admin' })).token;
 }
 
 /**
@@ -28,13 +59,30 @@ export async function createFirstApiToken(db: Database, name: string): Promise<s
   });
 }
 
-/** Checks a bearer token against API_ADMIN_TOKEN (if set) and the stored hashes. */
-export function createTokenVerifier(deps: { db: Queryable; adminToken?: string }) {
-  const adminHash = deps.adminToken ? Buffer.from(hashToken(deps.adminToken)) : null;
-  return async function verifyToken(token: string): Promise<boolean> {
-    const hash = hashToken(token);
-    if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash))) return true;
-    const rows = await deps.db.query('SELECT 1 FROM api_tokens WHERE token_hash = $1', [hash]);
-    return rows.length > 0;
-  };
+export async function listApiTokens(q: Queryable): Promise<TokenRecord[]> {
+  return q.query<TokenRecord>(`SELECT ${RECORD_COLUMNS} FROM api_tokens ORDER BY created_at, id`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Revokes by id, or by name when exactly one live token has it. Returns the revoked tokens (empty:
+ * nothing matched); the row is kept, so the audit log's token ids still resolve.
+ */
+export async function revokeApiToken(q: Queryable, idOrName: string, now: Date): Promise<TokenRecord[]> {
+  const where = UUID.test(idOrName) ? 'id = $1::uuid' : 'name = $1';
+  const live = await q.query<{ id: string }>(`SELECT id FROM api_tokens WHERE ${where} AND revoked_at IS NULL`, [
+    idOrName,
+  ]);
+  if (live.length !== 1) return live.length === 0 ? [] : Promise.reject(new AmbiguousTokenName(idOrName, live.length));
+  return q.query<TokenRecord>(`UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 RETURNING ${RECORD_COLUMNS}`, [
+    live[0]!.id,
+    now,
+  ]);
+}
+
+export class AmbiguousTokenName extends Error {
+  constructor(name: string, count: number) {
+    super(`${count} live tokens are named "${name}"; revoke by id (see \`token list\`)`);
+  }
 }

@@ -87,6 +87,21 @@ const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(60),
   AUTO_APPROVE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).optional(),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(10),
+  CORS_ORIGINS: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/,
+        'must be a comma-separated list of origins like https://app.example.com',
+      )
+      .optional(),
+  ),
+  OPS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export interface Config {
@@ -147,6 +162,21 @@ export interface Config {
     /** Quality score at which a persona in `auto` approval mode has a draft approved (a persona may set its own). */
     autoApproveMinScore: number;
   };
+  security: {
+    rateLimit: {
+      /** memory: this process only (the embedded default); postgres: shared by every API replica. */
+      store: 'memory' | 'postgres';
+      windowSeconds: number;
+      perToken: number;
+      perIp: number;
+      /** Requests with a missing or wrong token, per IP: far fewer, against guessing. */
+      authFailures: number;
+    };
+    /** Origins allowed to call the API from a browser; empty: none (CORS closed). */
+    corsOrigins: string[];
+    /** Bearer token the worker's /metrics and /ready ask for when set. */
+    opsToken?: string;
+  };
   generation: {
     maxAttempts: number;
     qualityMinScore: number;
@@ -166,6 +196,7 @@ export function secretsOf(config: Config): string[] {
     config.llm.apiKey,
     config.threads.appSecret,
     config.adminToken,
+    config.security.opsToken,
     key?.toString('hex'),
     key?.toString('base64'),
   ].filter((s): s is string => s !== undefined);
@@ -242,6 +273,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stateFile: path.join(dataDir, 'threads-sim.json'),
     },
     publishing: { minGapMinutes: e.PUBLISH_MIN_GAP_MINUTES, autoApproveMinScore: e.AUTO_APPROVE_MIN_SCORE },
+    security: {
+      rateLimit: {
+        store: e.RATE_LIMIT_STORE ?? (e.DATABASE_URL ? 'postgres' : 'memory'),
+        windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+        perToken: e.RATE_LIMIT_PER_TOKEN,
+        perIp: e.RATE_LIMIT_PER_IP,
+        authFailures: e.RATE_LIMIT_AUTH_FAILURES,
+      },
+      corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim()) : [],
+      opsToken: e.OPS_TOKEN,
+    },
     generation: {
       maxAttempts: e.GENERATION_MAX_ATTEMPTS,
       qualityMinScore: e.QUALITY_MIN_SCORE,

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../../auth/index.ts';
+import type { Config } from '../../platform/config.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { ApprovalService, PostsService, VectorStore } from '../../posts/index.ts';
 import type { KpiService, ReportCosts } from '../../kpis/index.ts';
@@ -27,6 +28,13 @@ import { OAUTH_CALLBACK_ROUTE, registerAccountRoutes } from './routes/accounts.r
 import { registerPublishingRoutes } from './routes/publishing.routes.ts';
 import { registerTaskRoutes } from './routes/tasks.routes.ts';
 import { createHttpServer } from './http-server.ts';
+import { registerAuthorization } from './authorization.ts';
+import { registerRateLimit } from './rate-limit.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { registerAuditLog } from './audit.ts';
+import { registerTokenRoutes } from './routes/tokens.routes.ts';
+import { registerAuditRoutes } from './routes/audit.routes.ts';
+import { createTokenAdmin } from '../token-admin.ts';
 
 export interface ApiServerDeps {
   db: Database;
@@ -46,7 +54,7 @@ export interface ApiServerDeps {
   vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
   now: () => Date;
-  config?: { llm: { budgets: { globalDailyUsd?: number } } };
+  config: Pick<Config, 'security'> & { llm: { budgets: { globalDailyUsd?: number } } };
 }
 
 /** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */
@@ -73,19 +81,14 @@ export async function buildApiServer(deps: ApiServerDeps) {
     );
   });
 
-  const verifyToken = createTokenVerifier({ db: deps.db, adminToken: deps.adminToken });
-  app.addHook('onRequest', async (request, reply) => {
-    // The matched route pattern, not the raw URL, decides: no encoding trick reaches /v1 unchecked.
-    // The OAuth callback is opened by a browser coming back from Threads: its single-use state authenticates it.
-    if (!request.routeOptions.url?.startsWith('/v1/') || request.routeOptions.url === OAUTH_CALLBACK_ROUTE) return;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const message = match ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>';
-    if (match && (await verifyToken(match[1]!))) return;
-    return reply
-      .code(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ error: { code: 'unauthorized', message } });
+  await registerSecurityHeaders(app, deps.config.security.corsOrigins);
+  registerAuthorization(app, {
+    db: deps.db,
+    verifyToken: createTokenVerifier({ db: deps.db, adminToken: deps.adminToken, now: deps.now }),
+    openRoutes: [OAUTH_CALLBACK_ROUTE],
   });
+  await registerRateLimit(app, { db: deps.db, limits: deps.config.security.rateLimit });
+  registerAuditLog(app, deps);
 
   registerOpsRoutes(app, deps);
   registerPersonaRoutes(app, deps.personas);
@@ -99,6 +102,8 @@ export async function buildApiServer(deps: ApiServerDeps) {
   registerPublishingRoutes(app, deps.publishing);
   registerOpsSummaryRoutes(app, { ...deps, globalDailyBudgetUsd: deps.config?.llm.budgets.globalDailyUsd });
   await registerDashboard(app);
+  registerTokenRoutes(app, createTokenAdmin(deps));
+  registerAuditRoutes(app, deps.db);
   return app;
 }
 
