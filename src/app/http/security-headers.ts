@@ -9,6 +9,10 @@ import type { HttpServer } from './http-server.ts';
  */
 export async function registerSecurityHeaders(app: HttpServer, corsOrigins: readonly string[]) {
   await app.register(helmet, {
+    // TLS ends at the ingress, which sets HSTS; the embedded default is plain http://127.0.0.1, where
+    // upgrading the page's requests to https would break /docs and the dashboard.
+    hsts: false,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     // The API is called cross-origin only from the listed origins; CORP would block even those.
     crossOriginResourcePolicy: { policy: corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
   });
