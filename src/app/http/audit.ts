@@ -32,7 +32,7 @@ export function registerAuditLog(app: HttpServer, deps: { db: Queryable; now: ()
         resource_id: resourceId(request, typeof location === 'string' ? location : undefined),
         ip: request.ip,
         status: reply.statusCode,
-        request_id: String(request.id),
+        request_id: String(request.id).slice(0, 100),
       },
       deps.now(),
     ).catch((error: unknown) => request.log.error({ err: error }, 'audit log write failed'));
