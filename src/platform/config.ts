@@ -101,6 +101,12 @@ const envSchema = z.object({
       )
       .optional(),
   ),
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(true|[0-9a-fA-F:.,/\s]+)$/, 'must be true or comma-separated proxy addresses/CIDRs')
+      .optional(),
+  ),
   OPS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
@@ -174,8 +180,10 @@ export interface Config {
     };
     /** Origins allowed to call the API from a browser; empty: none (CORS closed). */
     corsOrigins: string[];
-    /** Bearer token the worker's /metrics and /ready ask for when set. */
+    /** Bearer token the worker's /metrics asks for when set. */
     opsToken?: string;
+    /** Which proxies' X-Forwarded-For to believe, so per-IP limits and the audit log see the client. */
+    trustProxy: boolean | string[];
   };
   generation: {
     maxAttempts: number;
@@ -188,6 +196,12 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined) return false;
+  if (value === 'true') return true;
+  return value.split(',').map((a) => a.trim());
+}
 
 /** Every configured secret, so logs can mask them by value wherever they appear. */
 export function secretsOf(config: Config): string[] {
@@ -283,6 +297,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim()) : [],
       opsToken: e.OPS_TOKEN,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
     },
     generation: {
       maxAttempts: e.GENERATION_MAX_ATTEMPTS,

@@ -126,10 +126,12 @@ describe.each(DATABASE_KINDS)('API tokens on %s', (kind) => {
 describe('threads-agent token (CLI)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ta-tokens-'));
   const env = { DATA_DIR: dataDir };
+  // A loaded machine (the suite runs files in parallel) may take a while to open PGlite.
+  const cli = (args: string[]) => runCli(args, env, 90_000);
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('creates with a role and personas, lists without values, revokes by name', async () => {
-    const unknown = await runCli(['token', 'create', '--role', 'viewer', '--personas', 'nobody'], env);
+    const unknown = await cli(['token', 'create', '--role', 'viewer', '--personas', 'nobody']);
     expect(unknown.code).toBe(1);
     expect(unknown.output).toMatch(/no persona "nobody"/);
     const db = await createPgliteDatabase(path.join(dataDir, 'pglite'));
@@ -137,32 +139,29 @@ describe('threads-agent token (CLI)', () => {
     const persona = await insertPersona(db, personaFields(), 'user');
     await db.close();
 
-    const created = await runCli(
-      [
-        'token',
-        'create',
-        '--name',
-        'reports',
-        '--role',
-        'viewer',
-        '--personas',
-        persona.slug,
-        '--expires',
-        '2099-01-01T00:00:00Z',
-      ],
-      env,
-    );
+    const created = await cli([
+      'token',
+      'create',
+      '--name',
+      'reports',
+      '--role',
+      'viewer',
+      '--personas',
+      persona.slug,
+      '--expires',
+      '2099-01-01T00:00:00Z',
+    ]);
     expect(created.code).toBe(0);
     const token = /ta_[A-Za-z0-9_-]{30,}/.exec(created.output)?.[0];
     expect(token).toBeDefined();
 
-    const listed = await runCli(['token', 'list'], env);
+    const listed = await cli(['token', 'list']);
     expect(listed.code).toBe(0);
     expect(listed.output).toMatch(new RegExp(`reports\\s+viewer\\s+${persona.id}\\s+expires 2099-01-01T00:00:00.000Z`));
     expect(listed.output).not.toContain(token!);
 
-    const revoked = await runCli(['token', 'revoke', 'reports'], env);
+    const revoked = await cli(['token', 'revoke', 'reports']);
     expect(revoked.code).toBe(0);
     expect(revoked.output).toMatch(/revoked [0-9a-f-]{36} \(reports\)/);
-  }, 120_000);
+  }, 400_000);
 });

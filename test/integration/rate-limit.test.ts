@@ -81,3 +81,21 @@ describe.each(cases)('rate limits on $kind, $store store', ({ kind, store }) => 
     }
   });
 });
+
+describe('rate limits behind a trusted proxy (TRUST_PROXY)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('pglite', { worker: false, env: { ...LIMITS, TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(() => t?.close());
+
+  it('counts failed authentication per client address the proxy forwards, not per proxy', async () => {
+    const guess = (client: string) =>
+      fetch(`${t.url}/v1/personas`, { headers: { authorization: 'Bearer ta_guess', 'x-forwarded-for': client } });
+    for (let i = 0; i < 3; i++) expect((await guess('203.0.113.7')).status).toBe(401);
+    expect((await guess('203.0.113.7')).status).toBe(429);
+    expect((await guess('198.51.100.9')).status).toBe(401);
+    const [row] = await t.deps.db.query<{ ip: string }>('SELECT ip FROM audit_log ORDER BY id DESC LIMIT 1');
+    expect(row).toBeUndefined();
+  });
+});

@@ -59,7 +59,7 @@ export interface ApiServerDeps {
 
 /** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */
 export async function buildApiServer(deps: ApiServerDeps) {
-  const app = createHttpServer(deps.logger);
+  const app = createHttpServer(deps.logger, { trustProxy: deps.config.security.trustProxy });
 
   await app.register(swagger, {
     openapi: {
