@@ -27,6 +27,8 @@ export async function registerRateLimit(
   await app.register(rateLimit, {
     timeWindow: limits.windowSeconds * 1000,
     keyGenerator: (request) => bucket(request, limits).key,
+    // The dashboard's static files (its catch-all route): a page load fetches dozens, and they cost nothing.
+    allowList: (request) => request.routeOptions.url === '/*',
     max: (request) => bucket(request, limits).max,
     ...(limits.store === 'postgres' ? { store: pgRateLimitStore(deps.db) } : {}),
     errorResponseBuilder: (_request, context) =>
