@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import type { TokenAdmin } from './token-admin.ts';
 
 // Only commander is loaded up front: each command imports what it needs when it runs, so `--help`
 // and the short commands start in a fraction of the time the long-lived roles need.
@@ -89,19 +90,63 @@ program
     process.exit(code);
   });
 
-program
-  .command('token')
-  .description('API tokens')
-  .command('create')
-  .option('--name <name>', 'what the token is for', 'admin')
-  .description('create an admin API token and print it once')
-  .action(async (options: { name: string }) => {
-    const { openPlatform } = await import('./compose/open-platform.ts');
-    const { loadConfig } = await import('../platform/config.ts');
-    const { createApiToken } = await import('../auth/index.ts');
-    const platform = await openPlatform(loadConfig());
-    print(await createApiToken(platform.db, options.name));
+const token = program.command('token').description('API tokens: create, list, revoke');
+
+/** Opens only the platform (no queue, no model): token commands touch one table. */
+async function withTokenAdmin<T>(action: (admin: TokenAdmin) => Promise<T>): Promise<T> {
+  const { openPlatform } = await import('./compose/open-platform.ts');
+  const { loadConfig } = await import('../platform/config.ts');
+  const { createTokenAdmin } = await import('./token-admin.ts');
+  const platform = await openPlatform(loadConfig());
+  try {
+    return await action(createTokenAdmin(platform));
+  } finally {
     await platform.close();
+  }
+}
+
+token
+  .command('create')
+  .description('create an API token and print it once')
+  .option('--name <name>', 'what the token is for', 'admin')
+  .option('--role <role>', 'admin, editor (personas, tasks, approvals) or viewer (read only)', 'admin')
+  .option('--personas <slugs>', 'comma-separated persona slugs (or ids) the token is limited to')
+  .option('--expires <date-time>', 'ISO 8601 date-time after which the token is refused, e.g. 2027-01-31T00:00:00Z')
+  .action(async (options: { name: string; role: string; personas?: string; expires?: string }) => {
+    const { tokenRequestSchema } = await import('./token-admin.ts');
+    const request = tokenRequestSchema.safeParse({
+      name: options.name,
+      role: options.role,
+      personas: options.personas?.split(',').map((slug) => slug.trim()),
+      expires_at: options.expires,
+    });
+    if (!request.success) {
+      const issue = request.error.issues[0]!;
+      const flag = { role: '--role', personas: '--personas', expires_at: '--expires', name: '--name' }[
+        String(issue.path[0])
+      ];
+      throw new InvalidArgumentError(`${flag ?? 'token'}: ${issue.message}`);
+    }
+    print((await withTokenAdmin((admin) => admin.create(request.data))).token);
+  });
+
+token
+  .command('list')
+  .description('list API tokens (never their values)')
+  .action(async () => {
+    for (const t of await withTokenAdmin((admin) => admin.list())) {
+      const state = t.revoked_at ? `revoked ${t.revoked_at}` : t.expires_at ? `expires ${t.expires_at}` : 'no expiry';
+      const personas = t.persona_ids ? t.persona_ids.join(',') : 'all personas';
+      print(`${t.id}  ${t.name}  ${t.role}  ${personas}  ${state}  last used ${t.last_used_at ?? 'never'}`);
+    }
+  });
+
+token
+  .command('revoke <id-or-name>')
+  .description('revoke an API token by id, or by name when one live token has it')
+  .action(async (idOrName: string) => {
+    const revoked = await withTokenAdmin((admin) => admin.revoke(idOrName));
+    print(`revoked ${revoked.id} (${revoked.name})`);
   });
 
 program

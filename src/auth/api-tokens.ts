@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { lockForTransaction, type Database, type Queryable } from '../platform/db/index.ts';
+import type { Role } from './roles.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -9,11 +10,41 @@ export function generateToken(): string {
   return `ta_${randomBytes(24).toString('base64url')}`;
 }
 
-/** Stores a new admin token's hash and returns the token: the only time it is seen in clear. */
-export async function createApiToken(q: Queryable, name: string): Promise<string> {
+export interface TokenSpec {
+  name: string;
+  role: Role;
+  personaIds?: readonly string[] | null;
+  expiresAt?: Date | null;
+}
+
+/** What may be shown about a token: never its value or hash. */
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: Role;
+  persona_ids: string[] | null;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const RECORD_COLUMNS = 'id, name, role, persona_ids, created_at, expires_at, last_used_at, revoked_at';
+
+/** Stores a new token's hash and returns the token: the only time it is seen in clear. */
+export async function issueApiToken(q: Queryable, spec: TokenSpec): Promise<{ token: string; record: TokenRecord }> {
   const token = generateToken();
-  await q.query('INSERT INTO api_tokens (name, token_hash) VALUES ($1, $2)', [name, hashToken(token)]);
-  return token;
+  const [record] = await q.query<TokenRecord>(
+    `INSERT INTO api_tokens (name, token_hash, role, persona_ids, expires_at) VALUES ($1, $2, $3, $4, $5)
+     RETURNING ${RECORD_COLUMNS}`,
+    [spec.name, hashToken(token), spec.role, spec.personaIds ?? null, spec.expiresAt ?? null],
+  );
+  return { token, record: record! };
+}
+
+/** An admin token, as the first start and `token create` without options make. */
+export async function createApiToken(q: Queryable, name: string): Promise<string> {
+  return (await issueApiToken(q, { name, role: 'admin' })).token;
 }
 
 /**
@@ -28,47 +59,30 @@ export async function createFirstApiToken(db: Database, name: string): Promise<s
   });
 }
 
-/** How long a verified token is trusted without asking the database again. */
-export const VERIFIED_TOKEN_TTL_MS = 10_000;
-const MAX_CACHED_TOKENS = 10_000;
+export async function listApiTokens(q: Queryable): Promise<TokenRecord[]> {
+  return q.query<TokenRecord>(`SELECT ${RECORD_COLUMNS} FROM api_tokens ORDER BY created_at, id`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Checks a bearer token against API_ADMIN_TOKEN (if set) and the stored hashes. A token found in
- * the database is remembered by its hash for `cacheTtlMs`, so a client's steady stream of requests
- * costs one hash each instead of a hash and a query. Only successes are remembered: a token just
- * created works at once, and guessing cannot fill the cache. Revoking a stored token therefore
- * takes effect within `cacheTtlMs` on every replica; `forget(token)` drops it from this process's
- * cache at once (for the replica that revokes).
+ * Revokes by id, or by name when exactly one live token has it. Returns the revoked tokens (empty:
+ * nothing matched); the row is kept, so the audit log's token ids still resolve.
  */
-export function createTokenVerifier(deps: {
-  db: Queryable;
-  adminToken?: string;
-  cacheTtlMs?: number;
-  now?: () => number;
-}) {
-  const adminHash = deps.adminToken ? Buffer.from(hashToken(deps.adminToken)) : null;
-  const ttl = deps.cacheTtlMs ?? VERIFIED_TOKEN_TTL_MS;
-  const now = deps.now ?? Date.now;
-  const verified = new Map<string, number>();
+export async function revokeApiToken(q: Queryable, idOrName: string, now: Date): Promise<TokenRecord[]> {
+  const where = UUID.test(idOrName) ? 'id = $1::uuid' : 'name = $1';
+  const live = await q.query<{ id: string }>(`SELECT id FROM api_tokens WHERE ${where} AND revoked_at IS NULL`, [
+    idOrName,
+  ]);
+  if (live.length !== 1) return live.length === 0 ? [] : Promise.reject(new AmbiguousTokenName(idOrName, live.length));
+  return q.query<TokenRecord>(`UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 RETURNING ${RECORD_COLUMNS}`, [
+    live[0]!.id,
+    now,
+  ]);
+}
 
-  async function verifyToken(token: string): Promise<boolean> {
-    const hash = hashToken(token);
-    if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash))) return true;
-    const until = verified.get(hash);
-    if (until !== undefined && until > now()) return true;
-    const rows = await deps.db.query('SELECT 1 FROM api_tokens WHERE token_hash = $1', [hash]);
-    if (rows.length === 0) {
-      verified.delete(hash);
-      return false;
-    }
-    // Oldest entries first out: a Map iterates in insertion order.
-    if (verified.size >= MAX_CACHED_TOKENS) verified.delete(verified.keys().next().value!);
-    verified.delete(hash);
-    verified.set(hash, now() + ttl);
-    return true;
+export class AmbiguousTokenName extends Error {
+  constructor(name: string, count: number) {
+    super(`${count} live tokens are named "${name}"; revoke by id (see \`token list\`)`);
   }
-
-  return Object.assign(verifyToken, {
-    forget: (token: string) => void verified.delete(hashToken(token)),
-  });
 }

@@ -98,8 +98,28 @@ const envSchema = z.object({
     .default(60),
   AUTO_APPROVE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
   API_VALIDATE_RESPONSES: z.enum(['true', 'false']).default('false'),
-  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   SSE_MAX_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).optional(),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(10),
+  CORS_ORIGINS: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/,
+        'must be a comma-separated list of origins like https://app.example.com',
+      )
+      .optional(),
+  ),
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(true|[0-9a-fA-F:.,/\s]+)$/, 'must be true or comma-separated proxy addresses/CIDRs')
+      .optional(),
+  ),
+  OPS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export interface Config {
@@ -111,8 +131,6 @@ export interface Config {
   api: {
     /** Check every response body against its zod schema before it is serialised (tests, development). */
     validateResponses: boolean;
-    /** How long a verified API token is trusted without a database look-up (a revoked one works that long). */
-    tokenCacheMs: number;
     /** Open task event streams one API token may hold at once; past it a new one gets 429. */
     sseMaxStreamsPerToken: number;
   };
@@ -188,6 +206,23 @@ export interface Config {
     /** Drafts written per post when the policy ranks candidates (the best one is kept). */
     candidates: number;
   };
+  security: {
+    rateLimit: {
+      /** memory: this process only (the embedded default); postgres: shared by every API replica. */
+      store: 'memory' | 'postgres';
+      windowSeconds: number;
+      perToken: number;
+      perIp: number;
+      /** Requests with a missing or wrong token, per IP: far fewer, against guessing. */
+      authFailures: number;
+    };
+    /** Origins allowed to call the API from a browser; empty: none (CORS closed). */
+    corsOrigins: string[];
+    /** Bearer token the worker's /metrics asks for when set. */
+    opsToken?: string;
+    /** Which proxies' X-Forwarded-For to believe, so per-IP limits and the audit log see the client. */
+    trustProxy: boolean | string[];
+  };
   generation: {
     maxAttempts: number;
     qualityMinScore: number;
@@ -200,6 +235,12 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined) return false;
+  if (value === 'true') return true;
+  return value.split(',').map((a) => a.trim());
+}
+
 /** Every configured secret, so logs can mask them by value wherever they appear. */
 export function secretsOf(config: Config): string[] {
   const key = config.tokenEncryptionKey;
@@ -207,6 +248,7 @@ export function secretsOf(config: Config): string[] {
     config.llm.apiKey,
     config.threads.appSecret,
     config.adminToken,
+    config.security.opsToken,
     key?.toString('hex'),
     key?.toString('base64'),
   ].filter((s): s is string => s !== undefined);
@@ -232,7 +274,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.API_ADMIN_TOKEN,
     api: {
       validateResponses: e.API_VALIDATE_RESPONSES === 'true',
-      tokenCacheMs: e.API_TOKEN_CACHE_SECONDS * 1000,
       sseMaxStreamsPerToken: e.SSE_MAX_STREAMS_PER_TOKEN,
     },
     logLevel: e.LOG_LEVEL,
@@ -300,6 +341,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rewardAgeHours: e.LEARNING_REWARD_AGE_HOURS,
       halfLifeDays: e.LEARNING_HALF_LIFE_DAYS,
       candidates: e.LEARNING_CANDIDATES,
+    },
+    security: {
+      rateLimit: {
+        store: e.RATE_LIMIT_STORE ?? (e.DATABASE_URL ? 'postgres' : 'memory'),
+        windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+        perToken: e.RATE_LIMIT_PER_TOKEN,
+        perIp: e.RATE_LIMIT_PER_IP,
+        authFailures: e.RATE_LIMIT_AUTH_FAILURES,
+      },
+      corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim()) : [],
+      opsToken: e.OPS_TOKEN,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
     },
     generation: {
       maxAttempts: e.GENERATION_MAX_ATTEMPTS,

@@ -2,9 +2,11 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  too_many_requests: 429,
   unavailable: 503,
 } as const;
 

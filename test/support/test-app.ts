@@ -33,6 +33,10 @@ export async function startTestApp(
     JOB_RETRY_DELAY_SECONDS: '0',
     LOG_LEVEL: 'silent',
     API_VALIDATE_RESPONSES: 'true',
+    // Tests call far faster than people do; the rate-limit test sets its own low limits.
+    RATE_LIMIT_PER_TOKEN: '1000000',
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_AUTH_FAILURES: '1000000',
     ...options.env,
   });
   const deps = await createDeps(config, { db: testDb.db, logger: pino({ level: 'silent' }), ...options.overrides });

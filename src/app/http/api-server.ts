@@ -31,6 +31,13 @@ import { registerPublishingRoutes } from './routes/publishing.routes.ts';
 import { registerTaskRoutes } from './routes/tasks.routes.ts';
 import { createHttpServer } from './http-server.ts';
 import { createStreamLimiter } from './stream-limiter.ts';
+import { registerAuthorization } from './authorization.ts';
+import { registerRateLimit } from './rate-limit.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { registerAuditLog } from './audit.ts';
+import { registerTokenRoutes } from './routes/tokens.routes.ts';
+import { registerAuditRoutes } from './routes/audit.routes.ts';
+import { createTokenAdmin } from '../token-admin.ts';
 
 export interface ApiServerDeps {
   db: Database;
@@ -51,12 +58,15 @@ export interface ApiServerDeps {
   vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
   now: () => Date;
-  config: Pick<Config, 'api'> & { llm: { budgets: { globalDailyUsd?: number } } };
+  config: Pick<Config, 'api' | 'security'> & { llm: { budgets: { globalDailyUsd?: number } } };
 }
 
 /** Builds the HTTP app without listening, so tests can `inject` or listen on a port of their own. */
 export async function buildApiServer(deps: ApiServerDeps) {
-  const app = createHttpServer(deps.logger, { validateResponses: deps.config.api.validateResponses });
+  const app = createHttpServer(deps.logger, {
+    validateResponses: deps.config.api.validateResponses,
+    trustProxy: deps.config.security.trustProxy,
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -78,35 +88,14 @@ export async function buildApiServer(deps: ApiServerDeps) {
     );
   });
 
-  const verifyToken = createTokenVerifier({
+  await registerSecurityHeaders(app, deps.config.security.corsOrigins);
+  registerAuthorization(app, {
     db: deps.db,
-    adminToken: deps.adminToken,
-    cacheTtlMs: deps.config.api.tokenCacheMs,
+    verifyToken: createTokenVerifier({ db: deps.db, adminToken: deps.adminToken, now: deps.now }),
+    openRoutes: [OAUTH_CALLBACK_ROUTE],
   });
-  app.addHook('onRequest', async (request, reply) => {
-    // The matched route pattern, not the raw URL, decides: no encoding trick reaches /v1 unchecked.
-    // The OAuth callback is opened by a browser coming back from Threads: its single-use state authenticates it.
-    if (!request.routeOptions.url?.startsWith('/v1/') || request.routeOptions.url === OAUTH_CALLBACK_ROUTE) return;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const message = match ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>';
-    if (match) {
-      // A database that cannot be asked is an outage (503), not a verdict on the token.
-      const valid = await verifyToken(match[1]!).catch((error: unknown) => {
-        request.log.warn({ err: error }, 'token check failed: database unreachable');
-        return null;
-      });
-      if (valid) return;
-      if (valid === null)
-        return reply
-          .code(503)
-          .header('retry-after', '5')
-          .send({ error: { code: 'unavailable', message: 'the database is unreachable; retry shortly' } });
-    }
-    return reply
-      .code(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ error: { code: 'unauthorized', message } });
-  });
+  await registerRateLimit(app, { db: deps.db, limits: deps.config.security.rateLimit });
+  registerAuditLog(app, deps);
 
   registerOpsRoutes(app, deps);
   registerPersonaRoutes(app, deps.personas);
@@ -129,6 +118,8 @@ export async function buildApiServer(deps: ApiServerDeps) {
   registerPublishingRoutes(app, deps.publishing);
   registerOpsSummaryRoutes(app, { ...deps, globalDailyBudgetUsd: deps.config.llm.budgets.globalDailyUsd });
   await registerDashboard(app);
+  registerTokenRoutes(app, createTokenAdmin(deps));
+  registerAuditRoutes(app, deps.db);
   return app;
 }
 

@@ -21,8 +21,12 @@ export type HttpServer = FastifyInstance<
 >;
 
 /** A Fastify app with zod schemas and the JSON error shape every server of the product answers with. */
-export function createHttpServer(logger: Logger, options: { validateResponses?: boolean } = {}): HttpServer {
+export function createHttpServer(
+  logger: Logger,
+  options: { validateResponses?: boolean; trustProxy?: boolean | string[] } = {},
+): HttpServer {
   const app = Fastify({
+    trustProxy: options.trustProxy ?? false,
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
     // Requests are measured by the latency histogram; a log line each would drown the logs.

@@ -32,7 +32,7 @@ export async function startApi(deps: ApiServerDeps & Pick<Platform, 'config'>) {
 
 /** The worker role's /health, /ready and /metrics (`all` serves them on the API's port instead). */
 export async function startWorkerOps(deps: Platform & { queue: Queue; vectors: Shared['vectors'] }) {
-  const app = buildOpsServer(deps);
+  const app = buildOpsServer({ ...deps, opsToken: deps.config.security.opsToken });
   await listen(app, deps.config.host, deps.config.worker.metricsPort, 'WORKER_METRICS_PORT');
   return app;
 }
