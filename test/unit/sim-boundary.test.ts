@@ -56,8 +56,16 @@ function importsOf(file: string, source: string): Import[] {
       : ['*'];
     out.push({ names, target: resolve(m[3]!) });
   }
-  for (const m of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g))
-    out.push({ names: ['*'], target: resolve(m[1]!) });
+  // `const { a, b } = await import('…')` brings a and b; any other dynamic import, everything.
+  for (const m of source.matchAll(/(?:const\s+\{([^}]*)\}\s*=\s*await\s+)?\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const names = m[1]
+      ? m[1]
+          .split(',')
+          .map((n) => n.trim().split(/\s*:\s*/)[0]!)
+          .filter(Boolean)
+      : ['*'];
+    out.push({ names, target: resolve(m[2]!) });
+  }
   return out;
 }
 
@@ -68,13 +76,14 @@ describe('simulator boundary', () => {
     const file = path.join(SRC, 'x', 'y.ts');
     const found = importsOf(
       file,
-      "import { a, type B as C } from '../sim/judge-post.ts';\nexport { d } from './z.ts';\nconst m = await import('../sim/index.ts');\nimport z from 'zod';",
+      "import { a, type B as C } from '../sim/judge-post.ts';\nexport { d } from './z.ts';\nconst m = await import('../sim/index.ts');\nconst { e } = await import('../sim/index.ts');\nimport z from 'zod';",
     );
     expect(found).toEqual([
       { names: ['a', 'B'], target: path.join(SRC, 'sim', 'judge-post.ts') },
       { names: ['d'], target: path.join(SRC, 'x', 'z.ts') },
       { names: ['*'], target: 'zod' },
       { names: ['*'], target: path.join(SRC, 'sim', 'index.ts') },
+      { names: ['e'], target: path.join(SRC, 'sim', 'index.ts') },
     ]);
   });
 
