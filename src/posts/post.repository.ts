@@ -1,3 +1,4 @@
+import { type PageCursor, splitPage } from '../platform/page-cursor.ts';
 import { type Queryable, toIso, toIsoOrNull } from '../platform/db/index.ts';
 import type { NewPost, Post, PostStatus } from './post-lifecycle.ts';
 
@@ -80,15 +81,10 @@ export async function findPostTexts(q: Queryable, ids: string[]): Promise<{ id: 
   return q.query('SELECT id, text FROM posts WHERE id = ANY($1::uuid[])', [ids]);
 }
 
-export interface PostPageCursor {
-  ts: string;
-  id: string;
-}
-
 export async function listPosts(
   q: Queryable,
-  filter: { personaId?: string; status?: PostStatus; limit: number; before?: PostPageCursor },
-): Promise<{ posts: Post[]; next: PostPageCursor | null }> {
+  filter: { personaId?: string; status?: PostStatus; limit: number; before?: PageCursor },
+): Promise<{ posts: Post[]; next: PageCursor | null }> {
   const rows = await q.query(
     `SELECT ${POST_COLUMNS} FROM posts
       WHERE ($1::uuid IS NULL OR persona_id = $1)
@@ -104,8 +100,9 @@ export async function listPosts(
       filter.limit + 1,
     ],
   );
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  const next = rows.length > filter.limit && last ? { ts: String(last.cursor_ts), id: String(last.id) } : null;
+  const { page, next } = splitPage(
+    rows as (Record<string, unknown> & { id: string; cursor_ts: string })[],
+    filter.limit,
+  );
   return { posts: page.map(toPost), next };
 }

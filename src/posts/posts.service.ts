@@ -1,23 +1,9 @@
-import { z } from 'zod';
 import type { Post, PostStatus } from './post-lifecycle.ts';
 import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { VectorStore } from './vector-store.ts';
-import { findPostById, findPostTexts, listPosts, type PostPageCursor } from './post.repository.ts';
-
-const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
-
-function encodeCursor(cursor: PostPageCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(raw: string): PostPageCursor {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('bad_request', 'cursor is not valid: pass the next_cursor value of a previous page');
-  }
-}
+import { decodeCursor, encodeCursor } from '../platform/page-cursor.ts';
+import { findPostById, findPostTexts, listPosts } from './post.repository.ts';
 
 const SIMILAR_SCAN = 5000;
 

@@ -1,8 +1,8 @@
+import { decodeCursor, encodeCursor, splitPage } from '../platform/page-cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { findPersonaById } from '../personas/index.ts';
 import type { RevenueEvent, RevenueEventInput } from './revenue-event.schema.ts';
-import { z } from 'zod';
 import {
   findRevenueEventByExternalId,
   insertRevenueEvent,
@@ -12,16 +12,6 @@ import {
 
 /** Projections are in one currency; converting needs exchange rates the product does not keep. */
 export const BASE_CURRENCY = 'USD';
-
-const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
-
-function decodeCursor(raw: string): { ts: string; id: string } {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('bad_request', 'cursor is not valid: pass the next_cursor value of a previous page');
-  }
-}
 
 function normalise(input: RevenueEventInput): NewRevenueEvent {
   const subscription = input.stream === 'subscription';
@@ -83,12 +73,8 @@ export function createRevenueService(deps: { db: Database }) {
 
   async function listPage(query: { limit: number; cursor?: string }) {
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await listRevenueEvents(db, { limit: query.limit, before });
-    const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-    return {
-      data: rows.slice(0, query.limit).map(({ cursor_ts: _ts, ...event }) => event),
-      next_cursor: last ? Buffer.from(JSON.stringify({ ts: last.cursor_ts, id: last.id })).toString('base64url') : null,
-    };
+    const { page, next } = splitPage(await listRevenueEvents(db, { limit: query.limit, before }), query.limit);
+    return { data: page, next_cursor: next ? encodeCursor(next) : null };
   }
 
   return { recordRevenueEvent, listPage };

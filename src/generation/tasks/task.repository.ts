@@ -1,3 +1,4 @@
+import { type PageCursor, splitPage } from '../../platform/page-cursor.ts';
 import { type Queryable, toIso, toIsoOrNull } from '../../platform/db/index.ts';
 
 export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -74,16 +75,11 @@ export async function finishTask(
   );
 }
 
-export interface TaskPageCursor {
-  ts: string;
-  id: string;
-}
-
 /** Newest first, by (created_at, id): a page never repeats or skips a task created meanwhile. */
 export async function listTasks(
   q: Queryable,
-  filter: { personaId?: string; status?: TaskStatus; limit: number; before?: TaskPageCursor },
-): Promise<{ tasks: Task[]; next: TaskPageCursor | null }> {
+  filter: { personaId?: string; status?: TaskStatus; limit: number; before?: PageCursor },
+): Promise<{ tasks: Task[]; next: PageCursor | null }> {
   const rows = await q.query(
     `SELECT ${COLUMNS}, created_at::text AS cursor_ts FROM tasks
       WHERE ($1::uuid IS NULL OR persona_id = $1)
@@ -99,8 +95,9 @@ export async function listTasks(
       filter.limit + 1,
     ],
   );
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  const next = rows.length > filter.limit && last ? { ts: String(last.cursor_ts), id: String(last.id) } : null;
-  return { tasks: page.map(({ cursor_ts: _ts, ...row }) => toTask(row)), next };
+  const { page, next } = splitPage(
+    rows as (Record<string, unknown> & { id: string; cursor_ts: string })[],
+    filter.limit,
+  );
+  return { tasks: page.map(toTask), next };
 }

@@ -5,14 +5,13 @@ import { findPersonaById } from '../../personas/index.ts';
 import { listPostIdsOfTask } from '../../posts/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
 import { listTaskEvents, type TaskEvent } from './task-event.repository.ts';
-import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../platform/page-cursor.ts';
 import {
   findTaskById,
   findTaskByIdempotencyKey,
   insertTask,
   listTasks,
   type Task,
-  type TaskPageCursor,
   type TaskStatus,
 } from './task.repository.ts';
 
@@ -39,20 +38,6 @@ export interface TaskView extends TaskSummary {
 }
 
 export type TaskSummary = Omit<Task, 'idempotency_key' | 'request_hash' | 'seed'>;
-
-const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
-
-function encodeCursor(cursor: TaskPageCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(raw: string): TaskPageCursor {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('bad_request', 'cursor is not valid: pass the next_cursor value of a previous page');
-  }
-}
 
 function summarise(task: Task): TaskSummary {
   const { idempotency_key: _key, request_hash: _hash, seed: _seed, ...rest } = task;
