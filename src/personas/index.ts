@@ -3,3 +3,4 @@ export { loadPersonaLibrary } from './library.ts';
 export { findPersonaById, findPersonaBySlug, insertLibraryPersonas, insertPersona } from './persona.repository.ts';
 export { type Persona, type PersonaFields, personaFieldsSchema, personaPatchSchema } from './persona.schema.ts';
 export { createPersonasService, type PersonasService } from './personas.service.ts';
+export { loadMaterialLibrary, materialFor, type PersonaMaterial } from './material.ts';

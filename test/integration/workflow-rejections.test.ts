@@ -14,6 +14,7 @@ async function runTask(t: TestApp, personaId: string, variants = 1) {
   const events = await readSse(await t.api(`/v1/tasks/${id}/events`));
   const task = (await (await t.api(`/v1/tasks/${id}`)).json()) as {
     status: string;
+    error: string | null;
     post_ids: string[];
     steps: { node: string; attempt: number }[];
   };
@@ -46,7 +47,10 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
     it('rewrites a draft with a banned word up to the bound, then stores it rejected with its history', async () => {
       const persona = await t.createPersona({ banned_words: ['guru'] });
       const { task, posts } = await runTask(t, persona.id, 2);
-      expect(task.status).toBe('succeeded');
+      // Nothing acceptable came out, so the task fails and says why instead of "succeeding".
+      expect(task.status).toBe('failed');
+      expect(task.error).toContain('no acceptable draft');
+      expect(task.error).toContain('guru');
       expect(posts).toHaveLength(2);
       for (const post of posts) {
         expect(post.status).toBe('rejected');
@@ -65,9 +69,14 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
   describe('duplicates', () => {
     let t: TestApp;
     beforeAll(async () => {
+      // The repeat is reworded: a word-for-word repeat is already stopped by the writing checks.
       const model = scriptedModel({
-        hook: () => 'What would you change about onboarding emails?',
-        body: () => GOOD_BODY,
+        hook: (n) =>
+          n === 0 ? 'What would you change about onboarding emails?' : 'What would you change in your onboarding emails?',
+        body: (n) =>
+          n === 0
+            ? GOOD_BODY
+            : 'Three onboarding emails took my churn from 9% down to 4% within 6 weeks. What does your trial conversion look like today?',
       });
       t = await startTestApp(kind, {
         env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0' },
@@ -82,7 +91,8 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
       expect(first.posts[0]!.status).toBe('draft');
       const second = await runTask(t, persona.id);
       const repeat = second.posts[0]!;
-      expect(second.task.status).toBe('succeeded');
+      expect(second.task.status).toBe('failed');
+      expect(second.task.error).toContain('rejected_duplicate');
       expect(repeat.status).toBe('rejected');
       expect(repeat.rejection_reason).toBe('rejected_duplicate');
       expect(repeat.rejection_detail?.nearest_post_id).toBe(first.posts[0]!.id);
@@ -126,4 +136,51 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
       expect(patterns[0]).not.toBe(patterns[1]);
     });
   });
+
+  describe('writing checks', () => {
+    let t: TestApp;
+    const broken = {
+      hook: '3 questions to ask before you start on onboarding emails:',
+      body: '1. Write the plan down.\n2. Ask a friend to read it.\n3. Send it on a Tuesday.',
+    };
+    const statistic = {
+      hook: 'Most onboarding emails are far too long for a new user.',
+      body: '44% of people never read past the first line of an onboarding email. Cut yours to three sentences about the pipeline. What would you ask a new user?',
+    };
+    beforeAll(async () => {
+      // The first persona's task gets the broken list every time; the second's the unsourced statistic.
+      const model = scriptedModel({
+        hook: (n) => (n <= 1 ? broken.hook : statistic.hook),
+        body: (n) => (n <= 1 ? broken.body : statistic.body),
+      });
+      t = await startTestApp(kind, {
+        env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0' },
+        overrides: { model },
+      });
+    });
+    afterAll(() => t?.close());
+
+    it('regenerates a draft whose list breaks its promise, then fails the task with the reason', async () => {
+      const persona = await t.createPersona();
+      const { task, posts } = await runTask(t, persona.id);
+      expect(posts[0]!.status).toBe('rejected');
+      expect(posts[0]!.rejection_reason).toBe('rejected_quality');
+      expect(posts[0]!.rejection_detail?.detail).toContain('promise');
+      expect(posts[0]!.rejection_detail?.history).toHaveLength(2);
+      expect(task.status).toBe('failed');
+      expect(task.error).toContain('promises 3 questions');
+    });
+
+    it('keeps a draft with an unsourced statistic for review instead of auto-approving it', async () => {
+      const persona = await t.createPersona({ approval_mode: 'auto', auto_approve_min_score: 0, vocabulary: ['pipeline'] });
+      const { task, posts } = await runTask(t, persona.id);
+      expect(task.status).toBe('succeeded');
+      const post = posts[0]!;
+      expect(post.status).toBe('draft');
+      const checks = post.score_breakdown.checks as Record<string, { passed: boolean; note: string }>;
+      expect(checks.unsourced_statistic!.passed).toBe(false);
+      expect(post.score_breakdown.verdict).toBe('review');
+    });
+  });
 });
+

@@ -17,6 +17,7 @@ export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metr
       maxChars: Math.max(0, THREADS_MAX_CHARS - [...draft.hook].length - SEPARATOR.length),
       seed: deriveSeed(draft.seed, 'body', String(draft.attempt)),
       feedback: feedbackOf(draft),
+      recentTexts: draft.recentTexts,
     };
     const { output, update } = await meteredCall(deps, draft, 'body', input, () => deps.model.writeBody(input));
     const body = output.text;
