@@ -33,7 +33,9 @@ const ALLOWED_EVERYWHERE = [
 
 /** Trade terms a niche uses every day that a word list reads as slurs or swearing. */
 const ALLOWED_BY_NICHE: readonly [RegExp, readonly string[]][] = [
-  [/bread|baking|sourdough|pastry|pizza/i, [
+  [
+    /bread|baking|sourdough|pastry|pizza/i,
+    [
       'cold retard',
       'bulk retard',
       'long retard',
@@ -45,7 +47,8 @@ const ALLOWED_BY_NICHE: readonly [RegExp, readonly string[]][] = [
       'retarding',
       'retarded dough',
       'retarder',
-    ]],
+    ],
+  ],
   [/wood|carpentr|diy|repair|plumb|trades|metal/i, ['bastard', 'cock', 'cocking', 'dyke', 'nut', 'screw']],
   [/fire|flame|pyro|chem|pharma|medic|nurs/i, ['retardant', 'flame retardant', 'retarded growth']],
   [/garden|plant|farm|homestead|bird/i, ['tit', 'tits', 'blue tit', 'great tit', 'woodcock', 'cock', 'bitch', 'hoe']],

@@ -13,7 +13,12 @@ export interface PersonaMaterial {
   mistakes: string[];
 }
 
-const clause = z.string().trim().min(3).max(120).regex(/[^.?!]$/, 'leave the final punctuation to the writer');
+const clause = z
+  .string()
+  .trim()
+  .min(3)
+  .max(120)
+  .regex(/[^.?!]$/, 'leave the final punctuation to the writer');
 const materialSchema = z.object({
   advice: z.array(clause).min(3),
   experience: z.array(clause).min(3),

@@ -72,7 +72,9 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
       // The repeat is reworded: a word-for-word repeat is already stopped by the writing checks.
       const model = scriptedModel({
         hook: (n) =>
-          n === 0 ? 'What would you change about onboarding emails?' : 'What would you change in your onboarding emails?',
+          n === 0
+            ? 'What would you change about onboarding emails?'
+            : 'What would you change in your onboarding emails?',
         body: (n) =>
           n === 0
             ? GOOD_BODY
@@ -172,7 +174,11 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
     });
 
     it('keeps a draft with an unsourced statistic for review instead of auto-approving it', async () => {
-      const persona = await t.createPersona({ approval_mode: 'auto', auto_approve_min_score: 0, vocabulary: ['pipeline'] });
+      const persona = await t.createPersona({
+        approval_mode: 'auto',
+        auto_approve_min_score: 0,
+        vocabulary: ['pipeline'],
+      });
       const { task, posts } = await runTask(t, persona.id);
       expect(task.status).toBe('succeeded');
       const post = posts[0]!;
@@ -183,4 +189,3 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
     });
   });
 });
-

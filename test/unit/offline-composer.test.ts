@@ -3,7 +3,12 @@ import { createOfflineComposer, truncateAtBoundary } from '../../src/generation/
 import { HOOK_PATTERNS, type HookPattern } from '../../src/personas/hook-patterns.ts';
 import { checkGuardrails } from '../../src/generation/guardrails.ts';
 import { detectHookForm, scorePost } from '../../src/generation/quality-score.ts';
-import { CLOSINGS, type ContentArms, LENGTH_BAND_CHARS, LENGTH_BANDS } from '../../src/generation/model/content-arms.ts';
+import {
+  CLOSINGS,
+  type ContentArms,
+  LENGTH_BAND_CHARS,
+  LENGTH_BANDS,
+} from '../../src/generation/model/content-arms.ts';
 import { sentenceKey, splitSentences } from '../../src/generation/writing/sentences.ts';
 import { loadPersonaLibrary } from '../../src/personas/library.ts';
 import type { PersonaFields } from '../../src/personas/persona.schema.ts';
@@ -208,7 +213,14 @@ describe('the offline composer with content arms and library material', () => {
   const baker = library.find((p) => p.slug === 'sourdough-baker')!;
   const nurse = library.find((p) => p.slug === 'nursing-life')!;
 
-  async function post(p: PersonaFields, topicText: string, pattern: HookPattern, seed: number, arms?: ContentArms, recentTexts: string[] = []) {
+  async function post(
+    p: PersonaFields,
+    topicText: string,
+    pattern: HookPattern,
+    seed: number,
+    arms?: ContentArms,
+    recentTexts: string[] = [],
+  ) {
     const input = { persona: p, topic: topicText, hookPattern: pattern, seed, arms, recentTexts };
     const hook = (await model.writeHook(input)).text;
     const body = (await model.writeBody({ ...input, hook, maxChars: 500 - chars(hook) - 2 })).text;
@@ -226,9 +238,15 @@ describe('the offline composer with content arms and library material', () => {
             const band = LENGTH_BAND_CHARS[length];
             expect(n, `${length}: ${text}`).toBeLessThanOrEqual(band.max);
             // Short material can leave a post a little under its band, never a band lower.
-            expect(n, `${length}: ${text}`).toBeGreaterThanOrEqual(length === 'short' ? 40 : LENGTH_BAND_CHARS.short.max - 40);
+            expect(n, `${length}: ${text}`).toBeGreaterThanOrEqual(
+              length === 'short' ? 40 : LENGTH_BAND_CHARS.short.max - 40,
+            );
             expect(/\p{Extended_Pictographic}/u.test(text), text).toBe(emoji);
-            const last = text.trim().split('\n').at(-1)!.replace(/\s*\p{Extended_Pictographic}+$/u, '');
+            const last = text
+              .trim()
+              .split('\n')
+              .at(-1)!
+              .replace(/\s*\p{Extended_Pictographic}+$/u, '');
             if (closing === 'question') expect(last, text).toMatch(/\?$/);
             // A list of questions may end on its last item; any other post without a question closing asks nothing last.
             if (closing !== 'question' && !/^\d+\. /.test(last)) expect(last, text).not.toMatch(/\?$/);
@@ -243,7 +261,8 @@ describe('the offline composer with content arms and library material', () => {
       const out = new Set<string>();
       for (const pattern of HOOK_PATTERNS)
         for (const seed of seeds.slice(0, 6))
-          for (const s of splitSentences((await post(p, p.topics[seed % p.topics.length]!, pattern, seed)).text)) out.add(sentenceKey(s));
+          for (const s of splitSentences((await post(p, p.topics[seed % p.topics.length]!, pattern, seed)).text))
+            out.add(sentenceKey(s));
       return out;
     };
     const [a, b] = [await sentences(baker), await sentences(nurse)];
@@ -255,8 +274,16 @@ describe('the offline composer with content arms and library material', () => {
     const seen = new Map<string, number>();
     for (let i = 0; i < 50; i++) {
       const arms = { length: LENGTH_BANDS[i % 3]!, closing: CLOSINGS[i % 3]!, emoji: false };
-      const { text } = await post(baker, baker.topics[i % baker.topics.length]!, baker.hook_patterns[i % baker.hook_patterns.length]!, i, arms, recent);
-      for (const s of splitSentences(text).map(sentenceKey)) if (s.split(' ').length >= 3) seen.set(s, (seen.get(s) ?? 0) + 1);
+      const { text } = await post(
+        baker,
+        baker.topics[i % baker.topics.length]!,
+        baker.hook_patterns[i % baker.hook_patterns.length]!,
+        i,
+        arms,
+        recent,
+      );
+      for (const s of splitSentences(text).map(sentenceKey))
+        if (s.split(' ').length >= 3) seen.set(s, (seen.get(s) ?? 0) + 1);
       recent.unshift(text);
     }
     expect([...seen].filter(([, n]) => n > 1).map(([s]) => s)).toEqual([]);

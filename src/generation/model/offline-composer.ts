@@ -92,7 +92,9 @@ function context(input: WriteHookInput, stream: 'hook' | 'body'): Context {
     used: sentenceKeys(recent),
     spent: new Set(),
     fresh: new Set(
-      [...material.advice, ...material.experience, ...material.mistakes].filter((i) => usage(i, recent.slice(0, 1)) > 0),
+      [...material.advice, ...material.experience, ...material.mistakes].filter(
+        (i) => usage(i, recent.slice(0, 1)) > 0,
+      ),
     ),
     strict: true,
     lastPhrases: phraseShingles(recent[0] ?? ''),
@@ -170,7 +172,8 @@ function saidBefore(text: string, ctx: Context): boolean {
 /** Marks the material in an accepted sentence as spent for this post. */
 function commit(text: string, ctx: Context): string {
   const lower = text.toLowerCase();
-  for (const pool of Object.values(ctx.pools)) for (const item of pool) if (lower.includes(item.toLowerCase())) ctx.spent.add(item);
+  for (const pool of Object.values(ctx.pools))
+    for (const item of pool) if (lower.includes(item.toLowerCase())) ctx.spent.add(item);
   for (const sentence of splitSentences(text)) ctx.used.add(sentenceKey(sentence));
   if (text.toLowerCase().includes(ctx.shape.text.toLowerCase()) || text.includes(ctx.shape.toReader)) ctx.topicLeft--;
   return text;
@@ -223,7 +226,10 @@ export function composeHook(input: WriteHookInput): string {
   if (input.hookPattern === 'number_list') {
     // A heading never promises more items than the persona has material for.
     const headings = band === 'short' ? SHORT_LIST_HEADINGS : LIST_HEADINGS;
-    for (const heading of shuffle(ctx.rng, headings.filter((h) => h.kinds.includes(kind)))) {
+    for (const heading of shuffle(
+      ctx.rng,
+      headings.filter((h) => h.kinds.includes(kind)),
+    )) {
       const pool = ctx.pools[ITEM_SLOT[heading.form]];
       const average = pool.reduce((sum, item) => sum + chars(item) + 6, 0) / Math.max(1, pool.length);
       // Room for a heading, a closing line and the items: long material makes a shorter list.
@@ -235,7 +241,8 @@ export function composeHook(input: WriteHookInput): string {
     }
   }
   const pattern = input.hookPattern === 'number_list' ? 'bold_claim' : input.hookPattern;
-  const frames = (p: keyof typeof HOOK_FRAMES) => HOOK_FRAMES[p].filter((f) => f.kinds.includes(kind)).map((f) => f.text);
+  const frames = (p: keyof typeof HOOK_FRAMES) =>
+    HOOK_FRAMES[p].filter((f) => f.kinds.includes(kind)).map((f) => f.text);
   const count = { n: String(randomInt(ctx.rng, 2, 8)) };
   // A hook leaves room for a body within the length band, and reads as the form it was asked for
   // (a figure inside a story would make it a statistic hook to the learning loop).
@@ -279,7 +286,9 @@ function freshItems(form: ListItemForm, ctx: Context): number {
   const frame = ITEM_FRAME[form];
   return ctx.pools[ITEM_SLOT[form]].filter((item) => {
     if (ctx.fresh.has(item)) return false;
-    const text = frame.replace(/\{(\w+)\}/, (_, key: string) => (key === key.toLowerCase() ? lowerFirst(item) : capitalize(item)));
+    const text = frame.replace(/\{(\w+)\}/, (_, key: string) =>
+      key === key.toLowerCase() ? lowerFirst(item) : capitalize(item),
+    );
     return !ctx.used.has(sentenceKey(text));
   }).length;
 }
@@ -306,7 +315,11 @@ function listItems(form: ListItemForm, count: number, ctx: Context, room: number
 function closingLine(closing: Closing, ctx: Context, isList: boolean, maxChars: number): string | null {
   if (closing === 'none') return null;
   const frames =
-    closing === 'question' ? (isList ? LIST_QUESTION_CLOSINGS : QUESTION_CLOSINGS[ctx.shape.kind]) : CTA_CLOSINGS[ctx.shape.kind];
+    closing === 'question'
+      ? isList
+        ? LIST_QUESTION_CLOSINGS
+        : QUESTION_CLOSINGS[ctx.shape.kind]
+      : CTA_CLOSINGS[ctx.shape.kind];
   const line = first(frames, ctx, undefined, maxChars);
   if (line) return line;
   ctx.used.clear();
@@ -324,7 +337,11 @@ function proseSentences(ctx: Context): (() => string | null)[] {
   // A post names its topic somewhere: in the hook, or else in the first body line.
   const named = ctx.topicLeft < 2;
   const opener = !named || ctx.rng() < 0.4 ? [() => first(TOPIC_LINES[ctx.shape.kind], ctx)] : [];
-  return [...opener, ...shuffle(ctx.rng, [experience, advice, mistake]), ...shuffle(ctx.rng, [terms, experience, advice, mistake, advice])];
+  return [
+    ...opener,
+    ...shuffle(ctx.rng, [experience, advice, mistake]),
+    ...shuffle(ctx.rng, [terms, experience, advice, mistake, advice]),
+  ];
 }
 
 export function composeBody(input: WriteBodyInput): string {

@@ -74,7 +74,9 @@ const stem = (w: string) => w.slice(0, 5);
 
 function checkGrammar(text: string): CheckResult {
   const problems = grammarProblems(text);
-  return problems.length ? fail(problems.slice(0, 3).join('; ')) : pass('no article, agreement or question-mark problems');
+  return problems.length
+    ? fail(problems.slice(0, 3).join('; '))
+    : pass('no article, agreement or question-mark problems');
 }
 
 const FITS_BEFORE_QUESTION = new Set([
@@ -118,18 +120,24 @@ function checkTopicFit(text: string, topic: string): CheckResult {
     if ((shape.kind === 'question' || shape.kind === 'how_to') && !sentenceStart && !FITS_BEFORE_QUESTION.has(before)) {
       problems.push(`"${before} ${shape.text}" puts a question where a noun belongs`);
     }
-    if (shape.kind !== 'thing' && !shape.ambiguous && DETERMINER.test(before)) problems.push(`"${before} ${shape.text}" needs a noun, not an activity`);
+    if (shape.kind !== 'thing' && !shape.ambiguous && DETERMINER.test(before))
+      problems.push(`"${before} ${shape.text}" needs a noun, not an activity`);
     if (shape.kind === 'thing' && /^(a|an)$/.test(before) && shape.plural) problems.push(`"${before} ${shape.text}"`);
     const plural = shape.kind === 'thing' && shape.plural;
     // Agreement only binds the topic when it is the subject, not the object of "with" or "about".
     const subject = sentenceStart || /^(the|effective|better|good|most|great)$/.test(before);
     const disagrees =
-      (plural && SINGULAR_VERB.test(after)) || (!plural && PLURAL_VERB.test(after) && !/^(do|get|make|work)$/.test(after));
+      (plural && SINGULAR_VERB.test(after)) ||
+      (!plural && PLURAL_VERB.test(after) && !/^(do|get|make|work)$/.test(after));
     if (subject && disagrees) {
       problems.push(`"${shape.text} ${after}": the verb does not agree with the topic`);
     }
     // "Sharpening is where sharpening chisels…": a word of the topic just before the pasted topic.
-    const sentenceHead = lower.slice(Math.max(0, at - 40), at).split(/[.!?:\n]/).at(-1) ?? '';
+    const sentenceHead =
+      lower
+        .slice(Math.max(0, at - 40), at)
+        .split(/[.!?:\n]/)
+        .at(-1) ?? '';
     const nearBefore = words(sentenceHead).slice(-3);
     const echoed = words(needle).filter((w) => w.length >= 5 && nearBefore.some((o) => stem(o) === stem(w)));
     if (echoed.length) problems.push(`"${echoed[0]}" is repeated around the pasted topic`);
@@ -142,22 +150,29 @@ const LIST_ITEM = /^\s*(?:\d+[.)]|[-•*–])\s+/;
 
 /** A list heading's count and kind of item, and a question hook's promise, are kept by the body. */
 function checkPromise(hook: string, body: string): CheckResult {
-  const heading = /^\s*(\d+)\s+(?:[\p{L}-]+\s+){0,2}?(questions|mistakes|lessons|habits|tips|ways|signs|rules|things|steps|ideas|truths|changes|reasons|checks)\b/iu.exec(
-    hook,
-  );
+  const heading =
+    /^\s*(\d+)\s+(?:[\p{L}-]+\s+){0,2}?(questions|mistakes|lessons|habits|tips|ways|signs|rules|things|steps|ideas|truths|changes|reasons|checks)\b/iu.exec(
+      hook,
+    );
   if (!heading) return pass('no list promised');
   const promised = Number(heading[1]);
   const lines = body.split('\n').filter((l) => LIST_ITEM.test(l));
   const items = lines.length ? lines : splitSentences(body).slice(0, promised);
-  if (items.length !== promised) return fail(`the hook promises ${promised} ${heading[2]}, the body gives ${items.length}`);
-  if (heading[2]?.toLowerCase() === 'questions' && !items.every((i) => /\?\s*\p{Extended_Pictographic}*$/u.test(i.trim()))) {
+  if (items.length !== promised)
+    return fail(`the hook promises ${promised} ${heading[2]}, the body gives ${items.length}`);
+  if (
+    heading[2]?.toLowerCase() === 'questions' &&
+    !items.every((i) => /\?\s*\p{Extended_Pictographic}*$/u.test(i.trim()))
+  ) {
     return fail(`the hook promises ${promised} questions, but not every item is a question`);
   }
   return pass(`${promised} ${heading[2]} promised and given`);
 }
 
 function checkRepetition(text: string, recent: readonly string[]): CheckResult {
-  const own = splitSentences(text).map(sentenceKey).filter((k) => k.split(' ').length >= 3);
+  const own = splitSentences(text)
+    .map(sentenceKey)
+    .filter((k) => k.split(' ').length >= 3);
   const twice = own.find((k, i) => own.indexOf(k) !== i);
   if (twice) return fail(`"${twice}" is said twice in the post`);
   const earlier = sentenceKeys(recent.slice(0, SENTENCE_WINDOW));
@@ -227,7 +242,10 @@ function checkGeneric(text: string, topic: string, persona: WritingInput['person
   const stems = new Set([...specificStems(persona), ...topicStems.map(stem)]);
   const sentences = splitSentences(text).filter((s) => words(s).length >= 3);
   const generic = sentences.filter(
-    (s) => !/\d/.test(s) && !/\s[A-Z][a-z]*[A-Z]|\s[A-Z]{2,}/.test(s) && !words(s).some((w) => !COMMON.has(w) && !STOP.has(w) && stems.has(stem(w))),
+    (s) =>
+      !/\d/.test(s) &&
+      !/\s[A-Z][a-z]*[A-Z]|\s[A-Z]{2,}/.test(s) &&
+      !words(s).some((w) => !COMMON.has(w) && !STOP.has(w) && stems.has(stem(w))),
   );
   if (sentences.length > 0 && generic.length / sentences.length > 0.5) {
     return fail(`${generic.length} of ${sentences.length} sentences could be in any niche, e.g. "${generic[0]}"`);
@@ -237,7 +255,8 @@ function checkGeneric(text: string, topic: string, persona: WritingInput['person
 
 const STAT_SHAPE =
   /(\d+(?:[.,]\d+)?\s?(?:%|percent\b)|\b\d+\s+(?:in|out of)\s+(?:every\s+)?\d+\b|\b\d+(?:\.\d+)?x\s+(?:more|less|faster|slower|better|higher|lower)\b|\b(?:studies|research|data|science|experts?) (?:show|shows|say|says|prove|proves)\b)/i;
-const SOURCED = /(according to|\bsource\b|\bsurvey (?:by|from|of)\b|\bstudy (?:by|from|in)\b|\breport (?:by|from)\b|https?:\/\/|\bdata from\b|\(\w[^)]*\d{4}\))/i;
+const SOURCED =
+  /(according to|\bsource\b|\bsurvey (?:by|from|of)\b|\bstudy (?:by|from|in)\b|\breport (?:by|from)\b|https?:\/\/|\bdata from\b|\(\w[^)]*\d{4}\))/i;
 const OWN = /\b(I|I'm|I've|my|me|we|our|us)\b/;
 
 /** A statistic stated as fact needs a source; the persona's own numbers and the user's own figures are fine. */
@@ -267,6 +286,10 @@ export function reviewWriting(input: WritingInput): WritingReview {
     unsourced_statistic: checkStatistics(text, topic, persona),
   };
   const failed = WRITING_CHECKS.filter((c) => !checks[c].passed);
-  const verdict: Verdict = failed.some((c) => c !== 'unsourced_statistic') ? 'reject' : failed.length ? 'review' : 'accept';
+  const verdict: Verdict = failed.some((c) => c !== 'unsourced_statistic')
+    ? 'reject'
+    : failed.length
+      ? 'review'
+      : 'accept';
   return { checks, verdict, failed };
 }

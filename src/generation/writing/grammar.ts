@@ -43,7 +43,8 @@ function agreementProblems(sentence: string): string[] {
 // "Do the poke test" is an order, "Do you feed it daily" a question: only a pronoun after do/does/did asks.
 const AUX_START =
   /^(?:(?:do|does|did)\s+(?:you|i|we|they|it|he|she|anyone)|(?:is|are|was|were|can|could|should|would|will|have|has|am)\s+(?:you|i|we|they|it|he|she|your|my|the|this|that|there|anyone))\b/i;
-const WH_QUESTION = /^(what|why|which|who|where|when|how)\s+(is|are|do|does|did|would|should|can|could|will|was|were|has|have)\b/i;
+const WH_QUESTION =
+  /^(what|why|which|who|where|when|how)\s+(is|are|do|does|did|would|should|can|could|will|was|were|has|have)\b/i;
 
 function questionProblems(sentence: string): string[] {
   const s = sentence.replace(/\s*\p{Extended_Pictographic}+\s*$/u, '').trim();

@@ -21,13 +21,17 @@ export interface TopicShape {
   ambiguous: boolean;
 }
 
-const FUNCTION_WORDS = /^(how|why|what|when|where|which|who|whether|if|the|a|an|my|your|our|on|in|for|with|to|from|about)$/i;
+const FUNCTION_WORDS =
+  /^(how|why|what|when|where|which|who|whether|if|the|a|an|my|your|our|on|in|for|with|to|from|about)$/i;
 const WH_WORDS = /^(why|what|when|where|which|who|whether|if)\b/i;
 const DETERMINER_AFTER = /^(a|an|the|my|your|our|their|his|her|its|this|that|these|those|one|two|three|\d)/i;
 
 /** Lower-cases the first word unless it is an acronym, a name or contains capitals inside ("SwiftUI"). */
 function tidy(topic: string): string {
-  const text = topic.trim().replace(/\s+/g, ' ').replace(/[.?!]+$/, '');
+  const text = topic
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/[.?!]+$/, '');
   const first = text.split(' ')[0] ?? '';
   // Only a sentence-style capital is dropped: names ("Steam", "SwiftUI", "EXPLAIN") keep theirs.
   const sentenceCapital = /^[A-Z][a-z]+$/.test(first) && (isGerund(first) || FUNCTION_WORDS.test(first));
@@ -37,11 +41,29 @@ function tidy(topic: string): string {
 
 /** Swaps first-person words for second-person ones, for a topic turned towards the reader. */
 export function towardsReader(text: string): string {
-  const swaps: Record<string, string> = { i: 'you', me: 'you', my: 'your', mine: 'yours', "i'm": "you're", myself: 'yourself', am: 'are' };
+  const swaps: Record<string, string> = {
+    i: 'you',
+    me: 'you',
+    my: 'your',
+    mine: 'yours',
+    "i'm": "you're",
+    myself: 'yourself',
+    am: 'are',
+  };
   return text.replace(/\b(i'm|i|me|my|mine|myself|am)\b/gi, (word) => swaps[word.toLowerCase()] ?? word);
 }
 
-const ING_NOUNS = new Set(['morning', 'evening', 'spring', 'string', 'thing', 'ceiling', 'wedding', 'pudding', 'icing']);
+const ING_NOUNS = new Set([
+  'morning',
+  'evening',
+  'spring',
+  'string',
+  'thing',
+  'ceiling',
+  'wedding',
+  'pudding',
+  'icing',
+]);
 const S_SINGULARS = /(ss|us|is|news|series|species|physics|economics|basics|analytics|athletics|mathematics)$/i;
 
 function isGerund(word: string): boolean {
@@ -68,14 +90,12 @@ export function analyseTopic(topic: string): TopicShape {
   const text = tidy(topic);
   const words = text.split(' ');
   const toReader = towardsReader(text);
-  if (/^how to\b/i.test(text)) return { text, kind: 'how_to', plural: false, toReader, infinitive: null, ambiguous: false };
-  if (WH_WORDS.test(text) || /^how\b/i.test(text)) return { text, kind: 'question', plural: false, toReader, infinitive: null, ambiguous: false };
+  if (/^how to\b/i.test(text))
+    return { text, kind: 'how_to', plural: false, toReader, infinitive: null, ambiguous: false };
+  if (WH_WORDS.test(text) || /^how\b/i.test(text))
+    return { text, kind: 'question', plural: false, toReader, infinitive: null, ambiguous: false };
   if (activityHead(words)) {
-    const base = (nlp(words[0] ?? '').tag('Gerund') as ReturnType<typeof nlp>)
-      .verbs()
-      .toInfinitive()
-      .all()
-      .text();
+    const base = (nlp(words[0] ?? '').tag('Gerund') as ReturnType<typeof nlp>).verbs().toInfinitive().all().text();
     const infinitive = base ? [base, ...words.slice(1)].join(' ') : null;
     const second = words[1] ?? '';
     const ambiguous = words.length === 2 && !DETERMINER_AFTER.test(second) && !/^[A-Z]/.test(second);
