@@ -53,7 +53,15 @@ function topicsOf(p: PersonaFields, count: number): string[] {
 function draftOnce(p: PersonaFields, topic: string, i: number, attempt: number, recent: string[], feedback?: string) {
   const hookPattern = p.hook_patterns[(i + attempt) % p.hook_patterns.length]!;
   const arms = ARMS[deriveSeed(i, p.slug) % ARMS.length]!;
-  const input = { persona: p, topic, hookPattern, seed: deriveSeed(i, p.slug, String(attempt)), arms, recentTexts: recent, feedback };
+  const input = {
+    persona: p,
+    topic,
+    hookPattern,
+    seed: deriveSeed(i, p.slug, String(attempt)),
+    arms,
+    recentTexts: recent,
+    feedback,
+  };
   const hook = composeHook(input);
   const body = composeBody({ ...input, hook, maxChars: 500 - [...hook].length - 2 });
   const text = body ? `${hook}\n\n${body}` : hook;
@@ -179,10 +187,18 @@ const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(
 function report(label: string, o: Outcome, personas: number): void {
   const n = o.firstDrafts.length;
   console.log(`\n## ${label}: ${personas} personas, ${n} posts`);
-  console.log(`accepted after up to ${MAX_ATTEMPTS} attempts: ${o.accepted.length}/${n}; topics that failed: ${o.failedTopics.length}`);
+  console.log(
+    `accepted after up to ${MAX_ATTEMPTS} attempts: ${o.accepted.length}/${n}; topics that failed: ${o.failedTopics.length}`,
+  );
   for (const f of o.failedTopics.slice(0, 5)) console.log(`  failed: ${f.persona} / "${f.topic}": ${f.why}`);
   console.log('first drafts rejected by each check:');
-  const checks = [...WRITING_CHECKS, 'score_below_min', 'guardrail:profanity', 'guardrail:banned_word', 'guardrail:too_long'];
+  const checks = [
+    ...WRITING_CHECKS,
+    'score_below_min',
+    'guardrail:profanity',
+    'guardrail:banned_word',
+    'guardrail:too_long',
+  ];
   for (const c of checks) {
     const k = o.firstDrafts.filter((d) => d.failed.includes(c)).length;
     console.log(`  ${c.padEnd(22)} ${String(k).padStart(4)}  ${pct(k, n)}`);
@@ -221,16 +237,31 @@ function main(): void {
   report('baseline: personas without material (vocabulary only)', baseline, without.length);
 
   const long = run(withMaterial.slice(0, 3), 8, 50);
-  console.log(`\n## 50 posts in a row for ${withMaterial.slice(0, 3).map((p) => p.slug).join(', ')}`);
-  console.log(`accepted: ${long.accepted.length}/150; repeated sentences within a persona: ${repeatedWithinPersona(long.accepted)}`);
+  console.log(
+    `\n## 50 posts in a row for ${withMaterial
+      .slice(0, 3)
+      .map((p) => p.slug)
+      .join(', ')}`,
+  );
+  console.log(
+    `accepted: ${long.accepted.length}/150; repeated sentences within a persona: ${repeatedWithinPersona(long.accepted)}`,
+  );
 
   const all = [...main.firstDrafts];
   const engagement = all.map(simulatedEngagement);
   const acceptedEngagement = main.accepted.map(simulatedEngagement);
   console.log('\n## quality score vs simulated engagement (src/sim planEngagement, 20 audiences per post)');
-  console.log(`Spearman rank correlation, all first drafts (n=${all.length}): ${spearman(all.map((d) => d.score), engagement).toFixed(3)}`);
   console.log(
-    `Spearman rank correlation, accepted posts (n=${main.accepted.length}): ${spearman(main.accepted.map((d) => d.score), acceptedEngagement).toFixed(3)}`,
+    `Spearman rank correlation, all first drafts (n=${all.length}): ${spearman(
+      all.map((d) => d.score),
+      engagement,
+    ).toFixed(3)}`,
+  );
+  console.log(
+    `Spearman rank correlation, accepted posts (n=${main.accepted.length}): ${spearman(
+      main.accepted.map((d) => d.score),
+      acceptedEngagement,
+    ).toFixed(3)}`,
   );
 
   console.log('\n## 10 random accepted posts');

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../platform/llm/index.ts';
 import type { HookPattern, PersonaFields } from '../../personas/index.ts';
+import { type ContentArms, LENGTH_BAND_CHARS } from './content-arms.ts';
 import type { WriteBodyInput, WriteHookInput } from './content-model.ts';
 
 /** One-line description of each hook pattern, as the model should read it. */
@@ -10,7 +11,7 @@ export const HOOK_PATTERN_DESCRIPTIONS: Record<HookPattern, string> = {
   story: 'the opening of a short personal story',
   how_to: 'a line promising a concrete way to do something',
   mistake: 'a line naming a common mistake people make',
-  statistic: 'a line leading with a striking number or fact (do not invent precise sources)',
+  statistic: 'a line leading with a number from your own experience or from the topic (never an invented statistic)',
   bold_claim: 'a confident, surprising claim stated plainly',
 };
 
@@ -26,7 +27,29 @@ function systemPrompt(persona: PersonaFields): string {
     `Never use these words: ${list(persona.banned_words)}`,
     `Never touch these topics: ${list(persona.banned_topics)}`,
     'Write plain text only: no hashtags, no quotes around the text, no preamble.',
+    // Without a source a figure is invented: the quality gate holds such drafts for a person to check.
+    'Never state a statistic or study result as fact unless the topic gives it; a number must be your own ' +
+      'experience ("I cut it to 3 emails") or come from the topic.',
+    'Write grammatical, specific sentences about this niche; no stock lines that would fit any niche.',
   ].join('\n');
+}
+
+const CLOSING_INSTRUCTIONS: Record<ContentArms['closing'], string> = {
+  question: 'End the post with one question to the reader.',
+  call_to_action: 'End the post with one call to action (try this, save this, reply with…), not a question.',
+  none: 'Do not end with a question or a call to action.',
+};
+
+/** The learning loop's choices as instructions; a model is told what the offline composer does by construction. */
+function armLines(arms: ContentArms | undefined, part: 'hook' | 'body'): string[] {
+  if (!arms) return [];
+  const band = LENGTH_BAND_CHARS[arms.length];
+  const lines = [
+    `The whole post (hook and body together) must be ${band.min} to ${band.max} characters (${arms.length}).`,
+    arms.emoji ? 'Use one or two fitting emoji.' : 'Use no emoji.',
+  ];
+  if (part === 'body') lines.push(CLOSING_INSTRUCTIONS[arms.closing]);
+  return lines;
 }
 
 function feedbackLine(feedback: string | undefined): string[] {
@@ -38,6 +61,7 @@ export function buildHookMessages(input: WriteHookInput): ChatMessage[] {
     `Write ONE hook line for a Threads post about: ${input.topic}`,
     `Hook pattern "${input.hookPattern}": ${HOOK_PATTERN_DESCRIPTIONS[input.hookPattern]}.`,
     'Reply with the single line only, on one line, plain text, no hashtags, no quotes around it.',
+    ...armLines(input.arms, 'hook'),
     ...feedbackLine(input.feedback),
   ].join('\n');
   return [
@@ -51,7 +75,9 @@ export function buildBodyMessages(input: WriteBodyInput): ChatMessage[] {
     `Write the body of a Threads post about: ${input.topic}`,
     `It continues this hook, which is already written (do not repeat it): ${input.hook}`,
     `The body must be at most ${input.maxChars} characters.`,
+    'If the hook promises a list of N items, give exactly N; if it promises questions, every item is a question.',
     'Reply with the body only, plain text, no hashtags, no quotes around it.',
+    ...armLines(input.arms, 'body'),
     ...feedbackLine(input.feedback),
   ].join('\n');
   return [
