@@ -241,14 +241,19 @@ export function composeHook(input: WriteHookInput): string {
     }
   }
   const pattern = input.hookPattern === 'number_list' ? 'bold_claim' : input.hookPattern;
+  // Most hooks name the topic; a short post has no room to name it further down, so its hook always does.
+  const topicFirst = band === 'short' || ctx.rng() < 0.7;
+  const names = (f: string) => /\{(topic|reader|Topic|verb)\}/.test(f);
   const frames = (p: keyof typeof HOOK_FRAMES) =>
     HOOK_FRAMES[p].filter((f) => f.kinds.includes(kind)).map((f) => f.text);
+  const preferred = topicFirst ? frames(pattern).filter(names) : frames(pattern);
   const count = { n: String(randomInt(ctx.rng, 2, 8)) };
   // A hook leaves room for a body within the length band, and reads as the form it was asked for
   // (a figure inside a story would make it a statistic hook to the learning loop).
   const max = HOOK_MAX[band];
   const isForm = (text: string) => detectHookForm(text) === pattern;
   const hook =
+    first(preferred, ctx, count, max, true, isForm) ??
     first(frames(pattern), ctx, count, max, true, isForm) ??
     first(frames(pattern), ctx, count, undefined, true, isForm) ??
     first(frames(pattern), ctx, count) ??
