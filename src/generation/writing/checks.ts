@@ -1,4 +1,4 @@
-import { materialFor, type PersonaFields } from '../../personas/index.ts';
+import { loadMaterialLibrary, materialFor, type PersonaFields } from '../../personas/index.ts';
 import { grammarProblems } from './grammar.ts';
 import { foreignScripts, quotableLanguages } from './language.ts';
 import { phraseShingles, sentenceKey, sentenceKeys, splitSentences } from './sentences.ts';
@@ -238,6 +238,8 @@ function specificStems(persona: WritingInput['persona']): Set<string> {
 
 /** Stock lines ("The fastest feedback loop wins.") say nothing about this persona's niche or topic. */
 function checkGeneric(text: string, topic: string, persona: WritingInput['persona']): CheckResult {
+  // A persona without library material has too few niche words to tell a stock line from an unfamiliar specific one.
+  if (!loadMaterialLibrary()[persona.slug]) return pass('no niche material to judge against');
   const topicStems = words(topic).filter((w) => w.length >= 4 && !STOP.has(w) && !COMMON.has(w));
   const stems = new Set([...specificStems(persona), ...topicStems.map(stem)]);
   const sentences = splitSentences(text).filter((s) => words(s).length >= 3);
