@@ -17,7 +17,7 @@ import { WRITING_CHECKS } from '../src/generation/writing/checks.ts';
 import { sentenceKey, splitSentences } from '../src/generation/writing/sentences.ts';
 import { loadMaterialLibrary, loadPersonaLibrary, type PersonaFields } from '../src/personas/index.ts';
 import { createSeededRandom, deriveSeed, shuffle } from '../src/platform/seeded-random.ts';
-import { engagementRate, extractContentFeatures, planEngagement } from '../src/sim/index.ts';
+import { accountSeedOf, engagementRate, judgePost } from '../src/sim/index.ts';
 
 const PERSONAS = Number(process.argv[2] ?? 30);
 const TOPICS = Number(process.argv[3] ?? 10);
@@ -171,15 +171,45 @@ function spearman(a: number[], b: number[]): number {
   return cov / Math.sqrt(va * vb);
 }
 
-/** The simulator's expected engagement rate for a post: mean over 20 seeded audiences of 1,000 followers. */
+/** Noon UTC on a fixed day: the hour of day is one of the audience's tastes, so it is held still. */
+const PUBLISHED_AT = Date.UTC(2026, 10, 2, 12);
+
+/**
+ * The simulator's verdict (src/sim judgePost: the persona's account has its own hidden taste): the
+ * engagement rate a post earns from 1,000 followers, averaged over 20 seeds of the post's noise.
+ */
 function simulatedEngagement(d: Draft): number {
   const profile = { niche: d.persona.niche, topics: d.persona.topics, vocabulary: d.persona.vocabulary };
-  const features = extractContentFeatures(d.text, profile, { topicTag: d.topic, neutral: 0.5 });
+  const accountSeed = accountSeedOf(1, d.persona.slug);
   let sum = 0;
   for (let s = 0; s < 20; s++) {
-    sum += engagementRate(planEngagement({ features, followers: 1000, hasLink: false, seed: deriveSeed(s, d.text) }));
+    const plan = judgePost({
+      accountSeed,
+      profile,
+      text: d.text,
+      publishedAt: PUBLISHED_AT,
+      followers: 1000,
+      seed: deriveSeed(s, d.text),
+    });
+    sum += engagementRate(plan);
   }
   return sum / 20;
+}
+
+/** Mean of the per-persona rank correlations: each account has its own taste, so rankings are compared within it. */
+function withinPersona(posts: Draft[], rates: number[]): number {
+  const groups = new Map<string, number[]>();
+  posts.forEach((d, i) => groups.set(d.persona.slug, [...(groups.get(d.persona.slug) ?? []), i]));
+  const rs = [...groups.values()]
+    .filter((idx) => idx.length >= 5)
+    .map((idx) =>
+      spearman(
+        idx.map((i) => posts[i]!.score),
+        idx.map((i) => rates[i]!),
+      ),
+    )
+    .filter((r) => Number.isFinite(r));
+  return rs.reduce((a, b) => a + b, 0) / Math.max(1, rs.length);
 }
 
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
@@ -250,7 +280,7 @@ function main(): void {
   const all = [...main.firstDrafts];
   const engagement = all.map(simulatedEngagement);
   const acceptedEngagement = main.accepted.map(simulatedEngagement);
-  console.log('\n## quality score vs simulated engagement (src/sim planEngagement, 20 audiences per post)');
+  console.log('\n## quality score vs simulated engagement (src/sim judgePost, 20 noise seeds per post)');
   console.log(
     `Spearman rank correlation, all first drafts (n=${all.length}): ${spearman(
       all.map((d) => d.score),
@@ -263,6 +293,7 @@ function main(): void {
       acceptedEngagement,
     ).toFixed(3)}`,
   );
+  console.log(`mean within-persona Spearman, all first drafts: ${withinPersona(all, engagement).toFixed(3)}`);
 
   console.log('\n## 10 random accepted posts');
   for (const d of shuffle(createSeededRandom(12), main.accepted).slice(0, 10)) {
