@@ -86,7 +86,20 @@ function activityHead(words: string[]): boolean {
   return words.length === 2 || isPluralNoun(second);
 }
 
+// Parsing with compromise costs milliseconds; a worker sees the same few topics again and again.
+const shapes = new Map<string, TopicShape>();
+const MAX_CACHED = 1000;
+
 export function analyseTopic(topic: string): TopicShape {
+  const cached = shapes.get(topic);
+  if (cached) return cached;
+  const shape = shapeOf(topic);
+  if (shapes.size >= MAX_CACHED) shapes.clear();
+  shapes.set(topic, shape);
+  return shape;
+}
+
+function shapeOf(topic: string): TopicShape {
   const text = tidy(topic);
   const words = text.split(' ');
   const toReader = towardsReader(text);
