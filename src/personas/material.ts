@@ -37,14 +37,34 @@ export function loadMaterialLibrary(): Record<string, PersonaMaterial> {
   return cached;
 }
 
-/** A persona written by a user has no library material: it is built from its own vocabulary and topics. */
+const ADVICE = [
+  (t: string) => `write down what you change about ${t} and why`,
+  (t: string) => `review ${t} once a week`,
+  (t: string) => `pick one thing to improve in ${t} this month`,
+  (t: string) => `ask someone further along how they handle ${t}`,
+  (t: string) => `keep every note on ${t} in one place`,
+];
+const EXPERIENCE = [
+  (t: string) => `kept a one-line note on ${t} every week for a month`,
+  (t: string) => `stopped guessing about ${t} and started writing down what happened`,
+  (t: string) => `asked three people how they handle ${t} and changed my approach`,
+  (t: string) => `spent a weekend on ${t} and it paid off for months`,
+];
+const MISTAKES = [
+  (t: string) => `changing ${t} and three other things at the same time`,
+  (t: string) => `ignoring ${t} until it becomes urgent`,
+  (t: string) => `copying someone else's approach to ${t} without testing it`,
+  (t: string) => `treating ${t} as a one-time task`,
+];
+
+/**
+ * A persona written by a user has no library material: it is built from its own vocabulary, every
+ * term in every frame, so posts vary as much as the vocabulary allows.
+ */
 function fromVocabulary(persona: Pick<PersonaFields, 'vocabulary' | 'topics' | 'niche'>): PersonaMaterial {
   const terms = persona.vocabulary.length ? persona.vocabulary : [persona.niche];
-  return {
-    advice: terms.flatMap((t) => [`write down what you change about ${t} and why`, `review ${t} once a week`]),
-    experience: terms.map((t) => `kept a one-line note on ${t} every week for a month`),
-    mistakes: terms.map((t) => `changing ${t} and three other things at the same time`),
-  };
+  const every = (frames: ((t: string) => string)[]) => terms.flatMap((t) => frames.map((f) => f(t)));
+  return { advice: every(ADVICE), experience: every(EXPERIENCE), mistakes: every(MISTAKES) };
 }
 
 export function materialFor(persona: Pick<PersonaFields, 'slug' | 'vocabulary' | 'topics' | 'niche'>): PersonaMaterial {
