@@ -1,4 +1,4 @@
-import { detectAll } from 'tinyld';
+import { detectLanguages } from './nlp.ts';
 
 /**
  * The language a topic or post is in, as far as a writer of English needs to know: letters of
@@ -61,7 +61,7 @@ export function quotableLanguages(niche: string): string[] {
 function latinLanguage(text: string): string | null {
   const words = text.match(/\p{L}+/gu) ?? [];
   if (words.length < 2 || ENGLISH_WORDS.test(text)) return null;
-  const guesses = detectAll(text).slice(0, 3);
+  const guesses = detectLanguages(text).slice(0, 3);
   const top = guesses[0];
   if (!top || top.lang === 'en' || guesses.some((g) => g.lang === 'en')) return null;
   // Diacritics or a confident guess: short English phrases get low-confidence guesses.

@@ -1,4 +1,4 @@
-import nlp from 'compromise';
+import { nlp } from './nlp.ts';
 
 /**
  * What kind of phrase a topic is, so a writer can put it only where that kind of phrase fits:
