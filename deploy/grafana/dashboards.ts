@@ -332,6 +332,43 @@ export const DASHBOARDS: DashboardSpec[] = [
         targets: [{ expr: `max by (persona) (viral_posts_total{${P}, persona!="all"})`, legend: '{{persona}}' }],
       },
       {
+        title: 'Learning lift over the control group (all personas)',
+        description:
+          "Engagement of learned posts ÷ control posts (10 % chosen uniformly), each rate over its persona's baseline. Above 1: the loop helps.",
+        type: 'stat',
+        width: 6,
+        decimals: 2,
+        thresholds: ['red', ['yellow', 1], ['green', 1.3]],
+        targets: [{ expr: 'max(learning_lift_ratio{persona="all"})', legend: 'lift' }],
+      },
+      {
+        title: 'Engagement predictor: hold-out Spearman',
+        description:
+          'Rank correlation of predicted and actual engagement on the newest 20 % of rewarded posts, against the baseline (persona mean + length).',
+        width: 9,
+        min: -1,
+        targets: [{ expr: 'max by (model) (engagement_prediction_spearman)', legend: '{{model}}' }],
+      },
+      {
+        title: 'Learning decisions by choice and arm (per hour)',
+        description: 'What the loop chose: hook pattern, length band, closing, emoji, hour block.',
+        width: 9,
+        stack: true,
+        targets: [
+          {
+            expr: `sum by (choice, arm) (rate(learning_decisions_total[${RATE}])) * 3600`,
+            legend: '{{choice}} · {{arm}}',
+          },
+        ],
+      },
+      {
+        title: 'Learning lift by persona',
+        description: 'Learned over control for each persona; the line is the 1.3× target.',
+        min: 0,
+        thresholds: ['red', ['green', 1.3]],
+        targets: [{ expr: `max by (persona) (learning_lift_ratio{${P}, persona!="all"})`, legend: '{{persona}}' }],
+      },
+      {
         title: 'Accepted drafts per day by persona',
         description: 'Drafts the workflow accepted in the last 24 hours.',
         type: 'bargauge',

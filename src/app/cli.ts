@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createDeps, type Deps } from './create-deps.ts';
 import { createApiToken } from '../auth/index.ts';
 import { runGenerate } from './commands/generate.command.ts';
+import { type AutopilotOptions, runAutopilotCommand } from './commands/autopilot.command.ts';
 import { ConfigError, loadConfig, secretsOf, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/observability/index.ts';
 import { simulatorOptions, startEmbeddedSimulator } from './roles/embedded-simulator.ts';
@@ -14,6 +15,7 @@ import { composeApi } from './compose/api.ts';
 import { openPlatform, startQueue } from './compose/open-platform.ts';
 import { composeShared } from './compose/shared.ts';
 import { composeWorker } from './compose/worker.ts';
+import { createScaledClock } from '../platform/scaled-clock.ts';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -36,8 +38,9 @@ async function open(config: Config = loadConfig()): Promise<Deps> {
 async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const loaded = loadConfig();
   // The embedded default talks to a simulator in this process, so it publishes with no Meta app.
-  const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded) : null;
-  const platform = await openPlatform(sim ? sim.config : loaded);
+  const now = createScaledClock(loaded.timeScale);
+  const sim = roles.api && roles.worker && !loaded.threads.baseUrl ? await startEmbeddedSimulator(loaded, now) : null;
+  const platform = await openPlatform(sim ? sim.config : loaded, { now });
   survivesUnhandledRejections(platform);
   await seedPersonaLibrary(platform.db, platform.logger);
   const queue = await startQueue(platform);
@@ -59,7 +62,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
   const address = app.server.address();
   // On standard error, apart from the JSON logs on standard output, so a log shipper never carries it.
   if (api) await ensureAdminToken(db, config.adminToken, (text) => process.stderr.write(`${text}\n`));
-  if (worker) await startWorker({ ...platform, queue, worker, accounts: shared.accounts });
+  const stopTicker = worker ? await startWorker({ ...platform, queue, worker, accounts: shared.accounts }) : () => {};
   logger.info(
     {
       roles,
@@ -75,6 +78,7 @@ async function serve(roles: { api: boolean; worker: boolean }): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    stopTicker();
     await app.close();
     await queue.stop();
     await platform.close();
@@ -128,6 +132,24 @@ program
   .action(async (options: { persona: string; topic?: string; variants: number; worker: boolean }) => {
     const deps = await open();
     const code = await runGenerate(deps, options, print);
+    await deps.close();
+    process.exit(code);
+  });
+
+program
+  .command('autopilot')
+  .description(
+    'put personas on autopilot (they write, approve by their approval mode and publish on their own), or take them off',
+  )
+  .argument('<slugs...>', 'persona slugs')
+  .option('--posts-per-day <n>', 'posts a day, 1 to 48', positiveInt(48))
+  .option('--topics <list>', "comma-separated topics to rotate (default: the persona's own)")
+  .option('--off', 'take the personas off autopilot')
+  .option('--learning <mode>', 'on (learn from engagement) or off (uniform choices)')
+  .option('--approval <mode>', 'auto or manual approval of the drafts')
+  .action(async (slugs: string[], options: AutopilotOptions) => {
+    const deps = await open();
+    const code = await runAutopilotCommand(deps, slugs, options, print);
     await deps.close();
     process.exit(code);
   });

@@ -28,13 +28,47 @@ export async function createFirstApiToken(db: Database, name: string): Promise<s
   });
 }
 
-/** Checks a bearer token against API_ADMIN_TOKEN (if set) and the stored hashes. */
-export function createTokenVerifier(deps: { db: Queryable; adminToken?: string }) {
+/** How long a verified token is trusted without asking the database again. */
+export const VERIFIED_TOKEN_TTL_MS = 10_000;
+const MAX_CACHED_TOKENS = 10_000;
+
+/**
+ * Checks a bearer token against API_ADMIN_TOKEN (if set) and the stored hashes. A token found in
+ * the database is remembered by its hash for `cacheTtlMs`, so a client's steady stream of requests
+ * costs one hash each instead of a hash and a query. Only successes are remembered: a token just
+ * created works at once, and guessing cannot fill the cache. Revoking a stored token therefore
+ * takes effect within `cacheTtlMs` on every replica; `forget(token)` drops it from this process's
+ * cache at once (for the replica that revokes).
+ */
+export function createTokenVerifier(deps: {
+  db: Queryable;
+  adminToken?: string;
+  cacheTtlMs?: number;
+  now?: () => number;
+}) {
   const adminHash = deps.adminToken ? Buffer.from(hashToken(deps.adminToken)) : null;
-  return async function verifyToken(token: string): Promise<boolean> {
+  const ttl = deps.cacheTtlMs ?? VERIFIED_TOKEN_TTL_MS;
+  const now = deps.now ?? Date.now;
+  const verified = new Map<string, number>();
+
+  async function verifyToken(token: string): Promise<boolean> {
     const hash = hashToken(token);
     if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash))) return true;
+    const until = verified.get(hash);
+    if (until !== undefined && until > now()) return true;
     const rows = await deps.db.query('SELECT 1 FROM api_tokens WHERE token_hash = $1', [hash]);
-    return rows.length > 0;
-  };
+    if (rows.length === 0) {
+      verified.delete(hash);
+      return false;
+    }
+    // Oldest entries first out: a Map iterates in insertion order.
+    if (verified.size >= MAX_CACHED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.delete(hash);
+    verified.set(hash, now() + ttl);
+    return true;
+  }
+
+  return Object.assign(verifyToken, {
+    forget: (token: string) => void verified.delete(hashToken(token)),
+  });
 }

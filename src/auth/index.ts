@@ -1,1 +1,1 @@
-export { createApiToken, createFirstApiToken, createTokenVerifier } from './api-tokens.ts';
+export { createApiToken, createFirstApiToken, createTokenVerifier, hashToken } from './api-tokens.ts';

@@ -155,16 +155,26 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function phrasePattern(phrase: string): RegExp {
+// Personas' phrase lists are few and stable: each pattern is compiled once, not on every check.
+const MAX_CACHED_PATTERNS = 5000;
+const patterns = new Map<string, { test: RegExp; all: RegExp }>();
+
+function phrasePatterns(phrase: string): { test: RegExp; all: RegExp } {
+  const cached = patterns.get(phrase);
+  if (cached) return cached;
   const body = phrase.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
   // Letter/digit look-arounds instead of \b so phrases that start or end with punctuation still match.
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
+  const source = `(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`;
+  const compiled = { test: new RegExp(source, 'iu'), all: new RegExp(source, 'giu') };
+  if (patterns.size >= MAX_CACHED_PATTERNS) patterns.clear();
+  patterns.set(phrase, compiled);
+  return compiled;
 }
 
 /** First phrase that occurs in text as a whole word/phrase, case-insensitively; null when none does. */
 export function findPhrase(text: string, phrases: readonly string[]): string | null {
   for (const phrase of phrases) {
-    if (phrase.trim() && phrasePattern(phrase).test(text)) return phrase;
+    if (phrase.trim() && phrasePatterns(phrase).test.test(text)) return phrase;
   }
   return null;
 }
@@ -174,8 +184,7 @@ export function removePhrases(text: string, phrases: readonly string[]): string 
   let result = text;
   for (const phrase of phrases) {
     if (!phrase.trim()) continue;
-    const pattern = phrasePattern(phrase);
-    result = result.replace(new RegExp(pattern.source, 'giu'), '');
+    result = result.replace(phrasePatterns(phrase).all, '');
   }
   return result
     .replace(/[ \t]{2,}/g, ' ')

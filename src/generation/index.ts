@@ -2,7 +2,7 @@ export type { ContentModel } from './model/content-model.ts';
 export { createOfflineComposer } from './model/offline-composer.ts';
 export { createOpenAiCompatibleModel } from './model/openai-compatible-model.ts';
 export { detectHookForm, scorePost } from './quality-score.ts';
-export { followTaskEvents } from './tasks/follow-task-events.ts';
+export { createTaskEventHub, followTaskEvents, type TaskEventHub } from './tasks/follow-task-events.ts';
 export { createTaskRunner } from './tasks/run-task.ts';
 export type { TaskEvent } from './tasks/task-event.repository.ts';
 export { createTaskEvents, type TaskEvents } from './tasks/task-events.ts';
@@ -16,3 +16,15 @@ export {
   LENGTH_BANDS,
   type LengthBand,
 } from './model/content-arms.ts';
+export {
+  type ContentPolicy,
+  createUniformPolicy,
+  type Decision,
+  DECISION_MODES,
+  type DecisionMode,
+  type DraftPlan,
+  LEARNED_CHOICES,
+  type LearnedChoice,
+  type PlanInput,
+  uniformPattern,
+} from './workflow/content-policy.ts';

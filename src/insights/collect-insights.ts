@@ -20,6 +20,8 @@ export interface CollectorDeps {
   vault: TokenVault;
   now: () => Date;
   logger: Logger;
+  /** TIME_SCALE: a run lasts wall time, so its lease is this many times longer in product time. */
+  timeScale?: number;
 }
 
 /** Posts per run: with 10-minute runs, 3,000 captures an hour, far above what the cadence asks of a few hundred accounts. */
@@ -54,7 +56,7 @@ export async function collectInsights(deps: CollectorDeps, limit = MAX_POSTS_PER
   const started = Date.now();
   const now = deps.now();
   const windowStart = new Date(now.getTime() - COLLECTION_WINDOW_MS);
-  const leaseUntil = new Date(now.getTime() + LEASE_MS);
+  const leaseUntil = new Date(now.getTime() + LEASE_MS * (deps.timeScale ?? 1));
   const summary: InsightsRunSummary = {
     claimed: 0,
     captured: 0,

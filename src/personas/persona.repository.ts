@@ -4,7 +4,7 @@ import type { Persona, PersonaFields } from './persona.schema.ts';
 const JSON_FIELDS = ['topics', 'vocabulary', 'banned_words', 'banned_topics', 'hook_patterns'] as const;
 const COLUMNS = `id, slug, name, niche, audience, voice, tone, topics, vocabulary, banned_words, banned_topics,
   hook_patterns, hook_model, body_model, daily_budget_usd::float8 AS daily_budget_usd, approval_mode,
-  auto_approve_min_score::float8 AS auto_approve_min_score, source, created_at, updated_at`;
+  auto_approve_min_score::float8 AS auto_approve_min_score, autopilot, learning_mode, source, created_at, updated_at`;
 
 function toPersona(row: Record<string, unknown>): Persona {
   return {
@@ -28,6 +28,8 @@ function values(fields: PersonaFields): unknown[] {
     fields.daily_budget_usd,
     fields.approval_mode,
     fields.auto_approve_min_score,
+    fields.autopilot === null ? null : JSON.stringify(fields.autopilot),
+    fields.learning_mode,
   ];
 }
 
@@ -35,8 +37,8 @@ export async function insertPersona(q: Queryable, fields: PersonaFields, source:
   const [row] = await q.query(
     `INSERT INTO personas (slug, name, niche, audience, voice, tone, topics, vocabulary, banned_words,
        banned_topics, hook_patterns, hook_model, body_model, daily_budget_usd, approval_mode, auto_approve_min_score,
-       source)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING ${COLUMNS}`,
+       autopilot, learning_mode, source)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING ${COLUMNS}`,
     [...values(fields), source],
   );
   return toPersona(row!);
@@ -81,8 +83,9 @@ export async function updatePersona(q: Queryable, id: string, fields: PersonaFie
   const [row] = await q.query(
     `UPDATE personas SET slug = $1, name = $2, niche = $3, audience = $4, voice = $5, tone = $6, topics = $7,
        vocabulary = $8, banned_words = $9, banned_topics = $10, hook_patterns = $11, hook_model = $12,
-       body_model = $13, daily_budget_usd = $14, approval_mode = $15, auto_approve_min_score = $16, updated_at = now()
-     WHERE id = $17 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+       body_model = $13, daily_budget_usd = $14, approval_mode = $15, auto_approve_min_score = $16, autopilot = $17,
+       learning_mode = $18, updated_at = now()
+     WHERE id = $19 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
     [...values(fields), id],
   );
   return row ? toPersona(row) : null;
@@ -99,4 +102,18 @@ export async function softDeletePersona(q: Queryable, id: string): Promise<boole
 export async function findPersonaBySlug(q: Queryable, slug: string): Promise<Persona | null> {
   const [row] = await q.query(`SELECT ${COLUMNS} FROM personas WHERE slug = $1 AND deleted_at IS NULL`, [slug]);
   return row ? toPersona(row) : null;
+}
+
+/** Personas on autopilot, for the autopilot tick. */
+export async function listAutopilotPersonas(q: Queryable): Promise<Persona[]> {
+  const rows = await q.query(
+    `SELECT ${COLUMNS} FROM personas WHERE deleted_at IS NULL AND autopilot IS NOT NULL ORDER BY slug`,
+  );
+  return rows.map(toPersona);
+}
+
+/** Every live persona, for the learning report (a few hundred at most). */
+export async function listAllPersonas(q: Queryable): Promise<Persona[]> {
+  const rows = await q.query(`SELECT ${COLUMNS} FROM personas WHERE deleted_at IS NULL ORDER BY slug`);
+  return rows.map(toPersona);
 }

@@ -29,6 +29,17 @@ const shape = {
   approval_mode: z.enum(['manual', 'auto']),
   /** The auto-approval threshold; null uses the configured default (AUTO_APPROVE_MIN_SCORE). */
   auto_approve_min_score: z.number().min(0).max(1).nullable(),
+  /** Writes, approves (by approval_mode) and publishes posts_per_day posts a day on its own; null: off. */
+  autopilot: z
+    .object({
+      posts_per_day: z.number().int().min(1, 'must be at least 1 post a day').max(48, 'at most 48 posts a day'),
+      /** Rotated least recently used first; absent: the persona's own topics. */
+      topics: z.array(phrase).min(1).max(30).optional(),
+    })
+    .strict()
+    .nullable(),
+  /** off: choices are uniform over the persona's patterns (as without the learning loop). */
+  learning_mode: z.enum(['off', 'on']),
 };
 
 /** What defines a persona's voice and limits; shared by the shipped library and the API. */
@@ -43,6 +54,8 @@ export const personaFieldsSchema = z
     daily_budget_usd: shape.daily_budget_usd.default(null),
     approval_mode: shape.approval_mode.default('manual'),
     auto_approve_min_score: shape.auto_approve_min_score.default(null),
+    autopilot: shape.autopilot.default(null),
+    learning_mode: shape.learning_mode.default('on'),
   })
   .strict();
 
@@ -53,6 +66,7 @@ export const personaPatchSchema = z
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, { message: 'give at least one field to change' });
 
+export type Autopilot = NonNullable<z.infer<typeof shape.autopilot>>;
 export type PersonaFields = z.infer<typeof personaFieldsSchema>;
 
 export interface Persona extends PersonaFields {

@@ -79,7 +79,17 @@ const envSchema = z.object({
   SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_SEED: z.coerce.number().int().default(42),
-  SIM_SPEED: z.coerce.number().min(1).max(100_000).default(1),
+  SIM_SPEED: optionalNumber(z.number().min(1).max(100_000)),
+  TIME_SCALE: z.coerce.number().min(1).max(100_000).default(1),
+  LEARNING_ENABLED: z.enum(['true', 'false']).default('true'),
+  LEARNING_CONTROL_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  LEARNING_REWARD_AGE_HOURS: z.coerce
+    .number()
+    .gt(0)
+    .max(24 * 30)
+    .default(24),
+  LEARNING_HALF_LIFE_DAYS: z.coerce.number().gt(0).max(3650).default(21),
+  LEARNING_CANDIDATES: z.coerce.number().int().min(1).max(8).default(3),
   SIM_CONTAINER_READY_MS: z.coerce.number().int().min(0).default(2_000),
   PUBLISH_MIN_GAP_MINUTES: z.coerce
     .number()
@@ -87,6 +97,9 @@ const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(60),
   AUTO_APPROVE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
+  API_VALIDATE_RESPONSES: z.enum(['true', 'false']).default('false'),
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  SSE_MAX_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
 export interface Config {
@@ -95,6 +108,14 @@ export interface Config {
   dataDir: string;
   database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; poolMax: number };
   adminToken: string | undefined;
+  api: {
+    /** Check every response body against its zod schema before it is serialised (tests, development). */
+    validateResponses: boolean;
+    /** How long a verified API token is trusted without a database look-up (a revoked one works that long). */
+    tokenCacheMs: number;
+    /** Open task event streams one API token may hold at once; past it a new one gets 429. */
+    sseMaxStreamsPerToken: number;
+  };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   llm: {
     provider: 'offline' | 'openai-compatible';
@@ -146,6 +167,26 @@ export interface Config {
     minGapMinutes: number;
     /** Quality score at which a persona in `auto` approval mode has a draft approved (a persona may set its own). */
     autoApproveMinScore: number;
+    /** TIME_SCALE: how long a run may hold a post is wall time, so in product time it is this much longer. */
+    timeScale: number;
+  };
+  /**
+   * How many times faster than the wall clock the product's own clock runs (1: real time). For demos and
+   * simulations only: publishing slots and gaps, insight captures, periodic jobs and the reward age all
+   * follow the scaled clock, so a simulated month passes in minutes.
+   */
+  timeScale: number;
+  learning: {
+    /** LEARNING_ENABLED=false: every persona chooses as with learning_mode off. */
+    enabled: boolean;
+    /** Share of posts whose choices are uniform at random: the control group lift is measured against. */
+    controlShare: number;
+    /** Age (product time) at which a post's engagement rate becomes its reward. */
+    rewardAgeHours: number;
+    /** Half-life of an observation's weight in the policy, so it follows an audience whose taste drifts. */
+    halfLifeDays: number;
+    /** Drafts written per post when the policy ranks candidates (the best one is kept). */
+    candidates: number;
   };
   generation: {
     maxAttempts: number;
@@ -189,6 +230,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },
     adminToken: e.API_ADMIN_TOKEN,
+    api: {
+      validateResponses: e.API_VALIDATE_RESPONSES === 'true',
+      tokenCacheMs: e.API_TOKEN_CACHE_SECONDS * 1000,
+      sseMaxStreamsPerToken: e.SSE_MAX_STREAMS_PER_TOKEN,
+    },
     logLevel: e.LOG_LEVEL,
     llm: {
       provider: useOpenAi ? 'openai-compatible' : 'offline',
@@ -237,11 +283,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.SIM_PORT,
       host: e.SIM_HOST,
       seed: e.SIM_SEED,
-      speed: e.SIM_SPEED,
+      // The simulator's clock follows the product's unless set apart.
+      speed: e.SIM_SPEED ?? e.TIME_SCALE,
       containerReadyMs: e.SIM_CONTAINER_READY_MS,
       stateFile: path.join(dataDir, 'threads-sim.json'),
     },
-    publishing: { minGapMinutes: e.PUBLISH_MIN_GAP_MINUTES, autoApproveMinScore: e.AUTO_APPROVE_MIN_SCORE },
+    publishing: {
+      minGapMinutes: e.PUBLISH_MIN_GAP_MINUTES,
+      autoApproveMinScore: e.AUTO_APPROVE_MIN_SCORE,
+      timeScale: e.TIME_SCALE,
+    },
+    timeScale: e.TIME_SCALE,
+    learning: {
+      enabled: e.LEARNING_ENABLED === 'true',
+      controlShare: e.LEARNING_CONTROL_SHARE,
+      rewardAgeHours: e.LEARNING_REWARD_AGE_HOURS,
+      halfLifeDays: e.LEARNING_HALF_LIFE_DAYS,
+      candidates: e.LEARNING_CANDIDATES,
+    },
     generation: {
       maxAttempts: e.GENERATION_MAX_ATTEMPTS,
       qualityMinScore: e.QUALITY_MIN_SCORE,

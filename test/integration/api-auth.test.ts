@@ -41,7 +41,10 @@ describe.each(DATABASE_KINDS)('API authentication on %s', (kind) => {
   let ids: { persona: string; task: string; post: string };
 
   beforeAll(async () => {
-    t = await startTestApp(kind, { worker: false, env: { API_ADMIN_TOKEN: ADMIN_TOKEN } });
+    t = await startTestApp(kind, {
+      worker: false,
+      env: { API_ADMIN_TOKEN: ADMIN_TOKEN, API_TOKEN_CACHE_SECONDS: '0.5' },
+    });
     const persona = await t.createPersona();
     const task = await t.deps.tasks.createTask({ persona_id: persona.id });
     ids = { persona: persona.id, task: task.task.id, post: randomUUID() };
@@ -171,7 +174,9 @@ describe.each(DATABASE_KINDS)('API authentication on %s', (kind) => {
 
     const withPrinted = await fetch(`${t.url}/v1/personas`, { headers: { authorization: `Bearer ${token}` } });
     expect(withPrinted.status).toBe(200);
-    // The token the harness made was deleted above: the table, not memory, decides.
+    // The token the harness made was deleted above: trusted from the cache for at most
+    // API_TOKEN_CACHE_SECONDS after its last look-up, then the table decides.
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await t.api('/v1/personas')).status).toBe(401);
 
     await ensureAdminToken(t.deps.db, undefined, print);

@@ -10,7 +10,7 @@ import { DATABASE_KINDS } from '../support/test-database.ts';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 interface OpenApiOperation {
-  parameters?: { in: string; name: string }[];
+  parameters?: { in: string; name: string; required?: boolean }[];
   requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
 }
 interface OpenApiDocument {
@@ -170,6 +170,8 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
       'USD',
       '../../etc/passwd',
       "'; DROP TABLE posts; --",
+      'a\u0000b',
+      'a\ud800b',
     ];
     const junkFields = ['__proto__', 'constructor', 'colour'];
     const tried = new Set<string>();
@@ -202,5 +204,85 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
     // Both refusals and accepted requests: the fuzz reaches the handlers, not only the validators.
     expect([...statuses].some((s) => s >= 400)).toBe(true);
     expect([...statuses].some((s) => s < 300)).toBe(true);
+  });
+
+  it('refuses NUL bytes, lone surrogates, over-long and deeply nested values in every field of every operation (0 × 5xx)', async () => {
+    const doc = (await (await fetch(`${t.url}/docs/json`)).json()) as OpenApiDocument;
+    const draft = await insertDraft(t.deps.db, persona.id);
+    // Each value as JSON text (a body field) and as the raw bytes of a URL (a path or query parameter).
+    const BAD: { name: string; json: string; url: string; named: boolean }[] = [
+      { name: 'NUL', json: JSON.stringify('a\u0000b'), url: 'a%00b', named: true },
+      { name: 'lone high surrogate', json: '"a\\ud800b"', url: 'a%ED%A0%80b', named: false },
+      { name: 'lone low surrogate', json: '"\\udc00"', url: '%ED%B0%80', named: false },
+      { name: 'over-long', json: JSON.stringify('x'.repeat(100_000)), url: 'x'.repeat(8000), named: false },
+      {
+        name: 'deeply nested',
+        json: `${'['.repeat(5000)}"deep"${']'.repeat(5000)}`,
+        url: '['.repeat(4000),
+        named: false,
+      },
+    ];
+    // A valid body per operation: the bad value replaces one field of it, so the rest passes the schema
+    // and an unguarded value would reach the service and the database.
+    const validBodies: Record<string, () => Record<string, unknown>> = {
+      'POST /v1/personas': () => ({ ...personaFields() }),
+      'PATCH /v1/personas/{id}': () => ({ name: 'Renamed' }),
+      'POST /v1/tasks': () => ({ persona_id: persona.id, topic: 'pricing' }),
+      'PUT /v1/personas/{id}/threads-account': () => ({ access_token: 'not-a-real-token-0123' }),
+      'POST /v1/revenue/events': () => ({
+        external_id: `ev-${Math.random()}`,
+        stream: 'lead',
+        amount: 1,
+        currency: 'USD',
+      }),
+      'POST /v1/posts/{id}/reject': () => ({ reason: 'off topic' }),
+    };
+    const failures: string[] = [];
+    let requests = 0;
+    let namedRefusals = 0;
+    for (const [template, item] of Object.entries(doc.paths)) {
+      if (!template.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries(item)) {
+        const verb = method.toUpperCase();
+        const hasBody = ['POST', 'PUT', 'PATCH'].includes(verb);
+        const pathParams = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+        const bodyFields = Object.keys(operation.requestBody?.content?.['application/json']?.schema?.properties ?? {});
+        // Real rows (never deleted: DELETE gets an unknown id), so only the bad value decides.
+        const id = () => (verb === 'DELETE' ? UNKNOWN_ID : template.startsWith('/v1/posts/') ? draft.id : persona.id);
+        const fields = [
+          ...pathParams.map((name) => ({ in: 'params', name })),
+          ...query.map((name) => ({ in: 'querystring', name })),
+          ...bodyFields.map((name) => ({ in: 'body', name })),
+        ];
+        for (const field of fields) {
+          for (const bad of BAD) {
+            let path = template.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+              field.in === 'params' && name === field.name ? bad.url : id(),
+            );
+            if (field.in === 'querystring') path += `?${field.name}=${bad.url}`;
+            const valid = validBodies[`${verb} ${template}`]?.() ?? {};
+            delete valid[field.name];
+            const fieldsText = JSON.stringify(valid).slice(1, -1);
+            const badText = field.in === 'body' ? `${JSON.stringify(field.name)}:${bad.json}` : '';
+            const body = hasBody ? `{${[fieldsText, badText].filter(Boolean).join(',')}}` : undefined;
+            const res = await t.api(path, { method: verb, body });
+            requests += 1;
+            const text = await res.text();
+            const label = `${verb} ${template} ${field.in}.${field.name} = ${bad.name}: ${res.status} ${text.slice(0, 160)}`;
+            if (res.status >= 500) failures.push(label);
+            // A JSON body carries the exact bad text, as does a URL's %00: both must be refused by name.
+            const exact = field.in === 'body' ? bad.name !== 'over-long' && bad.name !== 'deeply nested' : bad.named;
+            if (exact && (bad.name === 'NUL' || bad.name.includes('surrogate') || bad.name === 'deeply nested')) {
+              if (res.status !== 400 || !text.includes(field.name)) failures.push(`not refused by name: ${label}`);
+              else namedRefusals += 1;
+            }
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(requests).toBeGreaterThan(300);
+    expect(namedRefusals).toBeGreaterThan(100);
   });
 });

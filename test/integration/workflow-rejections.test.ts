@@ -68,15 +68,17 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
 
   describe('duplicates', () => {
     let t: TestApp;
+    let round = 0;
     beforeAll(async () => {
-      // The repeat is reworded: a word-for-word repeat is already stopped by the writing checks.
+      // The repeat is reworded: a word-for-word repeat is already stopped by the writing checks. The text
+      // depends on the task, not the call: the policy may write several candidates per draft.
       const model = scriptedModel({
-        hook: (n) =>
-          n === 0
+        hook: () =>
+          round === 0
             ? 'What would you change about onboarding emails?'
             : 'What would you change in your onboarding emails?',
-        body: (n) =>
-          n === 0
+        body: () =>
+          round === 0
             ? GOOD_BODY
             : 'Three onboarding emails took my churn from 9% down to 4% within 6 weeks. What does your trial conversion look like today?',
       });
@@ -91,6 +93,7 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
       const persona = await t.createPersona();
       const first = await runTask(t, persona.id);
       expect(first.posts[0]!.status).toBe('draft');
+      round = 1;
       const second = await runTask(t, persona.id);
       const repeat = second.posts[0]!;
       expect(second.task.status).toBe('failed');
@@ -141,6 +144,7 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
 
   describe('writing checks', () => {
     let t: TestApp;
+    let script: 'broken' | 'statistic' = 'broken';
     const broken = {
       hook: '3 questions to ask before you start on onboarding emails:',
       body: '1. Write the plan down.\n2. Ask a friend to read it.\n3. Send it on a Tuesday.',
@@ -150,10 +154,10 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
       body: '44% of people never read past the first line of an onboarding email. Cut yours to three sentences about the pipeline. What would you ask a new user?',
     };
     beforeAll(async () => {
-      // The first persona's task gets the broken list every time; the second's the unsourced statistic.
+      // The first test's task gets the broken list every time; the second's the unsourced statistic.
       const model = scriptedModel({
-        hook: (n) => (n <= 1 ? broken.hook : statistic.hook),
-        body: (n) => (n <= 1 ? broken.body : statistic.body),
+        hook: () => (script === 'broken' ? broken.hook : statistic.hook),
+        body: () => (script === 'broken' ? broken.body : statistic.body),
       });
       t = await startTestApp(kind, {
         env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0' },
@@ -174,12 +178,14 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
     });
 
     it('keeps a draft with an unsourced statistic for review instead of auto-approving it', async () => {
+      script = 'statistic';
       const persona = await t.createPersona({
         approval_mode: 'auto',
         auto_approve_min_score: 0,
         vocabulary: ['pipeline'],
       });
       const { task, posts } = await runTask(t, persona.id);
+      expect(task.error).toBeNull();
       expect(task.status).toBe('succeeded');
       const post = posts[0]!;
       expect(post.status).toBe('draft');

@@ -241,7 +241,8 @@ export async function startObservedApp(): Promise<{
   };
 }
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 /** Approves the persona's accepted draft and lets the scheduler and the worker publish it to the simulator. */
@@ -295,6 +296,38 @@ async function seedThreadsHistory(t: TestApp): Promise<Persona> {
     );
   }
   return persona;
+}
+
+/**
+ * Forty published posts of last week with their 24-hour snapshots and logged choices (every fifth in
+ * the control group), then the learning loop's own update and retraining: the lift and predictor gauges
+ * get values.
+ */
+async function seedLearningHistory(t: TestApp, persona: Persona): Promise<void> {
+  const db = t.deps.db;
+  for (let i = 0; i < 40; i++) {
+    const question = i % 2 === 0;
+    const text = question ? `Post ${i} on savings.\n\nWhat would you try?` : `Post ${i} on savings.\n\nThat is all.`;
+    // Older than the KPIs' 7-day window, so the engagement gauges keep their own fixture.
+    const publishedAt = ago(8 * DAY + (40 - i) * 2 * HOUR);
+    const [post] = await db.query<{ id: string }>(
+      `INSERT INTO posts (persona_id, status, hook_pattern, hook, body, text, published_at, threads_media_id)
+       VALUES ($1, 'published', 'question', 'h', 'b', $2, $3, $4) RETURNING id`,
+      [persona.id, text, publishedAt, `learning-${i}-${Date.now()}`],
+    );
+    await db.query(
+      `INSERT INTO post_insight_snapshots (post_id, captured_at, views, likes, replies, reposts, quotes, shares)
+       VALUES ($1, $2::timestamptz + interval '24 hours', 1000, $3, 0, 0, 0, 0)`,
+      [post!.id, publishedAt, question ? 70 + (i % 7) : 40 + (i % 5)],
+    );
+    await db.query(
+      `INSERT INTO learning_decisions (post_id, persona_id, choice, arm, probability, policy_version, mode, decided_at)
+       VALUES ($1, $2, 'hook_pattern', 'question', 0.5, 'test', $3, $4)`,
+      [post!.id, persona.id, i % 5 === 0 ? 'control' : 'exploit', publishedAt],
+    );
+  }
+  await t.deps.learning.update();
+  await t.deps.worker.trainPredictor();
 }
 
 async function finished(t: TestApp, id: string): Promise<string | undefined> {
@@ -352,6 +385,7 @@ export async function generateObservedWork(
   await publishOneDraft(t, persona, simUrl);
   await pause();
   const historic = await seedThreadsHistory(t);
+  await seedLearningHistory(t, historic);
   const revenue = await t.api('/v1/revenue/events', {
     method: 'POST',
     body: JSON.stringify({

@@ -32,10 +32,11 @@ export async function startTestApp(
     QUEUE_POLL_SECONDS: '0.5',
     JOB_RETRY_DELAY_SECONDS: '0',
     LOG_LEVEL: 'silent',
+    API_VALIDATE_RESPONSES: 'true',
     ...options.env,
   });
   const deps = await createDeps(config, { db: testDb.db, logger: pino({ level: 'silent' }), ...options.overrides });
-  if (options.worker !== false) await startWorker(deps);
+  const stopTicker = options.worker !== false ? await startWorker(deps) : () => {};
   const app = await buildApiServer(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -58,6 +59,7 @@ export async function startTestApp(
         },
       }),
     async close() {
+      stopTicker();
       await app.close();
       await deps.queue.stop(2000).catch(() => {});
       await testDb.drop();

@@ -22,10 +22,10 @@ describe('model prompts', () => {
     const arms = { length: 'short', closing: 'call_to_action', emoji: false } as const;
     const hook = text(buildHookMessages({ ...base, arms }));
     const body = text(buildBodyMessages({ ...base, arms, hook: 'h', maxChars: 300 }));
-    expect(hook).toContain('60 to 180 characters');
+    expect(hook).toContain('60–180 characters');
     expect(hook).toContain('Use no emoji.');
-    expect(body).toContain('60 to 180 characters');
-    expect(body).toMatch(/End the post with one call to action/);
+    expect(body).toContain('60–180 characters');
+    expect(body).toMatch(/End with a call to action/);
     const asking = text(
       buildBodyMessages({
         ...base,
@@ -34,9 +34,9 @@ describe('model prompts', () => {
         maxChars: 300,
       }),
     );
-    expect(asking).toContain('330 to 500 characters');
-    expect(asking).toContain('End the post with one question to the reader.');
-    expect(asking).toContain('Use one or two fitting emoji.');
+    expect(asking).toContain('330–500 characters');
+    expect(asking).toContain('End with a question to the reader.');
+    expect(asking).toContain('Use exactly one fitting emoji.');
     const none = text(
       buildBodyMessages({
         ...base,
@@ -45,7 +45,7 @@ describe('model prompts', () => {
         maxChars: 300,
       }),
     );
-    expect(none).toContain('Do not end with a question or a call to action.');
+    expect(none).toContain('End on a statement: no question and no call to action.');
   });
 
   it('leave the shape to the model when no arms are chosen', () => {

@@ -26,6 +26,7 @@ export function composeApi(platform: Platform, queue: Queue, shared: Shared) {
       now,
       minGapMinutes: config.publishing.minGapMinutes,
     }),
+    learning: shared.learningReports,
     adminToken: config.adminToken,
   };
   return deps satisfies ApiServerDeps;

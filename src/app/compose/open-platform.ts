@@ -13,6 +13,7 @@ import {
 } from '../../platform/db/index.ts';
 import { createLogger, createMetrics, type Metrics, startTracing } from '../../platform/observability/index.ts';
 import { createQueue, type Queue } from '../../platform/queue/index.ts';
+import { createScaledClock } from '../../platform/scaled-clock.ts';
 
 export interface PlatformOverrides {
   db?: Database;
@@ -109,7 +110,8 @@ export async function openPlatform(config: Readonly<Config>, overrides: Platform
     logger,
     metrics,
     db,
-    now: overrides.now ?? (() => new Date()),
+    // TIME_SCALE > 1 (demos, simulations): the product's clock runs that many times faster.
+    now: overrides.now ?? createScaledClock(config.timeScale),
     async close() {
       await db.close();
       opened.release();

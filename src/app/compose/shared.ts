@@ -4,6 +4,7 @@ import { createTaskEvents } from '../../generation/index.ts';
 import { createPersonasService } from '../../personas/index.ts';
 import { createPostsService, createVectorStore, detectVectorMode, rejectUnpublished } from '../../posts/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
+import { createLearningPolicy, createLearningService } from '../../learning/index.ts';
 import { createThreadsClient } from '../../platform/threads/index.ts';
 import type { Platform } from './open-platform.ts';
 
@@ -25,7 +26,10 @@ export async function composeShared(platform: Platform, queue: Queue) {
     db,
     onDelete: [unlinkAccountOfPersona, (tx, personaId) => rejectUnpublished(tx, personaId, 'the persona was deleted')],
   });
+  const learning = createLearningPolicy({ db, now, metrics, settings: config.learning });
   return {
+    learning,
+    learningReports: createLearningService({ db, now, metrics, settings: config.learning, model: learning.model }),
     threads,
     vault,
     vectors,

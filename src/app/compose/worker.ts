@@ -5,7 +5,9 @@ import {
   createOpenAiCompatibleModel,
   createPersonaGraph,
   createTaskRunner,
+  createTasksService,
 } from '../../generation/index.ts';
+import { runAutopilot, trainPredictor } from '../../learning/index.ts';
 import { collectFollowers, collectInsights } from '../../insights/index.ts';
 import { createPublishing, createThreadsBreakers } from '../../posts/index.ts';
 import { META_GRAPH_URL } from '../../platform/threads/index.ts';
@@ -63,7 +65,7 @@ export function composeWorker(platform: Platform, queue: Queue, shared: Shared, 
     model,
     metrics,
     settings: config.generation,
-    recordEvent: shared.events.record,
+    recordEvent: shared.events.enqueue,
     embedder,
     vectors: shared.vectors,
     reserveBudget: createBudgets({
@@ -73,8 +75,11 @@ export function composeWorker(platform: Platform, queue: Queue, shared: Shared, 
     }),
     autoApproveMinScore: config.publishing.autoApproveMinScore,
     now,
+    policy: shared.learning.policy,
+    candidates: config.learning.candidates,
   });
-  const collectors = { db, threads: shared.threads, vault: shared.vault, now, logger };
+  const collectors = { db, threads: shared.threads, vault: shared.vault, now, logger, timeScale: config.timeScale };
+  const tasks = createTasksService({ db, queue });
   return {
     model,
     runTask: createTaskRunner({
@@ -104,6 +109,22 @@ export function composeWorker(platform: Platform, queue: Queue, shared: Shared, 
     }),
     collectInsights: () => collectInsights(collectors),
     collectFollowers: (personaId?: string) => collectFollowers(collectors, personaId),
+    runAutopilot: () =>
+      runAutopilot({
+        db,
+        now,
+        logger,
+        metrics,
+        tasks,
+        model: shared.learning.model,
+        settings: config.learning,
+        minGapMinutes: config.publishing.minGapMinutes,
+      }),
+    /** Rewards for the posts that came of age, then the learning gauges. */
+    updateLearning: () => shared.learningReports.update(),
+    trainPredictor: async () => {
+      if (await trainPredictor({ db, now })) await shared.learningReports.update();
+    },
   };
 }
 

@@ -6,9 +6,11 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { handleError } from './error-handler.ts';
+import { createResponseSerializerCompiler } from './response-serializer.ts';
+import { refuseUnstorableText } from './text-guard.ts';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -19,7 +21,7 @@ export type HttpServer = FastifyInstance<
 >;
 
 /** A Fastify app with zod schemas and the JSON error shape every server of the product answers with. */
-export function createHttpServer(logger: Logger): HttpServer {
+export function createHttpServer(logger: Logger, options: { validateResponses?: boolean } = {}): HttpServer {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
@@ -28,8 +30,9 @@ export function createHttpServer(logger: Logger): HttpServer {
     requestIdHeader: 'x-request-id',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(createResponseSerializerCompiler({ validate: options.validateResponses ?? false }));
   app.setErrorHandler(handleError);
+  app.addHook('preValidation', refuseUnstorableText);
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)

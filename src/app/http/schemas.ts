@@ -22,23 +22,28 @@ export const createTaskBody = z
   })
   .strict();
 
+export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+
 export const taskAcceptedSchema = z.object({
   id: z.uuid(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  status: z.enum(TASK_STATUSES),
   links: z.object({ self: z.string(), events: z.string(), posts: z.string() }),
 });
 
-export const taskSchema = z.object({
+export const taskSummarySchema = z.object({
   id: z.uuid(),
   persona_id: z.uuid(),
   topic: z.string().nullable(),
   variants: z.number(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  status: z.enum(TASK_STATUSES),
   runs: z.number(),
   error: z.string().nullable(),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
+});
+
+export const taskSchema = taskSummarySchema.extend({
   steps: z.array(
     z.object({
       node: z.string(),

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Queryable } from '../../platform/db/index.ts';
-import { followTaskEvents, type TaskEvent, type TaskEvents } from '../../generation/index.ts';
+import type { TaskEvent, TaskEventHub } from '../../generation/index.ts';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -10,12 +9,17 @@ function format(event: TaskEvent): string {
   return `id: ${id}\nevent: ${type}\ndata: ${payload}\n\n`;
 }
 
-/** Streams a task's events as Server-Sent Events, replaying those after `afterId`; ends after done or error. */
+/**
+ * Streams a task's events as Server-Sent Events from the process's shared hub, replaying those
+ * after `afterId`; ends after done or error (at once when the task ended before `afterId`).
+ * `onClose` runs once, however the stream ends.
+ */
 export function streamTaskEvents(
-  deps: { db: Queryable; events: TaskEvents },
+  hub: TaskEventHub,
   taskId: string,
   afterId: number,
   res: ServerResponse,
+  onClose: () => void,
 ): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -25,8 +29,12 @@ export function streamTaskEvents(
   });
   res.write(': stream of task events\n\n');
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  const follower = followTaskEvents(deps, taskId, afterId, (event) => res.write(format(event)));
-  res.on('close', follower.stop);
+  const follower = hub.follow(taskId, afterId, (event) => res.write(format(event)));
+  res.on('close', () => {
+    follower.stop();
+    clearInterval(heartbeat);
+    onClose();
+  });
   void follower.finished.then(() => {
     clearInterval(heartbeat);
     res.end();

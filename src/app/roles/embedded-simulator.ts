@@ -8,12 +8,19 @@ const SIM_APP = { appId: 'threads-agent-sim', appSecret: 'threads-agent-sim-secr
 export function simulatorOptions(
   config: Config,
   logger?: Logger,
+  productNow?: () => Date,
 ): ThreadsSimulatorOptions & { port: number; host: string } {
+  // In process and at the product's own speed, the simulator reads the product's clock: the hours they
+  // see agree to the second, however long the start took.
+  const clock =
+    productNow && config.simulator.speed === config.timeScale
+      ? { now: () => productNow().getTime() }
+      : createOffsetClock({ speed: config.simulator.speed });
   return {
     seed: config.simulator.seed,
     appId: config.threads.appId ?? SIM_APP.appId,
     appSecret: config.threads.appSecret ?? SIM_APP.appSecret,
-    clock: createOffsetClock({ speed: config.simulator.speed }),
+    clock,
     // Kept under DATA_DIR, so the accounts and tokens stored in the database stay valid across restarts.
     stateFile: config.simulator.stateFile,
     containerReadyMs: config.simulator.containerReadyMs,
@@ -27,8 +34,8 @@ export function simulatorOptions(
  * `npm start`'s Threads: the simulator in this process, and the config pointed at it
  * (its app credentials, and the API's own OAuth callback as redirect URI).
  */
-export async function startEmbeddedSimulator(config: Config) {
-  const options = simulatorOptions(config);
+export async function startEmbeddedSimulator(config: Config, productNow?: () => Date) {
+  const options = simulatorOptions(config, undefined, productNow);
   const sim = await startThreadsSimulator(options);
   const derived: Config = {
     ...config,

@@ -6,6 +6,7 @@ import type { JobHandlers, Queue } from '../../platform/queue/index.ts';
 import type { Platform } from '../compose/open-platform.ts';
 import type { Shared } from '../compose/shared.ts';
 import type { Worker } from '../compose/worker.ts';
+import { startTimeScaleTicker } from './time-scale-ticker.ts';
 
 /** Listens, or stops the start with a message naming the setting when the port is taken. */
 async function listen(app: Pick<HttpServer, 'listen'>, host: string, port: number, setting: string) {
@@ -58,6 +59,15 @@ export function jobHandlers(worker: Worker, shared: Pick<Shared, 'accounts'>): J
     'collect-followers': async (payload) => {
       await worker.collectFollowers(payload.personaId);
     },
+    autopilot: async () => {
+      await worker.runAutopilot();
+    },
+    'learning-update': async () => {
+      await worker.updateLearning();
+    },
+    'train-predictor': async () => {
+      await worker.trainPredictor();
+    },
   };
 }
 
@@ -78,4 +88,6 @@ export async function startWorker(
   const { concurrency } = deps.config.worker;
   await deps.queue.work(jobHandlers(deps.worker, deps), concurrency);
   deps.logger.info({ concurrency }, 'worker taking jobs');
+  // Stops when the queue does; with TIME_SCALE = 1 there is nothing to stop.
+  return startTimeScaleTicker(deps, deps.config.timeScale);
 }

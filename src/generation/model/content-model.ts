@@ -24,6 +24,8 @@ export interface WriteHookInput {
   arms?: ContentArms;
   /** The persona's recent post texts, newest first: a writer does not say the same sentence again. */
   recentTexts?: readonly string[];
+  /** The persona's best-performing recent posts, shown to a model as examples of what its audience rewards. */
+  examples?: string[];
 }
 
 export interface WriteBodyInput extends WriteHookInput {

@@ -34,32 +34,45 @@ function systemPrompt(persona: PersonaFields): string {
   ].join('\n');
 }
 
+function feedbackLine(feedback: string | undefined): string[] {
+  return feedback ? [`The previous draft was rejected because ${feedback}; avoid that.`] : [];
+}
+
 const CLOSING_INSTRUCTIONS: Record<ContentArms['closing'], string> = {
-  question: 'End the post with one question to the reader.',
-  call_to_action: 'End the post with one call to action (try this, save this, reply with…), not a question.',
-  none: 'Do not end with a question or a call to action.',
+  question: 'End with a question to the reader.',
+  call_to_action: 'End with a call to action (e.g. to save, share, reply or follow), not a question.',
+  none: 'End on a statement: no question and no call to action.',
 };
 
-/** The learning loop's choices as instructions; a model is told what the offline composer does by construction. */
+/**
+ * What the learning loop chose, as instructions: the whole post's length, emoji or none, and (for the
+ * body, which holds the last line) the closing. A model is told what the offline composer does by construction.
+ */
 function armLines(arms: ContentArms | undefined, part: 'hook' | 'body'): string[] {
   if (!arms) return [];
-  const band = LENGTH_BAND_CHARS[arms.length];
+  const { min, max } = LENGTH_BAND_CHARS[arms.length];
   const lines = [
-    `The whole post (hook and body together) must be ${band.min} to ${band.max} characters (${arms.length}).`,
-    arms.emoji ? 'Use one or two fitting emoji.' : 'Use no emoji.',
+    `The whole post (hook and body together) is ${min}–${max} characters (${arms.length}).`,
+    arms.emoji ? 'Use exactly one fitting emoji.' : 'Use no emoji.',
   ];
   if (part === 'body') lines.push(CLOSING_INSTRUCTIONS[arms.closing]);
   return lines;
 }
 
-function feedbackLine(feedback: string | undefined): string[] {
-  return feedback ? [`The previous draft was rejected because ${feedback}; avoid that.`] : [];
+/** The persona's best-performing recent posts: what its audience rewards, to learn from, not to copy. */
+function exampleLines(examples: string[] | undefined): string[] {
+  if (!examples?.length) return [];
+  return [
+    'Your recent posts that your audience engaged with most (learn from their form, do not copy them):',
+    ...examples.map((text, i) => `${i + 1}. ${text.replace(/\s+/g, ' ')}`),
+  ];
 }
 
 export function buildHookMessages(input: WriteHookInput): ChatMessage[] {
   const user = [
     `Write ONE hook line for a Threads post about: ${input.topic}`,
     `Hook pattern "${input.hookPattern}": ${HOOK_PATTERN_DESCRIPTIONS[input.hookPattern]}.`,
+    ...exampleLines(input.examples),
     'Reply with the single line only, on one line, plain text, no hashtags, no quotes around it.',
     ...armLines(input.arms, 'hook'),
     ...feedbackLine(input.feedback),
@@ -76,6 +89,7 @@ export function buildBodyMessages(input: WriteBodyInput): ChatMessage[] {
     `It continues this hook, which is already written (do not repeat it): ${input.hook}`,
     `The body must be at most ${input.maxChars} characters.`,
     'If the hook promises a list of N items, give exactly N; if it promises questions, every item is a question.',
+    ...exampleLines(input.examples),
     'Reply with the body only, plain text, no hashtags, no quotes around it.',
     ...armLines(input.arms, 'body'),
     ...feedbackLine(input.feedback),

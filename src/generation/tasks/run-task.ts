@@ -34,14 +34,13 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
   return async function runTask(taskId: string, context: JobContext): Promise<void> {
     const task = await startTaskRun(db, taskId);
     if (!task) return;
-    await events.record({ task_id: task.id, type: 'task_started', data: { run: task.runs, worker: deps.workerId } });
+    await events.enqueue({ task_id: task.id, type: 'task_started', data: { run: task.runs, worker: deps.workerId } });
     const stopTotal = metrics.contentGenerationLatency.startTimer({ node: 'total' });
     let personaSlug = 'unknown';
     try {
-      const persona = await findPersonaById(db, task.persona_id);
+      const [persona, done] = await Promise.all([findPersonaById(db, task.persona_id), findVariantsDone(db, task.id)]);
       if (!persona) throw new Error(`persona ${task.persona_id} was deleted before the task ran`);
       personaSlug = persona.slug;
-      const done = await findVariantsDone(db, task.id);
       for (let variant = 0; variant < task.variants; variant++) {
         if (done.has(variant)) continue;
         const seed = deriveSeed(task.seed, 'variant', String(variant));
@@ -50,8 +49,12 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
           recursionLimit: recursionLimitFor(deps.maxAttempts),
         });
       }
-      const postIds = await listPostIdsOfTask(db, task.id);
-      const accepted = await countAcceptedPostsOfTask(db, task.id);
+      // The node events go out in the background; they are all stored before the task says it is done.
+      await events.flush(task.id);
+      const [postIds, accepted] = await Promise.all([
+        listPostIdsOfTask(db, task.id),
+        countAcceptedPostsOfTask(db, task.id),
+      ]);
       if (accepted === 0) {
         // Nothing usable came out: the task says why instead of "succeeding" with rejected drafts only.
         const reasons = await listRejectionDetailsOfTask(db, task.id);
@@ -65,6 +68,8 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       metrics.postsGenerated.inc({ persona: personaSlug, outcome: 'failed' });
       logger.warn({ taskId, err: error, final: context.isFinalAttempt }, 'task run failed');
       const permanent = error instanceof PermanentError;
+      // Whatever node events were stored come before the outcome; a failure to store them changes nothing here.
+      await events.flush(task.id).catch(() => {});
       if (context.isFinalAttempt || permanent) {
         await finishTask(db, task.id, { status: 'failed', error: message });
         await events.record({ task_id: task.id, type: 'error', data: { message } });

@@ -73,3 +73,34 @@ export async function finishTask(
     [id, outcome.status, 'error' in outcome ? outcome.error : null],
   );
 }
+
+export interface TaskPageCursor {
+  ts: string;
+  id: string;
+}
+
+/** Newest first, by (created_at, id): a page never repeats or skips a task created meanwhile. */
+export async function listTasks(
+  q: Queryable,
+  filter: { personaId?: string; status?: TaskStatus; limit: number; before?: TaskPageCursor },
+): Promise<{ tasks: Task[]; next: TaskPageCursor | null }> {
+  const rows = await q.query(
+    `SELECT ${COLUMNS}, created_at::text AS cursor_ts FROM tasks
+      WHERE ($1::uuid IS NULL OR persona_id = $1)
+        AND ($2::text IS NULL OR status = $2)
+        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+      ORDER BY created_at DESC, id DESC
+      LIMIT $5`,
+    [
+      filter.personaId ?? null,
+      filter.status ?? null,
+      filter.before?.ts ?? null,
+      filter.before?.id ?? null,
+      filter.limit + 1,
+    ],
+  );
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  const next = rows.length > filter.limit && last ? { ts: String(last.cursor_ts), id: String(last.id) } : null;
+  return { tasks: page.map(({ cursor_ts: _ts, ...row }) => toTask(row)), next };
+}

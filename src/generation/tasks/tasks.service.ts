@@ -1,12 +1,21 @@
 import { createHash, randomInt } from 'node:crypto';
-import { type Database, isUniqueViolation } from '../../platform/db/index.ts';
+import { type Database, isUniqueViolation, type Queryable } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { findPersonaById } from '../../personas/index.ts';
 import { listPostIdsOfTask } from '../../posts/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
 import { checkTopicLanguage } from '../writing/language.ts';
 import { listTaskEvents, type TaskEvent } from './task-event.repository.ts';
-import { findTaskById, findTaskByIdempotencyKey, insertTask, type Task } from './task.repository.ts';
+import { z } from 'zod';
+import {
+  findTaskById,
+  findTaskByIdempotencyKey,
+  insertTask,
+  listTasks,
+  type Task,
+  type TaskPageCursor,
+  type TaskStatus,
+} from './task.repository.ts';
 
 export interface CreateTaskInput {
   persona_id: string;
@@ -25,9 +34,30 @@ export interface TaskStep {
   error?: string;
 }
 
-export interface TaskView extends Omit<Task, 'idempotency_key' | 'request_hash' | 'seed'> {
+export interface TaskView extends TaskSummary {
   steps: TaskStep[];
   post_ids: string[];
+}
+
+export type TaskSummary = Omit<Task, 'idempotency_key' | 'request_hash' | 'seed'>;
+
+const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
+
+function encodeCursor(cursor: TaskPageCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string): TaskPageCursor {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw new AppError('bad_request', 'cursor is not valid: pass the next_cursor value of a previous page');
+  }
+}
+
+function summarise(task: Task): TaskSummary {
+  const { idempotency_key: _key, request_hash: _hash, seed: _seed, ...rest } = task;
+  return rest;
 }
 
 function hashRequest(input: Required<Pick<CreateTaskInput, 'persona_id' | 'variants'>> & { topic: string | null }) {
@@ -39,10 +69,14 @@ function hashRequest(input: Required<Pick<CreateTaskInput, 'persona_id' | 'varia
 export function createTasksService(deps: { db: Database; queue: Queue }) {
   const { db, queue } = deps;
 
-  /** Creates the task and its job atomically; a repeated Idempotency-Key returns the first task. */
+  /**
+   * Creates the task and its job atomically; a repeated Idempotency-Key returns the first task.
+   * `withTask` runs in the same transaction, before the job can start (the autopilot logs its hour there).
+   */
   async function createTask(
     input: CreateTaskInput,
     idempotencyKey?: string,
+    withTask?: (tx: Queryable, task: Task) => Promise<unknown>,
   ): Promise<{ task: Task; created: boolean }> {
     const normalised = { persona_id: input.persona_id, topic: input.topic ?? null, variants: input.variants ?? 1 };
     const requestHash = hashRequest(normalised);
@@ -64,6 +98,7 @@ export function createTasksService(deps: { db: Database; queue: Queue }) {
           idempotency_key: idempotencyKey ?? null,
           request_hash: requestHash,
         });
+        await withTask?.(tx, created);
         await queue.send('generate-posts', { taskId: created.id }, { tx });
         return created;
       });
@@ -95,11 +130,20 @@ export function createTasksService(deps: { db: Database; queue: Queue }) {
   async function getTask(id: string): Promise<TaskView> {
     const task = await requireTask(id);
     const [events, postIds] = await Promise.all([listTaskEvents(db, id), listPostIdsOfTask(db, id)]);
-    const { idempotency_key: _key, request_hash: _hash, seed: _seed, ...rest } = task;
-    return { ...rest, steps: stepsFrom(events), post_ids: postIds };
+    return { ...summarise(task), steps: stepsFrom(events), post_ids: postIds };
   }
 
-  return { createTask, getTask, requireTask };
+  async function listPage(query: { persona_id?: string; status?: TaskStatus; limit: number; cursor?: string }) {
+    const { tasks, next } = await listTasks(db, {
+      personaId: query.persona_id,
+      status: query.status,
+      limit: query.limit,
+      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    return { data: tasks.map(summarise), next_cursor: next ? encodeCursor(next) : null };
+  }
+
+  return { createTask, getTask, requireTask, listPage };
 }
 
 export type TasksService = ReturnType<typeof createTasksService>;

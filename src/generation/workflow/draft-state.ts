@@ -1,6 +1,8 @@
 import { Annotation } from '@langchain/langgraph';
 import type { HookPattern, Persona } from '../../personas/index.ts';
 import type { RejectionReason } from '../../posts/index.ts';
+import type { ContentArms } from '../model/content-arms.ts';
+import type { Decision, DraftPlan } from './content-policy.ts';
 
 export interface Rejection {
   reason: RejectionReason;
@@ -16,6 +18,14 @@ export interface QualityResult {
   verdict?: 'accept' | 'review' | 'reject';
 }
 
+/** One of the drafts written for a post; the best one (by the policy's ranking) goes on. */
+export interface Candidate {
+  plan: DraftPlan;
+  hook: string;
+  body: string;
+  text: string;
+}
+
 const sum = (a: number, b: number) => a + b;
 const append = <T>(a: T[], b: T[]) => a.concat(b);
 
@@ -28,6 +38,11 @@ export const DraftState = Annotation.Root({
   seed: Annotation<number>,
   attempt: Annotation<number>,
   hookPattern: Annotation<HookPattern | null>,
+  /** The shape the kept candidate was written to; null when the writer chose. */
+  arms: Annotation<ContentArms | null>,
+  /** The learning loop's decisions behind the kept candidate, logged with the post. */
+  decisions: Annotation<Decision[]>,
+  candidates: Annotation<Candidate[]>,
   hook: Annotation<string>,
   body: Annotation<string>,
   text: Annotation<string>,
@@ -58,6 +73,9 @@ export function initialDraft(input: Pick<Draft, 'taskId' | 'persona' | 'topic' |
     ...input,
     attempt: 1,
     hookPattern: null,
+    arms: null,
+    decisions: [],
+    candidates: [],
     hook: '',
     body: '',
     text: '',

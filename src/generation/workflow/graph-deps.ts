@@ -6,6 +6,7 @@ import type { ReserveBudget } from '../../platform/llm/index.ts';
 import type { ContentModel } from '../model/content-model.ts';
 import type { Metrics } from '../../platform/observability/index.ts';
 import type { NewTaskEvent } from '../tasks/task-event.repository.ts';
+import type { ContentPolicy } from './content-policy.ts';
 
 export type GenerationSettings = Config['generation'];
 
@@ -21,4 +22,8 @@ export interface GraphDeps {
   /** Score at which a persona in `auto` approval mode without its own threshold has a draft approved. */
   autoApproveMinScore: number;
   now: () => Date;
+  /** What to write (pattern, shape) and how to rank candidates; the uniform policy without learning. */
+  policy: ContentPolicy;
+  /** Candidates written per post when the policy can rank them (a trained predictor). */
+  candidates: number;
 }

@@ -1,10 +1,32 @@
 import type { ModelOutput, WriteHookInput } from '../model/content-model.ts';
 import { insertLlmCall } from '../../platform/llm/index.ts';
 import { inLlmSpan } from '../../platform/observability/index.ts';
-import type { Draft, DraftUpdate } from './draft-state.ts';
+import type { Draft } from './draft-state.ts';
 import type { GraphDeps } from './graph-deps.ts';
 
 type Service = 'hook' | 'body';
+
+/** What one call adds to the draft's usage. */
+export interface CallUsage {
+  models: Record<string, string>;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  llmCallIds: number[];
+}
+
+export const NO_USAGE: CallUsage = { models: {}, promptTokens: 0, completionTokens: 0, costUsd: 0, llmCallIds: [] };
+
+/** Usage of several calls made by one node (the state's reducers sum each node's update once). */
+export function addUsage(a: CallUsage, b: CallUsage): CallUsage {
+  return {
+    models: { ...a.models, ...b.models },
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    costUsd: a.costUsd + b.costUsd,
+    llmCallIds: [...a.llmCallIds, ...b.llmCallIds],
+  };
+}
 
 /**
  * The one place a model call is checked and recorded: the daily budgets first (a call that
@@ -18,7 +40,7 @@ export async function meteredCall(
   service: Service,
   input: WriteHookInput,
   call: () => Promise<ModelOutput>,
-): Promise<{ output: ModelOutput; update: DraftUpdate }> {
+): Promise<{ output: ModelOutput; update: CallUsage }> {
   const plan = deps.model.planCall(service, input);
   const releaseBudget = await deps.reserveBudget(draft.persona, plan.maxUsd);
   const started = performance.now();

@@ -78,7 +78,7 @@ function routeAfterCheck(next: GraphNodeName) {
 /** The persona workflow: choose hook pattern → hook → body → score → dedup → guardrails → persist. */
 export function createPersonaGraph(deps: GraphDeps) {
   return new StateGraph(DraftState)
-    .addNode('choose_hook_pattern', timed(deps, 'choose_hook_pattern', createChooseHookPatternNode()))
+    .addNode('choose_hook_pattern', timed(deps, 'choose_hook_pattern', createChooseHookPatternNode(deps)))
     .addNode('write_hook', timed(deps, 'write_hook', createWriteHookNode(deps)))
     .addNode('write_body', timed(deps, 'write_body', createWriteBodyNode(deps)))
     .addNode('score_quality', timed(deps, 'score_quality', createScoreQualityNode(deps)))

@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import { type Metrics, hasActiveSpan, inSpan } from '../observability/index.ts';
+import { type Metrics, inSpan, isRecordingSpan } from '../observability/index.ts';
 import type { Database, Queryable } from './database.ts';
 
 const OPERATIONS = new Set([
@@ -36,7 +36,7 @@ export function instrumentDatabase(db: Database, metrics: Pick<Metrics, 'dbQuery
     const operation = operationOf(sql);
     const stop = metrics.dbQueryDuration.startTimer({ operation });
     const timed = () => run().finally(() => stop());
-    if (!hasActiveSpan()) return timed();
+    if (!isRecordingSpan()) return timed();
     const attributes = {
       'db.system.name': 'postgresql',
       'db.operation.name': operation,
@@ -57,7 +57,7 @@ export function instrumentDatabase(db: Database, metrics: Pick<Metrics, 'dbQuery
     exec: base.exec,
     afterCommit: base.afterCommit,
     transaction: (fn) =>
-      hasActiveSpan()
+      isRecordingSpan()
         ? inSpan('db transaction', { 'db.system.name': 'postgresql' }, () => db.transaction((tx) => fn(wrap(tx))), {
             kind: SpanKind.CLIENT,
           })

@@ -3,4 +3,4 @@ export { withLogFields } from './log-context.ts';
 export { createLogger, createSecretMask } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { inLlmSpan, inNodeSpan, inThreadsSpan } from './spans.ts';
-export { hasActiveSpan, inSpan, startTracing, tracer } from './tracing.ts';
+export { hasActiveSpan, inSpan, isRecordingSpan, startTracing, tracer } from './tracing.ts';

@@ -35,6 +35,24 @@ export function createMetrics() {
       labelNames: ['stream'] as const,
       ...on,
     }),
+    learningLift: new client.Gauge({
+      name: 'learning_lift_ratio',
+      help: 'Engagement of learned posts over the control group (each rate over its persona baseline); persona="all": pooled',
+      labelNames: ['persona'] as const,
+      ...on,
+    }),
+    predictionSpearman: new client.Gauge({
+      name: 'engagement_prediction_spearman',
+      help: 'Spearman correlation of predicted vs actual engagement rate on the latest 20% of rewarded posts (model="baseline": persona mean + length)',
+      labelNames: ['model'] as const,
+      ...on,
+    }),
+    learningDecisions: new client.Counter({
+      name: 'learning_decisions_total',
+      help: 'Choices the learning loop made, by choice (hook_pattern, length, closing, emoji, hour) and arm',
+      labelNames: ['choice', 'arm'] as const,
+      ...on,
+    }),
     viralPosts: new client.Counter({
       name: 'viral_posts_total',
       help: 'Posts whose engagement rate first crossed 0.10 with at least 100 views (counted in the database)',

@@ -25,7 +25,8 @@ export interface PublishingDeps {
 export function createPublishing(deps: PublishingDeps) {
   const { minGapMinutes } = deps.config;
   return {
-    schedulePosts: () => schedulePosts({ db: deps.db, queue: deps.queue, now: deps.now, minGapMinutes }),
+    schedulePosts: () =>
+      schedulePosts({ db: deps.db, queue: deps.queue, now: deps.now, minGapMinutes, timeScale: deps.config.timeScale }),
     publishPost: (postId: string, run: PublishRun) => publishPost({ ...deps, minGapMinutes }, postId, run),
   };
 }

@@ -21,6 +21,8 @@ export interface ScheduleDeps {
   queue: Pick<Queue, 'sendOnce'>;
   now: () => Date;
   minGapMinutes: number;
+  /** TIME_SCALE: a run's claim lasts wall time, so it is abandoned only this many times later in product time. */
+  timeScale?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function schedulePosts(deps: ScheduleDeps) {
     for (const [i, post] of posts.entries()) if (await assignSlot(db, post.id, slots[i]!)) slotted++;
   }
 
-  const resumable = await freeAbandonedPosts(db, new Date(now.getTime() - ABANDONED_CLAIM_MS));
+  const resumable = await freeAbandonedPosts(db, new Date(now.getTime() - ABANDONED_CLAIM_MS * (deps.timeScale ?? 1)));
   const due = await listDuePosts(db, now, BATCH);
   const ready = [...resumable];
   let waiting = 0;

@@ -38,10 +38,11 @@ export function registerPostRoutes(
       params: idParams,
       response: { 200: postSchema.extend({ insights: insightSchema.nullable() }), 404: errorSchema },
     },
-    handler: async (request) => ({
-      ...(await posts.getPost(request.params.id)),
-      insights: await insights.latestFor(request.params.id),
-    }),
+    handler: async (request) => {
+      const post = await posts.getPost(request.params.id);
+      // Insights are captured only once a post is on Threads: a draft needs no second query.
+      return { ...post, insights: post.published_at ? await insights.latestFor(post.id) : null };
+    },
   });
   app.get('/v1/posts/:id/similar', {
     schema: {

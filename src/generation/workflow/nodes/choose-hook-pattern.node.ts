@@ -1,15 +1,33 @@
-import { createSeededRandom, deriveSeed, pick } from '../../../platform/seeded-random.ts';
+import { deriveSeed } from '../../../platform/seeded-random.ts';
+import type { HookPattern } from '../../../personas/index.ts';
 import type { Draft, DraftUpdate } from '../draft-state.ts';
+import type { GraphDeps } from '../graph-deps.ts';
 
-/** Picks one of the persona's hook patterns, avoiding those already rejected for quality in this draft. */
-export function createChooseHookPatternNode() {
+/**
+ * Asks the policy for the draft's candidates (pattern and shape each), avoiding patterns already
+ * rejected for quality in this draft.
+ */
+export function createChooseHookPatternNode(deps: Pick<GraphDeps, 'policy' | 'candidates'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
-    const rng = createSeededRandom(deriveSeed(draft.seed, 'hook-pattern', String(draft.attempt)));
-    const failed = new Set(
-      draft.rejections.filter((r) => r.reason === 'rejected_quality').map((r) => r.data?.hookPattern),
-    );
-    const fresh = draft.persona.hook_patterns.filter((pattern) => !failed.has(pattern));
-    const hookPattern = pick(rng, fresh.length > 0 ? fresh : draft.persona.hook_patterns);
-    return { hookPattern, rejection: null, retry: false };
+    const avoidPatterns = draft.rejections
+      .filter((r) => r.reason === 'rejected_quality')
+      .map((r) => r.data?.hookPattern as HookPattern);
+    const plans = await deps.policy.planDrafts({
+      persona: draft.persona,
+      taskId: draft.taskId,
+      seed: deriveSeed(draft.seed, 'hook-pattern', String(draft.attempt)),
+      postSeed: draft.seed,
+      count: deps.candidates,
+      avoidPatterns,
+    });
+    const first = plans[0]!;
+    return {
+      hookPattern: first.hookPattern,
+      arms: first.arms ?? null,
+      decisions: first.decisions,
+      candidates: plans.map((plan) => ({ plan, hook: '', body: '', text: '' })),
+      rejection: null,
+      retry: false,
+    };
   };
 }

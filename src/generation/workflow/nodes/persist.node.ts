@@ -8,7 +8,7 @@ import type { GraphDeps } from '../graph-deps.ts';
  * score is high enough), or, after the last attempt, rejected with its reason.
  */
 export function createPersistNode(
-  deps: Pick<GraphDeps, 'db' | 'metrics' | 'vectors' | 'embedder' | 'autoApproveMinScore' | 'now'>,
+  deps: Pick<GraphDeps, 'db' | 'metrics' | 'vectors' | 'embedder' | 'autoApproveMinScore' | 'now' | 'policy'>,
 ) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     const rejection = draft.rejection;
@@ -42,6 +42,12 @@ export function createPersistNode(
         nearest_similarity: draft.nearest?.similarity ?? null,
       });
       await attributeLlmCalls(tx, draft.llmCallIds, stored.id);
+      await deps.policy.recordDecisions(tx, {
+        postId: stored.id,
+        taskId: draft.taskId,
+        personaId: draft.persona.id,
+        decisions: draft.decisions,
+      });
       // Only what was accepted counts as "already said" for later duplicate checks.
       if (!rejection && draft.embedding) {
         await deps.vectors.upsert(tx, {

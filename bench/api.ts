@@ -1,0 +1,152 @@
+// Authenticated reads through the real API against a bare node:http server answering the same
+// bytes, measured in the same run with autocannon, interleaved, so the machine's noise is shared.
+// Run: npx tsx bench/api.ts [seconds per round] [rounds]   (with DATABASE_URL set, also on that server)
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { createDeps } from '../src/app/create-deps.ts';
+import { buildApiServer } from '../src/app/http/api-server.ts';
+import { createApiToken } from '../src/auth/api-tokens.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { insertPersona } from '../src/personas/persona.repository.ts';
+import { personaFields } from '../test/support/factories.ts';
+import { insertDraft } from '../test/support/publishing-fixtures.ts';
+import { DATABASE_KINDS, createTestDatabase } from '../test/support/test-database.ts';
+
+const SECONDS = Number(process.argv[2] ?? 5);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const CONNECTIONS = 50;
+const TARGET_RATIO = 0.4;
+const TARGET_P97_5_MS = 100;
+
+interface Round {
+  rps: number;
+  p97_5: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * One autocannon run from a worker thread, so the load generator does not take the server's event
+ * loop. Its histogram has no p95: p97.5 is reported, a stricter figure.
+ */
+async function load(url: string, token: string): Promise<Round> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    timeout: 10,
+    workers: 1,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return {
+    rps: result.requests.average,
+    p97_5: result.latency.p97_5,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Answers every path it was given with the captured bytes and headers, and nothing else. */
+async function startBareServer(answers: Map<string, { body: Buffer; type: string }>): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const answer = answers.get(req.url ?? '');
+    if (!answer) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': answer.type, 'content-length': answer.body.length });
+    res.end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const portOf = (server: http.Server) => (server.address() as AddressInfo).port;
+
+const rows: string[] = [];
+for (const kind of DATABASE_KINDS) {
+  const testDb = await createTestDatabase(kind);
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...(testDb.url ? { DATABASE_URL: testDb.url } : {}) });
+  const deps = await createDeps(config, { db: testDb.db, logger: pino({ level: 'silent' }) });
+  const app = await buildApiServer(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const token = await createApiToken(deps.db, 'bench');
+  const personas = [];
+  for (let i = 0; i < 25; i++) personas.push(await insertPersona(deps.db, personaFields(), 'user'));
+  const post = await insertDraft(deps.db, personas[0]!.id);
+
+  const paths = [`/v1/posts/${post.id}`, '/v1/personas?limit=20'];
+  const answers = new Map<string, { body: Buffer; type: string }>();
+  const apiUrl = `http://127.0.0.1:${portOf(app.server)}`;
+  for (const path of paths) {
+    const res = await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    answers.set(path, { body: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type')! });
+  }
+  const bare = await startBareServer(answers);
+  const bareUrl = `http://127.0.0.1:${portOf(bare)}`;
+  for (const path of paths) {
+    const same = Buffer.from(await (await fetch(`${bareUrl}${path}`)).arrayBuffer());
+    if (!same.equals(answers.get(path)!.body)) throw new Error(`the bare server does not answer ${path} alike`);
+  }
+
+  for (const path of paths) {
+    // A short warm-up each: JIT, connection pools, PGlite's first touch of the pages.
+    await load(`${apiUrl}${path}`, token);
+    await load(`${bareUrl}${path}`, token);
+    const api: Round[] = [];
+    const raw: Round[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternating which goes first keeps a slow patch of the machine from favouring one side.
+      const order = round % 2 === 0 ? ['api', 'bare'] : ['bare', 'api'];
+      for (const side of order) {
+        if (side === 'api') api.push(await load(`${apiUrl}${path}`, token));
+        else raw.push(await load(`${bareUrl}${path}`, token));
+      }
+    }
+    const apiRps = median(api.map((r) => r.rps));
+    const bareRps = median(raw.map((r) => r.rps));
+    const ratio = apiRps / bareRps;
+    const p97_5 = median(api.map((r) => r.p97_5));
+    const failures = api.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0);
+    const met =
+      kind === 'postgres'
+        ? ratio >= TARGET_RATIO
+        : p97_5 < TARGET_P97_5_MS && failures === 0 && api.every((r) => r.timeouts === 0);
+    const target = kind === 'postgres' ? `ratio ≥ ${TARGET_RATIO}` : `p97.5 < ${TARGET_P97_5_MS} ms, 0 errors`;
+    rows.push(
+      [
+        kind.padEnd(8),
+        `GET ${path.startsWith('/v1/posts/') ? '/v1/posts/:id' : path}`.padEnd(26),
+        apiRps.toFixed(0).padStart(7),
+        p97_5.toFixed(1).padStart(7),
+        bareRps.toFixed(0).padStart(8),
+        median(raw.map((r) => r.p97_5))
+          .toFixed(1)
+          .padStart(8),
+        ratio.toFixed(2).padStart(5),
+        String(failures).padStart(6),
+        target.padEnd(24),
+        met ? 'met' : 'NOT met',
+      ].join(' | '),
+    );
+  }
+  await new Promise((resolve) => bare.close(resolve));
+  await app.close();
+  await deps.close();
+  await testDb.drop().catch(() => {});
+}
+
+console.log(
+  `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds per side, interleaved; medians of the rounds\n`,
+);
+console.log(
+  'database | route                      | api rps | p97.5ms | bare rps | bare p97.5 | ratio | errors | target                   | met',
+);
+for (const row of rows) console.log(row);

@@ -1,0 +1,106 @@
+import type { Config } from '../platform/config.ts';
+import type { Database } from '../platform/db/index.ts';
+import type { ContentPolicy, DraftPlan, PlanInput } from '../generation/index.ts';
+import type { Metrics } from '../platform/observability/index.ts';
+import type { Persona } from '../personas/index.ts';
+import { createSeededRandom, deriveSeed } from '../platform/seeded-random.ts';
+import { type BanditModel, fitBandit } from './bandit.ts';
+import {
+  findTaskMode,
+  insertDecisions,
+  linkTaskDecisions,
+  listObservations,
+  listBestRecentTexts,
+  listRecentPatterns,
+} from './learning.repository.ts';
+import { groupOf, planDraft, type PostGroup, SATURATION } from './plan.ts';
+import { predictReward } from './predictor/predictor.ts';
+import { findLatestPredictor, type StoredPredictor } from './predictor/train-predictor.ts';
+
+export const POLICY_VERSION = 'thompson-eb-v1';
+const DAY_MS = 86_400_000;
+/** Observations older than this many half-lives weigh under 2% and are not read. */
+const HALF_LIVES_READ = 6;
+/** The posterior and the predictor are re-read at most this often (wall clock): plans come in bursts. */
+const CACHE_MS = 5_000;
+/** Best-performing recent posts shown to a model as examples. */
+const EXAMPLES = 3;
+
+export interface LearningPolicyDeps {
+  db: Database;
+  now: () => Date;
+  metrics: Metrics;
+  settings: Config['learning'];
+}
+
+export const isLearningOn = (settings: Config['learning'], persona: Pick<Persona, 'learning_mode'>) =>
+  settings.enabled && persona.learning_mode === 'on';
+
+function cached<T>(load: () => Promise<T>) {
+  let value: { at: number; data: Promise<T> } | null = null;
+  return () => {
+    if (!value || Date.now() - value.at > CACHE_MS) value = { at: Date.now(), data: load() };
+    return value.data;
+  };
+}
+
+/** The learning loop's side of the workflow's policy port, over the decision log and the rewards. */
+export function createLearningPolicy(deps: LearningPolicyDeps) {
+  const { db, settings } = deps;
+
+  const model = cached<BanditModel>(async () => {
+    const now = deps.now().getTime();
+    const since = new Date(now - HALF_LIVES_READ * settings.halfLifeDays * DAY_MS);
+    return fitBandit(await listObservations(db, since), { now, halfLifeDays: settings.halfLifeDays });
+  });
+  const predictor = cached<StoredPredictor | null>(() => findLatestPredictor(db));
+
+  /** The group of the post being planned: the one its autopilot slot drew, else drawn now. */
+  async function groupFor(persona: Persona, taskId: string, postSeed: number): Promise<PostGroup> {
+    if (!isLearningOn(settings, persona)) return 'off';
+    const mode = await findTaskMode(db, taskId);
+    if (mode === 'control' || mode === 'off') return mode;
+    if (mode) return 'learned';
+    return groupOf({
+      learningOn: true,
+      controlShare: settings.controlShare,
+      rng: createSeededRandom(deriveSeed(postSeed, 'group')),
+    });
+  }
+
+  async function planDrafts(input: PlanInput): Promise<DraftPlan[]> {
+    const { persona } = input;
+    const group = await groupFor(persona, input.taskId, input.postSeed);
+    const rng = createSeededRandom(deriveSeed(input.seed, 'learning'));
+    const context = {
+      model: group === 'learned' ? await model() : fitBandit([], { now: 0, halfLifeDays: 1 }),
+      persona,
+      group,
+      rng,
+      seed: input.seed,
+      recentPatterns: group === 'learned' ? await listRecentPatterns(db, persona.id, SATURATION.window) : [],
+      avoidPatterns: input.avoidPatterns,
+    };
+    // Control and learning-off posts are one uniform draw each: ranking them would bias the comparison.
+    const count = group === 'learned' ? input.count : 1;
+    // A model sees what the audience rewarded; the offline composer ignores it.
+    const examples = group === 'learned' ? await listBestRecentTexts(db, persona.id, EXAMPLES) : [];
+    return Array.from({ length: count }, () => ({ ...planDraft(context), examples }));
+  }
+
+  const policy: ContentPolicy = {
+    version: POLICY_VERSION,
+    planDrafts,
+    async predict({ persona, text }) {
+      if (!isLearningOn(settings, persona)) return null;
+      const stored = await predictor();
+      return stored ? predictReward(stored.model, persona.id, text, deps.now()) : null;
+    },
+    async recordDecisions(tx, input) {
+      await insertDecisions(tx, { ...input, policyVersion: POLICY_VERSION, decidedAt: deps.now() });
+      await linkTaskDecisions(tx, input.taskId, input.postId);
+      for (const d of input.decisions) deps.metrics.learningDecisions.inc({ choice: d.choice, arm: d.arm });
+    },
+  };
+  return { policy, model };
+}
