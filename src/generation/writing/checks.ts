@@ -126,9 +126,11 @@ function checkTopicFit(text: string, topic: string): CheckResult {
     const plural = shape.kind === 'thing' && shape.plural;
     // Agreement only binds the topic when it is the subject, not the object of "with" or "about".
     const subject = sentenceStart || /^(the|effective|better|good|most|great)$/.test(before);
+    // An ambiguous topic ("onboarding emails": an activity or a plural thing) agrees with either verb.
     const disagrees =
-      (plural && SINGULAR_VERB.test(after)) ||
-      (!plural && PLURAL_VERB.test(after) && !/^(do|get|make|work)$/.test(after));
+      !shape.ambiguous &&
+      ((plural && SINGULAR_VERB.test(after)) ||
+        (!plural && PLURAL_VERB.test(after) && !/^(do|get|make|work)$/.test(after)));
     if (subject && disagrees) {
       problems.push(`"${shape.text} ${after}": the verb does not agree with the topic`);
     }
