@@ -12,14 +12,74 @@ export type GuardrailResult = { ok: true } | { ok: false; reason: GuardrailReaso
 export interface GuardrailInput {
   text: string;
   topic: string;
-  persona: Pick<PersonaFields, 'banned_words' | 'banned_topics'>;
+  persona: Pick<PersonaFields, 'banned_words' | 'banned_topics'> & Partial<Pick<PersonaFields, 'niche' | 'vocabulary'>>;
 }
 
-// Building the matcher compiles every pattern in the dataset; do it once per process.
-const profanityMatcher = new RegExpMatcher({
-  ...englishDataset.build(),
-  ...englishRecommendedTransformers,
-});
+/** Ordinary words that contain a listed one: names, food, tools, Latin. */
+const ALLOWED_EVERYWHERE = [
+  'shiitake',
+  'cum laude',
+  'magna cum laude',
+  'summa cum laude',
+  'pussy willow',
+  'cockpit',
+  'spotted dick',
+  'dickey',
+  'dickie',
+  'bastard file',
+  'bastard cut',
+  'homo sapiens',
+];
+
+/** Trade terms a niche uses every day that a word list reads as slurs or swearing. */
+const ALLOWED_BY_NICHE: readonly [RegExp, readonly string[]][] = [
+  [
+    /bread|baking|sourdough|pastry|pizza/i,
+    [
+      'cold retard',
+      'bulk retard',
+      'long retard',
+      'overnight retard',
+      'fridge retard',
+      'retard the dough',
+      'retard the loaf',
+      'retard overnight',
+      'retarding',
+      'retarded dough',
+      'retarder',
+    ],
+  ],
+  [/wood|carpentr|diy|repair|plumb|trades|metal/i, ['bastard', 'cock', 'cocking', 'dyke', 'nut', 'screw']],
+  [/fire|flame|pyro|chem|pharma|medic|nurs/i, ['retardant', 'flame retardant', 'retarded growth']],
+  [/garden|plant|farm|homestead|bird/i, ['tit', 'tits', 'blue tit', 'great tit', 'woodcock', 'cock', 'bitch', 'hoe']],
+  [/dog|pet|breed/i, ['bitch', 'bitches']],
+];
+
+// Building a matcher compiles every pattern in the dataset: one per distinct allow list, kept for the process.
+const matchers = new Map<string, RegExpMatcher>();
+
+function profanityMatcher(allowed: readonly string[]): RegExpMatcher {
+  const key = allowed.join('|');
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    const dataset = englishDataset.build();
+    matcher = new RegExpMatcher({
+      ...dataset,
+      ...englishRecommendedTransformers,
+      // Added to the dataset's own allow list ("assessment", "Scunthorpe"), not in place of it.
+      whitelistedTerms: [...(dataset.whitelistedTerms ?? []), ...ALLOWED_EVERYWHERE, ...allowed],
+    });
+    matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+/** Words this persona may use although a word list flags them: its niche's trade terms and its own vocabulary. */
+export function allowedTerms(persona: GuardrailInput['persona']): string[] {
+  const niche = persona.niche ?? '';
+  const byNiche = ALLOWED_BY_NICHE.filter(([pattern]) => pattern.test(niche)).flatMap(([, terms]) => terms);
+  return [...new Set([...byNiche, ...(persona.vocabulary ?? [])])].sort();
+}
 
 /** Threads counts characters, not UTF-16 units: an emoji is one character. */
 export function countChars(text: string): number {
@@ -133,8 +193,8 @@ export function removePhrases(text: string, phrases: readonly string[]): string 
 }
 
 /** The profane word found in text (as listed in the dataset), or null. */
-export function findProfanity(text: string): string | null {
-  const [match] = profanityMatcher.getAllMatches(text, true);
+export function findProfanity(text: string, allowed: readonly string[] = []): string | null {
+  const [match] = profanityMatcher(allowed).getAllMatches(text, true);
   if (!match) return null;
   const listed = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord;
   return listed ?? text.slice(match.startIndex, match.endIndex + 1);
@@ -162,7 +222,7 @@ export function checkGuardrails({ text, topic, persona }: GuardrailInput): Guard
     return { ok: false, reason: 'banned_topic', detail: `banned topic "${topicInTopic}" in topic "${topic}"` };
   }
 
-  const profanity = findProfanity(text);
+  const profanity = findProfanity(text, allowedTerms(persona));
   if (profanity) return { ok: false, reason: 'profanity', detail: `profanity "${profanity}"` };
 
   return { ok: true };

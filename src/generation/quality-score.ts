@@ -1,4 +1,5 @@
 import type { HookPattern, PersonaFields } from '../personas/index.ts';
+import { readingEase, reviewWriting, WRITING_CHECKS, type WritingReview } from './writing/checks.ts';
 
 /**
  * An explainable heuristic score for a Threads post. Every feature is 0..1 with a fixed
@@ -14,20 +15,23 @@ export const QUALITY_FEATURES = [
   'readability',
   'call_to_action',
   'length',
+  'writing',
 ] as const;
 
 export type QualityFeature = (typeof QUALITY_FEATURES)[number];
 
 export const QUALITY_WEIGHTS: Readonly<Record<QualityFeature, number>> = {
   hook_length: 0.1,
-  hook_form: 0.15,
+  hook_form: 0.1,
   question: 0.1,
-  numbers: 0.1,
+  // Light: rewarding figures rewards inventing them.
+  numbers: 0.05,
   specificity: 0.15,
   readability: 0.1,
   call_to_action: 0.1,
-  // Heaviest single weight: a post over 500 characters cannot be published at all.
-  length: 0.2,
+  length: 0.15,
+  // The editor's checks (grammar, topic fit, promise, repetition, …): the share of them passed.
+  writing: 0.15,
 };
 
 export interface FeatureScore {
@@ -40,6 +44,8 @@ export interface FeatureScore {
 export interface QualityScore {
   score: number;
   features: Record<QualityFeature, FeatureScore>;
+  /** Each writing check's result and the verdict: a failed check rejects the draft whatever its score. */
+  writing: WritingReview;
 }
 
 export interface ScorePostInput {
@@ -47,8 +53,10 @@ export interface ScorePostInput {
   body: string;
   /** The full post; defaults to hook and body separated by a blank line. */
   text?: string;
-  persona: Pick<PersonaFields, 'niche' | 'vocabulary' | 'topics'>;
+  persona: Pick<PersonaFields, 'niche' | 'vocabulary' | 'topics'> & { slug?: string };
   topic: string;
+  /** The persona's recent post texts, newest first, for the repetition check. */
+  recentTexts?: readonly string[];
 }
 
 const THREADS_LIMIT = 500;
@@ -120,17 +128,6 @@ function containsPhrase(haystack: string, phrase: string): boolean {
     .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     .replace(/\s+/g, '\\s+');
   return escaped.length > 0 && new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(haystack);
-}
-
-/** Rough syllable count: vowel groups, minus a silent trailing "e". */
-function syllables(word: string): number {
-  const w = word.toLowerCase().replace(/[^a-z]/g, '');
-  if (w.length <= 3) return 1;
-  const groups = w
-    .replace(/(?:[^laeiouy]es|ed|[^laeiouy]e)$/, '')
-    .replace(/^y/, '')
-    .match(/[aeiouy]{1,2}/g);
-  return Math.max(1, groups?.length ?? 1);
 }
 
 /** Which hook form a first line follows, or null when none is recognisable. */
@@ -209,15 +206,17 @@ function scoreSpecificity(text: string, topic: string, persona: ScorePostInput['
 }
 
 function scoreReadability(text: string): [number, string] {
-  const ws = words(text);
-  const ss = sentences(text);
-  if (ws.length === 0 || ss.length === 0) return [0, 'no readable text'];
-  const wordsPerSentence = ws.length / ss.length;
-  const syllablesPerWord = ws.reduce((n, w) => n + syllables(w), 0) / ws.length;
+  if (words(text).length === 0 || sentences(text).length === 0) return [0, 'no readable text'];
+  const { ease, wordsPerSentence, syllablesPerWord } = readingEase(text);
   // Flesch reading ease: 60+ is plain English; short social posts should sit there.
-  const ease = 206.835 - 1.015 * wordsPerSentence - 84.6 * syllablesPerWord;
   const note = `Flesch ease ${ease.toFixed(0)} (${wordsPerSentence.toFixed(1)} words/sentence, ${syllablesPerWord.toFixed(2)} syllables/word)`;
   return [clamp01((ease - 10) / 50), note];
+}
+
+function scoreWriting(review: WritingReview): [number, string] {
+  const passed = WRITING_CHECKS.length - review.failed.length;
+  const note = review.failed.length ? `failed: ${review.failed.join(', ')}` : 'every writing check passed';
+  return [passed / WRITING_CHECKS.length, note];
 }
 
 function scoreCallToAction(text: string): [number, string] {
@@ -235,8 +234,9 @@ function scoreLength(text: string): [number, string] {
   return [1 - (0.3 * (n - 400)) / 100, `${n} chars, close to the limit`];
 }
 
-export function scorePost({ hook, body, text, persona, topic }: ScorePostInput): QualityScore {
+export function scorePost({ hook, body, text, persona, topic, recentTexts }: ScorePostInput): QualityScore {
   const full = text ?? [hook, body].filter(Boolean).join('\n\n');
+  const writing = reviewWriting({ hook, body, text: full, topic, persona: { slug: '', ...persona }, recentTexts });
   const raw: Record<QualityFeature, [number, string]> = {
     hook_length: scoreHookLength(hook),
     hook_form: scoreHookForm(hook),
@@ -246,6 +246,7 @@ export function scorePost({ hook, body, text, persona, topic }: ScorePostInput):
     readability: scoreReadability(full),
     call_to_action: scoreCallToAction(full),
     length: scoreLength(full),
+    writing: scoreWriting(writing),
   };
 
   let score = 0;
@@ -257,5 +258,5 @@ export function scorePost({ hook, body, text, persona, topic }: ScorePostInput):
     features[name] = { value: clamp01(value), weight, contribution, note };
     score += contribution;
   }
-  return { score: clamp01(score), features };
+  return { score: clamp01(score), features, writing };
 }

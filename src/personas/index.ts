@@ -16,3 +16,4 @@ export {
   personaPatchSchema,
 } from './persona.schema.ts';
 export { createPersonasService, type PersonasService } from './personas.service.ts';
+export { loadMaterialLibrary, materialFor, type PersonaMaterial } from './material.ts';

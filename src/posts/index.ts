@@ -1,4 +1,11 @@
-export { findVariantsDone, insertPost, listPostIdsOfTask } from './post.repository.ts';
+export {
+  countAcceptedPostsOfTask,
+  findVariantsDone,
+  insertPost,
+  listPostIdsOfTask,
+  listRecentTexts,
+  listRejectionDetailsOfTask,
+} from './post.repository.ts';
 export {
   type NewPost,
   POST_STATUSES,

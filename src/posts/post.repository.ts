@@ -106,3 +106,29 @@ export async function listPosts(
   );
   return { posts: page.map(toPost), next };
 }
+
+/** A persona's latest accepted (non-rejected) post texts, newest first: what its next post must not repeat. */
+export async function listRecentTexts(q: Queryable, personaId: string, limit: number): Promise<string[]> {
+  const rows = await q.query<{ text: string }>(
+    "SELECT text FROM posts WHERE persona_id = $1 AND status <> 'rejected' ORDER BY created_at DESC, id DESC LIMIT $2",
+    [personaId, limit],
+  );
+  return rows.map((r) => r.text);
+}
+
+export async function countAcceptedPostsOfTask(q: Queryable, taskId: string): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM posts WHERE task_id = $1 AND status <> 'rejected'",
+    [taskId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Why each rejected draft of a task was rejected, for the task's failure message. */
+export async function listRejectionDetailsOfTask(q: Queryable, taskId: string): Promise<string[]> {
+  const rows = await q.query<{ reason: string; detail: string | null }>(
+    "SELECT rejection_reason AS reason, rejection_detail->>'detail' AS detail FROM posts WHERE task_id = $1 AND status = 'rejected' ORDER BY variant",
+    [taskId],
+  );
+  return rows.map((r) => `${r.reason}: ${r.detail ?? ''}`.slice(0, 300));
+}

@@ -91,6 +91,20 @@ describe.each(DATABASE_KINDS)('bad input gets a 4xx that says what is wrong on %
     await expectError(badKey, 400, /idempotency-key/);
   });
 
+  it('refuses a topic in another language than the persona writes, saying what to give instead', async () => {
+    for (const topic of ['キーボードで日本語を打つ', 'cómo aprender inglés rápido', 'particles は and が']) {
+      await expectError(
+        await postTask(JSON.stringify({ persona_id: persona.id, topic })),
+        422,
+        /another language|reads as .*give the topic in English/,
+      );
+    }
+    // English topics with names, figures and trade terms are fine.
+    for (const topic of ['SEO for a niche tool', 'pricing a $29 plan versus a $49 plan', 'cold retard timing']) {
+      expect((await postTask(JSON.stringify({ persona_id: persona.id, topic }))).status, topic).toBe(202);
+    }
+  });
+
   it('refuses bad ids, unknown ids, cursors and query parameters', async () => {
     for (const path of ['/v1/tasks/nope', '/v1/tasks/nope/events', '/v1/posts/nope', '/v1/personas/nope']) {
       await expectError(await t.api(path), 400, /UUID/);

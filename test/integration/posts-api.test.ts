@@ -55,6 +55,6 @@ describe.each(DATABASE_KINDS)('posts API on %s', (kind) => {
       completion_tokens: expect.any(Number),
       cost_usd: 0,
     });
-    expect((one.models as Record<string, string>).hook).toBe('offline-composer-v1');
+    expect((one.models as Record<string, string>).hook).toBe('offline-composer-v2');
   });
 });

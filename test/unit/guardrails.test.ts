@@ -85,4 +85,24 @@ describe('checkGuardrails', () => {
   it('does not flag innocent words that contain a profane substring', () => {
     expect(check('A class assessment in Scunthorpe.')).toEqual({ ok: true });
   });
+
+  it('lets a niche use its trade terms, and still stops the same word used as an insult', () => {
+    const baker = personaFields({ ...persona, slug: 'baker', niche: 'sourdough bread', vocabulary: ['levain'] });
+    const woodworker = personaFields({ ...persona, slug: 'wood', niche: 'hand-tool woodworking', vocabulary: [] });
+    const plumber = personaFields({ ...persona, slug: 'fixer', niche: 'DIY home repair', vocabulary: [] });
+    const bake = (text: string, p = baker) => checkGuardrails({ text, topic: 'cold retard timing', persona: p });
+    expect(bake('Cold retard timing: I retard the dough overnight in the fridge.')).toEqual({ ok: true });
+    expect(bake('A long retard gives the crumb more flavour.')).toEqual({ ok: true });
+    expect(bake('You are a retard.')).toMatchObject({ ok: false, reason: 'profanity' });
+    expect(bake('Cocking the hammer and stripping screws with a bastard file.', woodworker)).toEqual({ ok: true });
+    expect(bake('Replace the ballcock and the stripped screw.', plumber)).toEqual({ ok: true });
+    // Outside those niches the word list applies as before.
+    expect(check('Cold retard timing for your pipeline.')).toMatchObject({ ok: false, reason: 'profanity' });
+  });
+
+  it('passes names and ordinary words a word list misreads', () => {
+    for (const text of ['A dickey bow from Scunthorpe.', 'Shiitake risotto for four.', 'She graduated cum laude.']) {
+      expect(check(text), text).toEqual({ ok: true });
+    }
+  });
 });

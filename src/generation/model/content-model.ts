@@ -22,6 +22,8 @@ export interface WriteHookInput {
   feedback?: string;
   /** Length band, closing and emoji to write to; unset, the writer chooses (today's behaviour). */
   arms?: ContentArms;
+  /** The persona's recent post texts, newest first: a writer does not say the same sentence again. */
+  recentTexts?: readonly string[];
   /** The persona's best-performing recent posts, shown to a model as examples of what its audience rewards. */
   examples?: string[];
 }

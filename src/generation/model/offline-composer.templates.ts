@@ -1,195 +1,175 @@
 import type { HookPattern } from '../../personas/index.ts';
+import type { TopicKind } from '../writing/topic-shape.ts';
 
-/** The offline composer's wording: templates filled with the persona's topic, niche and vocabulary. */
+/**
+ * The offline composer's frames. Slots: {topic} the topic as given, {reader} the topic turned to
+ * the reader ("why your starter…"), {verb} an activity's bare verb phrase, {advice} an imperative
+ * clause, {exp} what "I" did, {mistake} a gerund phrase, {t1}/{t2} two vocabulary terms, {n} a
+ * small count. Every frame keeps a slot that only this persona fills, so no two niches share a
+ * sentence, and the topic only sits where a phrase of its kind fits (after "about", "on", …).
+ */
 
-export type Style = 'playful' | 'direct' | 'warm' | 'analytical';
+type Frames = readonly string[];
 
-export const HOOKS: Record<HookPattern, readonly string[]> = {
+const ANY_KIND: readonly TopicKind[] = ['thing', 'activity', 'question', 'how_to'];
+
+export interface HookFrame {
+  text: string;
+  kinds: readonly TopicKind[];
+}
+
+const hook = (text: string, kinds: readonly TopicKind[] = ANY_KIND): HookFrame => ({ text, kinds });
+const NOUNISH: readonly TopicKind[] = ['thing', 'activity'];
+
+export const HOOK_FRAMES: Record<Exclude<HookPattern, 'number_list'>, readonly HookFrame[]> = {
   question: [
-    'What would change if you treated {topic} as a {word} problem?',
-    'Why does {topic} feel so hard for most people in {niche}?',
-    'Is {topic} actually worth the effort?',
-    "What's the one {word} habit that changed how you handle {topic}?",
-    'Be honest: how much time do you spend on {topic} each week?',
-    'What if most of what you learned about {topic} was backwards?',
-    'Who else thinks {topic} is misunderstood in {niche}?',
-    'Ever wonder why {topic} works for some people and not others?',
-    'Which matters more in {niche}: {topic} or {word}?',
-    'When did you last rethink your approach to {topic}?',
-  ],
-  number_list: [
-    '{n} lessons about {topic} I wish I had learned sooner:',
-    '{n} ways to get better at {topic} this week:',
-    '{n} signs your {topic} needs a reset:',
-    '{n} {word} habits that make {topic} easier:',
-    '{n} questions to ask before you start on {topic}:',
-    '{n} rules for {topic} that actually hold up:',
-    '{n} small changes that improved my {topic}:',
-    '{n} truths about {topic} nobody tells beginners:',
-    '{n} ideas from {niche} that changed how I see {topic}:',
-  ],
-  statistic: [
-    '{pct}% of people in {niche} underestimate {topic}.',
-    '{pct}% of the results in {topic} come from a few boring habits.',
-    'I tracked my {topic} for {days} days. The numbers surprised me.',
-    '{x}x: that is the difference {word} made to my {topic}.',
-    '{pct}% of {topic} advice skips the {word} part entirely.',
-    'Roughly 1 in {k} people in {niche} ever measure their {topic}.',
-    'What messy {topic} costs a small team: {hours} hours a week.',
-    'After {count} conversations about {topic}, one number stood out: {pct}%.',
-    'Cutting my {topic} routine by {pct}% made it work better.',
+    hook('Wondering {reader}?', ['question']),
+    hook('Have you ever asked yourself {reader}?', ['question', 'how_to']),
+    hook('What finally made {topic} click for you?', NOUNISH),
+    hook('How do you handle {reader} when time is short?', NOUNISH),
+    hook('What is your first move with {reader}?', NOUNISH),
+    hook('What is the hardest part of {topic} for you right now?', NOUNISH),
+    hook('What would you tell a beginner about {topic}?'),
+    hook('What changed your mind about {topic}?'),
+    hook('Which part of {topic} do you still get wrong?', NOUNISH),
+    hook('Do you {advice}?'),
   ],
   contrarian: [
-    'Unpopular opinion: {topic} is overrated.',
-    'Unpopular opinion: most {topic} advice makes the problem worse.',
-    'Stop obsessing over {topic}.',
-    "Stop copying other people's {topic} playbook.",
-    'Hot take: {word} matters more than {topic}.',
-    "Unpopular opinion: you don't need more {topic}. You need better {word}.",
-    'Stop treating {topic} like a side project.',
-    'Hot take: {topic} rarely fails for the reason you think.',
-    'Everyone in {niche} says {topic} is essential. I disagree.',
-    'Stop waiting for the perfect moment to fix your {topic}.',
+    hook('Stop {mistake}.'),
+    hook('Unpopular opinion: most advice about {topic} makes it harder than it is.', NOUNISH),
+    hook('Hot take: you can skip half of what you read about {topic}.'),
+    hook('Hot take: {topic} gets easier the day you stop {mistake}.', NOUNISH),
+    hook('Unpopular opinion: {t1} matters more than anything else people argue about.'),
   ],
   story: [
-    'I ignored {topic} for years. It cost me more than I expected.',
-    'Last year I rebuilt my whole approach to {topic}.',
-    'I once spent a month getting {topic} completely wrong.',
-    'I thought I understood {topic}. Then I watched a pro in {niche} work.',
-    'My first attempt at {topic} failed badly, and I learned why.',
-    'I used to dread {topic}. Then one change made it easy.',
-    'Three years ago I made {topic} my main focus in {niche}.',
-    'I tried every {word} trick for {topic}, and most of them flopped.',
-    'When a client asked me about {topic}, I realized I had no good answer.',
+    hook('A while ago I {exp}.'),
+    hook('The first time I tried {topic}, I kept {mistake}.', NOUNISH),
+    hook('I got {topic} wrong for years.', NOUNISH),
+    hook('I used to dread {topic}.', NOUNISH),
+    hook('I finally worked out {topic}.', ['question', 'how_to']),
+    hook('I used to overthink {topic}. Then I {exp}.', NOUNISH),
+    hook('I spent months wondering {topic}. Then I {exp}.', ['question']),
+    hook('Last season I {exp}, and it changed how I think about {topic}.'),
   ],
+  // The learning loop reads "How to" as this form's mark, so every frame starts with it.
   how_to: [
-    'How to get started with {topic} without overthinking it',
-    'How to make {topic} part of your weekly routine',
-    'How to fix your {topic} in one afternoon',
-    'How to use {word} to make {topic} easier',
-    'How to explain {topic} to someone new to {niche}',
-    'How to tell if your {topic} is actually working',
-    'How to approach {topic} when time is short',
-    'How to build {topic} habits that stick',
-    'How to stop second-guessing your {topic}',
+    hook('How to {verb} without {mistake}', ['activity']),
+    hook('How to figure out {reader}', ['question']),
+    hook('How to stop {mistake}'),
+    hook('How to get unstuck on {topic}', NOUNISH),
+    hook('{Topic}, step by step', ['how_to']),
   ],
   mistake: [
-    'The mistake most people make with {topic}? Doing too much at once.',
-    'The mistake I see most in {niche}: treating {topic} as an afterthought.',
-    'The biggest {topic} mistake is not the one you think.',
-    'The mistake that quietly ruins {topic}: skipping the {word}.',
-    'The mistake I made with {topic} for years.',
-    'The most expensive mistake in {topic} is waiting.',
-    'The mistake beginners make with {topic} is copying experts.',
-    'Most {topic} problems start with one mistake.',
-    'The mistake nobody warns you about in {topic}.',
+    hook('The mistake I made for years: {mistake}.'),
+    hook('A mistake I see in almost every question about {topic}: {mistake}.'),
+    hook('My most expensive mistake with {topic}: {mistake}.', NOUNISH),
+  ],
+  statistic: [
+    hook('I kept notes on {t1} for {n} weeks, and one change mattered more than the rest.'),
+    hook('After {n} weeks of notes on {topic}, one thing stood out.', NOUNISH),
+    hook('I tried {n} different approaches to {t1} before one stuck.'),
+    hook('I spent {n} months on {topic} before one habit stuck.', NOUNISH),
   ],
   bold_claim: [
-    '{topic} is a skill, not a talent.',
-    'Consistency beats talent in {topic}.',
-    '{topic} is simpler than the experts make it sound.',
-    'Better {topic} starts with {word}.',
-    'Most {topic} problems are really {word} problems.',
-    '{topic} will decide who wins in {niche} next year.',
-    'Better {topic} is the fastest win in {niche}.',
-    'You can learn {topic} in a month.',
-    '{word} is the most underrated part of {topic}.',
+    hook('{Advice}: that one habit does most of the work.'),
+    hook('Better {t1} starts before you think about {t2}.'),
+    hook('{T1} matters more for {topic} than most people think.', NOUNISH),
+    hook('You can get good at {topic} with less gear than you think.', ['activity']),
   ],
 };
 
-export const BODY_SENTENCES: readonly string[] = [
-  'Most people overcomplicate {topic}.',
-  'The basics of {topic} still do most of the work.',
-  '{word} is where {topic} actually gets decided.',
-  'Nobody talks about how much {word} shapes {topic}.',
-  'In {niche}, small habits compound faster than big plans.',
-  'The people who get {topic} right keep it boring and consistent.',
-  'Every time I skipped the {word} step, {topic} got harder.',
-  'Start with one clear goal for {topic} and ignore the rest for a week.',
-  'Write down what {topic} looks like when it works.',
-  'Measure one signal, not ten.',
-  'Pick the simplest version of {topic} you can repeat daily.',
-  'Treat {word} as a habit, not a project.',
-  'Progress in {topic} is usually invisible for the first few weeks.',
-  'Effective {topic} is mostly about removing friction.',
-  'If it feels complicated, you are probably doing too much.',
-  'Ask someone in {niche} to review your approach to {topic}.',
-  'Keep a short log of what you tried and what changed.',
-  'The fastest feedback loop wins.',
-  'Tools help, but {word} matters more.',
-  'Review your {topic} every Friday for 10 minutes.',
-  "Copying a playbook works until it doesn't; understanding {word} lasts.",
-  "Cut the steps that don't move {topic} forward.",
-  'Clarity beats volume in {niche}.',
-  'The first 20% of effort on {word} usually gives most of the result.',
+/** A list heading promises items of one form: the body keeps that promise. */
+export type ListItemForm = 'advice' | 'mistake' | 'question' | 'lesson' | 'term';
+
+export const LIST_HEADINGS: readonly { form: ListItemForm; text: string; kinds: readonly TopicKind[] }[] = [
+  { form: 'advice', text: '{n} habits that made {topic} easier for me:', kinds: NOUNISH },
+  { form: 'advice', text: '{n} habits that helped me figure out {topic}:', kinds: ['question', 'how_to'] },
+  { form: 'mistake', text: '{n} mistakes I made with {topic}:', kinds: NOUNISH },
+  { form: 'mistake', text: '{n} mistakes I made before I figured out {topic}:', kinds: ['question', 'how_to'] },
+  { form: 'question', text: '{n} questions to ask yourself about {topic}:', kinds: ANY_KIND },
+  { form: 'lesson', text: '{n} things I learned the slow way about {topic}:', kinds: ANY_KIND },
 ];
 
-export const STYLE_SENTENCES: Record<Style, readonly string[]> = {
-  playful: [
-    'Spoiler: {topic} is not magic, it is reps.',
-    'Yes, even your {word} counts.',
-    'Your future self will thank you (and probably brag about it).',
-    'No cape required.',
-  ],
-  direct: [
-    'No shortcuts.',
-    'Do the work, then judge the results.',
-    "Excuses don't scale. Systems do.",
-    'Fix the {word} first.',
-  ],
-  warm: [
-    'You are not behind; everyone starts somewhere.',
-    'Be patient with yourself while {topic} clicks.',
-    'Small steps still count.',
-    'It is okay to go slower than the people you follow.',
-  ],
-  analytical: [
-    'Track one metric for {topic} and check it weekly.',
-    'The data usually points to {word}, not effort.',
-    'Compare before and after, not yourself and others.',
-    'Look for the pattern, not the outlier.',
-  ],
+/** Lists short enough for the short band: the items are the persona's own terms. */
+export const SHORT_LIST_HEADINGS: typeof LIST_HEADINGS = [
+  { form: 'term', text: '{n} checks before {topic}:', kinds: ['activity'] },
+  { form: 'term', text: '{n} checks for {topic}:', kinds: ['thing'] },
+  { form: 'term', text: '{n} checks that helped me with {topic}:', kinds: ['question', 'how_to'] },
+];
+
+export const ADVICE_FRAMES: Frames = [
+  '{Advice}.',
+  'My rule now: {advice}.',
+  'If you change one thing, {advice}.',
+  'One habit that pays off: {advice}.',
+  'Next time, {advice}.',
+  'What I tell anyone starting out: {advice}.',
+];
+
+export const EXPERIENCE_FRAMES: Frames = [
+  'I {exp}.',
+  'Last month I {exp}.',
+  'Early on I {exp}.',
+  'The change that stuck: I {exp}.',
+  'Not long ago I {exp}.',
+];
+
+export const MISTAKE_FRAMES: Frames = [
+  'The mistake I made for too long: {mistake}.',
+  'Watch out for {mistake}.',
+  'A habit worth dropping: {mistake}.',
+  'Most of my worst results came from {mistake}.',
+  'If something feels off, check whether you are {mistake}.',
+];
+
+export const TERM_FRAMES: Frames = [
+  'Every week I look at two things: {t1} and {t2}.',
+  '{T1} first, {t2} second; that order saved me a lot of rework.',
+  'Most of my notes end up being about {t1} and {t2}.',
+];
+
+export const TOPIC_LINES: Record<TopicKind, Frames> = {
+  thing: ['This is what I wish someone had told me about {topic}.', 'Here is where I have landed on {topic}.'],
+  activity: ['This is what I wish someone had told me about {topic}.', 'Here is where I have landed on {topic}.'],
+  question: ['It took me a while to work out {topic}.', 'I get asked {reader} more than anything else.'],
+  how_to: ['People ask me {topic} more than anything else.', 'It took me a while to work out {topic}.'],
 };
 
-export const LIST_ITEMS: readonly string[] = [
-  'Start smaller than you think.',
-  'Make {word} a weekly habit.',
-  'Measure one signal, not ten.',
-  'Write the plan down before you begin.',
-  'Ask for feedback early.',
-  "Cut what doesn't move {topic} forward.",
-  'Block time for {topic} on your calendar.',
-  'Review what worked every Friday.',
-  'Learn from people in {niche} one step ahead of you.',
-  'Keep your tools simple.',
-  'Stop waiting for perfect conditions.',
-  'Share what you learn in public.',
-  'Treat {word} as the foundation.',
+const ASK_ANYONE: Frames = [
+  'Do you {advice}?',
+  'Have you ever caught yourself {mistake}?',
+  'Which matters more to you, {t1} or {t2}?',
+  'What did {t1} teach you the hard way?',
+  'What do you check first, {t1} or {t2}?',
 ];
 
-export const CTAS: readonly string[] = [
-  "What's your take on {topic}?",
-  'What would you add?',
-  'Have you tried this? Tell me how it went.',
-  'Save this for your next {topic} session.',
-  'Agree or disagree?',
-  'Drop your best {topic} tip below.',
-  'What has worked for you?',
-  'Follow for more on {niche}.',
-  'Which part do you struggle with most?',
-];
-
-export const LIST_CTAS: readonly string[] = [
-  'Which one are you trying first?',
-  'What would you add to this list?',
-  'Which one do you skip?',
-];
-
-export const FALLBACK_WORDS = ['consistency', 'focus', 'clarity', 'feedback', 'process', 'practice'];
-
-export const STYLE_KEYWORDS: Record<Style, RegExp> = {
-  playful: /\b(playful|witty|funny|humou?r|cheeky|casual|light|fun|irreverent)/i,
-  direct: /\b(direct|blunt|bold|punchy|no-nonsense|straight|confident|assertive)/i,
-  warm: /\b(warm|friendly|kind|supportive|encouraging|empathetic|gentle|caring)/i,
-  analytical: /\b(analytical|data|precise|calm|thoughtful|expert|professional|measured|nerdy)/i,
+export const QUESTION_CLOSINGS: Record<TopicKind, Frames> = {
+  thing: [...ASK_ANYONE, 'What would you add about {topic}?', 'How do you handle {reader}?'],
+  activity: [...ASK_ANYONE, 'What would you add about {topic}?', 'How do you handle {reader}?'],
+  question: ASK_ANYONE,
+  how_to: ASK_ANYONE,
 };
+
+export const LIST_QUESTION_CLOSINGS: Frames = [
+  'Which of these would you try first with {t1}?',
+  'What would you add to this list about {t1}?',
+  'Which one is hardest for you with {t1}?',
+];
+
+const TELL_ANYONE: Frames = [
+  'Try this: {advice}, then tell me what changed.',
+  'Send this to someone who keeps {mistake}.',
+  'Tell me about the last time you caught yourself {mistake}.',
+  'Follow for more notes on {niche}.',
+  'Tell me what you check first: {t1} or {t2}.',
+  'Reply with how you handle {t1} and {t2}.',
+];
+
+export const CTA_CLOSINGS: Record<TopicKind, Frames> = {
+  thing: [...TELL_ANYONE, 'Save this for the next time you work on {topic}.'],
+  activity: [...TELL_ANYONE, 'Save this for the next time you are {topic}.'],
+  question: TELL_ANYONE,
+  how_to: TELL_ANYONE,
+};
+
+export const EMOJI: readonly string[] = ['👇', '💡', '✅', '📌', '🙌'];

@@ -1,109 +1,212 @@
-import type { PersonaFields } from '../../personas/index.ts';
-import { findPhrase, removePhrases } from '../guardrails.ts';
-import { createSeededRandom, deriveSeed, pick, randomInt, shuffle, type Random } from '../../platform/seeded-random.ts';
-import { LENGTH_BAND_CHARS } from './content-arms.ts';
+import { pick, randomInt, shuffle, type Random } from '../../platform/seeded-random.ts';
+import { removePhrases } from '../guardrails.ts';
+import { detectHookForm } from '../quality-score.ts';
+import { capitalize, lowerFirst, sentenceKey } from '../writing/sentences.ts';
+import { CLOSINGS, type Closing, type ContentArms, LENGTH_BAND_CHARS, type LengthBand } from './content-arms.ts';
 import type { ContentModel, ModelOutput, WriteBodyInput, WriteHookInput } from './content-model.ts';
 import {
-  BODY_SENTENCES,
-  CTAS,
-  FALLBACK_WORDS,
-  HOOKS,
-  LIST_CTAS,
-  LIST_ITEMS,
-  STYLE_KEYWORDS,
-  STYLE_SENTENCES,
-  type Style,
+  ADVICE_FRAMES,
+  CTA_CLOSINGS,
+  EMOJI,
+  EXPERIENCE_FRAMES,
+  HOOK_FRAMES,
+  LIST_HEADINGS,
+  LIST_QUESTION_CLOSINGS,
+  SHORT_LIST_HEADINGS,
+  type ListItemForm,
+  MISTAKE_FRAMES,
+  QUESTION_CLOSINGS,
+  TERM_FRAMES,
+  TOPIC_LINES,
 } from './offline-composer.templates.ts';
+import { type Context, chars, commit, context, first, type Slot } from './offline-composer.context.ts';
 
 /**
- * A template-based ContentModel that needs no network or API key: deterministic for a given
- * seed and input, persona-aware, and always within the character budget it is given.
+ * A ContentModel that needs no network or API key. It writes from the persona's niche material
+ * into frames chosen for the topic's shape, honours the content arms (length band, closing,
+ * emoji) and the hook pattern, avoids sentences the persona used in its recent posts, and is
+ * deterministic for a given seed and input.
  */
 
-export const OFFLINE_MODEL_ID = 'offline-composer-v1';
+export const OFFLINE_MODEL_ID = 'offline-composer-v2';
 
-interface Context {
-  rng: Random;
-  persona: PersonaFields;
-  topic: string;
-  words: string[];
-  /** How many more templates may repeat the topic verbatim; a body that names it in every line reads as spam. */
-  topicMentions: number;
+function bandOf(input: WriteHookInput): LengthBand {
+  return input.arms?.length ?? 'medium';
 }
 
-function styles(persona: PersonaFields): Style[] {
-  const described = `${persona.tone} ${persona.voice}`;
-  return (Object.keys(STYLE_KEYWORDS) as Style[]).filter((s) => STYLE_KEYWORDS[s].test(described));
+function closingOf(input: WriteHookInput, rng: Random): Closing {
+  return input.arms?.closing ?? pick(rng, [...CLOSINGS, 'question']);
 }
 
-function capitalizeFirst(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+function withEmoji(text: string, input: WriteHookInput, rng: Random): string {
+  return input.arms?.emoji ? `${text} ${pick(rng, EMOJI)}` : text;
 }
 
-function usableWords(persona: PersonaFields): string[] {
-  const clean = (list: readonly string[]) => list.filter((w) => !findPhrase(w, persona.banned_words));
-  const vocabulary = clean(persona.vocabulary);
-  if (vocabulary.length) return vocabulary;
-  const fallback = clean(FALLBACK_WORDS);
-  return fallback.length ? fallback : [persona.niche];
-}
+const HOOK_MAX: Record<LengthBand, number> = { short: 90, medium: 140, long: 170 };
+const LIST_COUNT: Record<LengthBand, [number, number]> = { short: [2, 2], medium: [2, 3], long: [3, 5] };
 
-function fill(template: string, ctx: Context, numbers: Record<string, number> = {}): string {
-  const filled = template.replace(/\{(\w+)\}/g, (_, key: string) => {
-    if (key === 'topic') return ctx.topic;
-    if (key === 'niche') return ctx.persona.niche;
-    if (key === 'word') return pick(ctx.rng, ctx.words);
-    return String(numbers[key] ?? '');
-  });
-  return capitalizeFirst(filled);
-}
-
-const mentionsTopic = (template: string) => template.includes('{topic}');
-
-/** Marks a chosen template's topic mention against the budget. */
-function spend(template: string, ctx: Context): void {
-  if (mentionsTopic(template)) ctx.topicMentions--;
-}
-
-/** Fills templates in a seeded order and keeps the first that contains none of the persona's banned words. */
-function tryClean(templates: readonly string[], ctx: Context, numbers?: Record<string, number>): string | null {
-  const withinBudget = templates.filter((t) => ctx.topicMentions > 0 || !mentionsTopic(t));
-  for (const template of shuffle(ctx.rng, withinBudget.length ? withinBudget : templates)) {
-    const text = fill(template, ctx, numbers);
-    if (!findPhrase(text, ctx.persona.banned_words)) {
-      spend(template, ctx);
-      return text;
+export function composeHook(input: WriteHookInput): string {
+  const ctx = context(input, 'hook');
+  const band = bandOf(input);
+  const n = String(randomInt(ctx.rng, ...LIST_COUNT[band]));
+  const kind = ctx.shape.kind;
+  if (input.hookPattern === 'number_list') {
+    // A heading never promises more items than the persona has material for.
+    const headings = band === 'short' ? SHORT_LIST_HEADINGS : LIST_HEADINGS;
+    for (const heading of shuffle(
+      ctx.rng,
+      headings.filter((h) => h.kinds.includes(kind)),
+    )) {
+      const pool = ctx.pools[ITEM_SLOT[heading.form]];
+      const average = pool.reduce((sum, item) => sum + chars(item) + 6, 0) / Math.max(1, pool.length);
+      // Room for a heading, a closing line and the items: long material makes a shorter list.
+      const fitting = Math.floor((LENGTH_BAND_CHARS[band].max - 120) / average);
+      const count = Math.min(Number(n), freshItems(heading.form, ctx), fitting);
+      if (count < 2) continue;
+      const text = first([heading.text], ctx, { n: String(count) }, HOOK_MAX[band]);
+      if (text) return withEmoji(text, input, ctx.rng);
     }
   }
-  return null;
+  const pattern = input.hookPattern === 'number_list' ? 'bold_claim' : input.hookPattern;
+  // Most hooks name the topic; a short post has no room to name it further down, so its hook always does.
+  const topicFirst = band === 'short' || ctx.rng() < 0.7;
+  const names = (f: string) => /\{(topic|reader|Topic|verb)\}/.test(f);
+  const frames = (p: keyof typeof HOOK_FRAMES) =>
+    HOOK_FRAMES[p].filter((f) => f.kinds.includes(kind)).map((f) => f.text);
+  const preferred = topicFirst ? frames(pattern).filter(names) : frames(pattern);
+  const count = { n: String(randomInt(ctx.rng, 2, 8)) };
+  // A hook leaves room for a body within the length band, and reads as the form it was asked for
+  // (a figure inside a story would make it a statistic hook to the learning loop).
+  const max = HOOK_MAX[band];
+  const isForm = (text: string) => detectHookForm(text) === pattern;
+  const hook =
+    first(preferred, ctx, count, max, true, isForm) ??
+    first(frames(pattern), ctx, count, max, true, isForm) ??
+    first(frames(pattern), ctx, count, undefined, true, isForm) ??
+    first(frames(pattern), ctx, count) ??
+    first(frames('story'), ctx, count, max) ??
+    capitalize(removePhrases(`${ctx.shape.text}: notes from ${ctx.persona.niche}`, ctx.persona.banned_words));
+  return withEmoji(hook, input, ctx.rng);
 }
 
-/** Last resort when the topic or niche itself holds a banned word: drop the word rather than emit it. */
-function scrubbed(templates: readonly string[], ctx: Context, numbers?: Record<string, number>): string {
-  return capitalizeFirst(removePhrases(fill(pick(ctx.rng, templates), ctx, numbers), ctx.persona.banned_words));
+const LIST_FORMS: Record<string, ListItemForm> = {
+  habits: 'advice',
+  mistakes: 'mistake',
+  questions: 'question',
+  things: 'lesson',
+  checks: 'term',
+};
+
+const ITEM_SLOT: Record<ListItemForm, Slot> = {
+  advice: 'advice',
+  mistake: 'mistake',
+  question: 'advice',
+  lesson: 'exp',
+  term: 'term',
+};
+
+const ITEM_FRAME: Record<ListItemForm, string> = {
+  advice: '{Advice}.',
+  mistake: '{Mistake}.',
+  question: 'Do you {advice}?',
+  lesson: 'I {exp}.',
+  term: '{T1}.',
+};
+
+/** How many items of a form this persona can list without repeating a recent sentence. */
+function freshItems(form: ListItemForm, ctx: Context): number {
+  const frame = ITEM_FRAME[form];
+  return ctx.pools[ITEM_SLOT[form]].filter((item) => {
+    if (ctx.fresh.has(item)) return false;
+    const text = frame.replace(/\{(\w+)\}/, (_, key: string) =>
+      key === key.toLowerCase() ? lowerFirst(item) : capitalize(item),
+    );
+    return !ctx.used.has(sentenceKey(text));
+  }).length;
 }
 
-function chooseClean(templates: readonly string[], ctx: Context): string {
-  return tryClean(templates, ctx) ?? scrubbed(templates, ctx);
-}
-
-/** Picks up to count distinct clean sentences from the templates. */
-function chooseManyClean(templates: readonly string[], count: number, ctx: Context): string[] {
-  const chosen: string[] = [];
-  for (const template of shuffle(ctx.rng, templates)) {
-    if (chosen.length >= count) break;
-    if (ctx.topicMentions <= 0 && mentionsTopic(template)) continue;
-    const text = fill(template, ctx);
-    if (!findPhrase(text, ctx.persona.banned_words) && !chosen.includes(text)) {
-      spend(template, ctx);
-      chosen.push(text);
+/** Exactly count items, so the heading's promise holds; an item said before beats a missing one. */
+function listItems(form: ListItemForm, count: number, ctx: Context, room: number): string[] {
+  const items: string[] = [];
+  for (let i = 0; i < count; i++) {
+    // Each item gets its share of what is left, so the last ones still fit the band.
+    const left = room - chars(items.join('\n')) - 1;
+    const share = Math.max(20, Math.floor(left / (count - i)) - 4);
+    let item = first([ITEM_FRAME[form]], ctx, undefined, share) ?? first([ITEM_FRAME[form]], ctx);
+    if (!item) {
+      ctx.used.clear();
+      item = first([ITEM_FRAME[form]], ctx);
     }
+    if (!item) break;
+    items.push(`${i + 1}. ${item}`);
   }
-  return chosen;
+  return items;
 }
 
-function chars(text: string): number {
-  return [...text].length;
+/** The closing the arm asks for; once every variant was used recently, one is repeated rather than dropped. */
+function closingLine(closing: Closing, ctx: Context, isList: boolean, maxChars: number): string | null {
+  if (closing === 'none') return null;
+  const frames =
+    closing === 'question'
+      ? isList
+        ? LIST_QUESTION_CLOSINGS
+        : QUESTION_CLOSINGS[ctx.shape.kind]
+      : CTA_CLOSINGS[ctx.shape.kind];
+  const line = first(frames, ctx, undefined, maxChars);
+  if (line) return line;
+  ctx.used.clear();
+  return first(frames, ctx, undefined, maxChars) ?? first(frames, ctx);
+}
+
+/** Prose sentences in a seeded, varied order: what happened, what to do, what to avoid, what to watch. */
+function proseSentences(ctx: Context): (() => string | null)[] {
+  // A body sentence that would echo the latest post is left out rather than written.
+  const strictly = (frames: readonly string[]) => () => first(frames, ctx, undefined, undefined, false);
+  const experience = strictly(EXPERIENCE_FRAMES);
+  const advice = strictly(ADVICE_FRAMES);
+  const mistake = strictly(MISTAKE_FRAMES);
+  const terms = strictly(TERM_FRAMES);
+  // A post names its topic somewhere: in the hook, or else in the first body line.
+  const named = ctx.topicLeft < 2;
+  const opener = !named || ctx.rng() < 0.4 ? [() => first(TOPIC_LINES[ctx.shape.kind], ctx)] : [];
+  return [
+    ...opener,
+    ...shuffle(ctx.rng, [experience, advice, mistake]),
+    ...shuffle(ctx.rng, [terms, experience, advice, mistake, advice]),
+  ];
+}
+
+export function composeBody(input: WriteBodyInput): string {
+  const ctx = context(input, 'body');
+  // What the hook already said is not said again below it.
+  commit(input.hook, ctx);
+  const band = LENGTH_BAND_CHARS[bandOf(input)];
+  const hookChars = chars(input.hook) + 2;
+  const max = Math.min(input.maxChars, band.max - hookChars);
+  const min = band.min - hookChars;
+  const listForm = LIST_FORMS[/^\s*\d+\s+(\w+)/.exec(input.hook)?.[1] ?? ''];
+  const count = Number(/^\s*(\d+)/.exec(input.hook)?.[1] ?? 0);
+  const emojiRoom = input.arms?.emoji ? 3 : 0;
+  const closing = closingLine(closingOf(input, ctx.rng), ctx, Boolean(listForm), max - 2 - emojiRoom);
+  const tail = closing ? withEmoji(closing, input, ctx.rng) : null;
+  const room = max - (tail ? chars(tail) + 2 : 0);
+
+  if (listForm && count > 0) {
+    const items = listItems(listForm, count, ctx, room);
+    return truncateAtBoundary([items.join('\n'), tail].filter(Boolean).join('\n\n'), input.maxChars);
+  }
+
+  const kept: string[] = [];
+  const length = () => chars(kept.join(' '));
+  for (const next of proseSentences(ctx)) {
+    if (length() >= min - (tail ? chars(tail) + 2 : 0) && kept.length > 0) break;
+    const sentence = next();
+    if (!sentence) continue;
+    if (chars([...kept, sentence].join(' ')) > room) continue;
+    kept.push(sentence);
+  }
+  const paragraphs = kept.length > 3 ? [kept.slice(0, 2).join(' '), kept.slice(2).join(' ')] : [kept.join(' ')];
+  return truncateAtBoundary([...paragraphs, tail].filter((p) => p).join('\n\n'), input.maxChars);
 }
 
 /**
@@ -132,17 +235,6 @@ export function truncateAtBoundary(text: string, maxChars: number): string {
   return `${base.trimEnd().replace(/[,;:–—-]+$/, '')}…`;
 }
 
-/** Joins parts, dropping middle sentences first so the opener and closing call to action survive. */
-function fitParts(parts: string[], separator: string, maxChars: number, hasCta: boolean): string {
-  const kept = [...parts];
-  const fits = () => chars(kept.join(separator)) <= maxChars;
-  while (!fits() && kept.length > 1) {
-    const dropAt = hasCta && kept.length > 2 ? kept.length - 2 : kept.length - 1;
-    kept.splice(dropAt, 1);
-  }
-  return truncateAtBoundary(kept.join(separator), maxChars);
-}
-
 function estimateTokens(text: string): number {
   return Math.ceil(chars(text) / 4);
 }
@@ -159,97 +251,7 @@ function output(text: string, prompt: unknown): ModelOutput {
   };
 }
 
-function context(input: WriteHookInput, stream: 'hook' | 'body'): Context {
-  // Feedback only exists on a regeneration, so folding it in moves to a different draft.
-  const seed = deriveSeed(input.seed, stream, input.persona.slug, input.topic, input.hookPattern, input.feedback ?? '');
-  return {
-    rng: createSeededRandom(seed),
-    persona: input.persona,
-    topic: input.topic.trim(),
-    words: usableWords(input.persona),
-    topicMentions: stream === 'hook' ? Infinity : 1,
-  };
-}
-
-export function composeHook(input: WriteHookInput): string {
-  const ctx = context(input, 'hook');
-  const { rng } = ctx;
-  const numbers = {
-    n: randomInt(rng, 3, 5),
-    pct: randomInt(rng, 12, 88),
-    days: pick(rng, [7, 14, 30, 60, 90]),
-    x: randomInt(rng, 2, 5),
-    k: randomInt(rng, 3, 10),
-    hours: randomInt(rng, 2, 9),
-    count: pick(rng, [50, 100, 200, 300]),
-  };
-  const wanted = HOOKS[input.hookPattern];
-  // A persona may ban the very word a pattern is built on ("mistake"); a clean hook of another form beats a garbled one.
-  return (
-    tryClean(wanted, ctx, numbers) ??
-    tryClean(HOOKS.bold_claim, ctx, numbers) ??
-    tryClean(HOOKS.question, ctx, numbers) ??
-    scrubbed(wanted, ctx, numbers)
-  );
-}
-
-/** The closing line the arms ask for: a question, a call to action, or none; unset, the composer's own mix. */
-function closingOf(input: WriteBodyInput, ctx: Context, pool: readonly string[], usual: boolean): string | null {
-  const closing = input.arms?.closing;
-  if (closing === undefined) return usual ? chooseClean(pool, ctx) : null;
-  if (closing === 'none') return null;
-  const wanted = pool.concat(CTAS).filter((c) => c.trim().endsWith('?') === (closing === 'question'));
-  return chooseClean(wanted, ctx);
-}
-
-/** Sentences (or list items) per length band. */
-const BAND_SENTENCES = { short: [1, 1], medium: [2, 3], long: [4, 6] } as const;
-
-function listBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separator: string; hasCta: boolean } {
-  const wanted = Number(/^\s*(\d+)/.exec(input.hook)?.[1] ?? 3);
-  const items = chooseManyClean(LIST_ITEMS, Math.min(Math.max(wanted, 2), 5), ctx).map(
-    (item, i) => `${i + 1}. ${item}`,
-  );
-  const closing = closingOf(input, ctx, LIST_CTAS, items.length < 5 && ctx.rng() < 0.75);
-  return { parts: closing ? [...items, closing] : items, separator: '\n', hasCta: closing !== null };
-}
-
-function proseBody(input: WriteBodyInput, ctx: Context): { parts: string[]; separator: string; hasCta: boolean } {
-  const { rng, persona } = ctx;
-  const concise =
-    /\b(concise|short|punchy|terse|minimal)/i.test(`${persona.voice} ${persona.tone}`) ||
-    /\blong/i.test(input.feedback ?? '');
-  const band = input.arms ? BAND_SENTENCES[input.arms.length] : null;
-  const count = band ? randomInt(rng, band[0], band[1]) : concise ? randomInt(rng, 2, 3) : randomInt(rng, 2, 4);
-
-  const styled = styles(persona).flatMap((s) => STYLE_SENTENCES[s]);
-  const sentences: string[] = [];
-  // Tone shows mostly through one style sentence; the rest come from the shared pool.
-  if (styled.length && rng() < 0.7) sentences.push(...chooseManyClean(styled, 1, ctx));
-  for (const s of chooseManyClean(BODY_SENTENCES, count, ctx)) {
-    if (sentences.length < count) sentences.push(s);
-  }
-
-  const closing = closingOf(input, ctx, CTAS, rng() < 0.75);
-  const ordered = shuffle(rng, sentences);
-  const parts = closing ? [...ordered, closing] : ordered;
-  const separator = pick(rng, ['\n\n', '\n\n', '\n', ' ']);
-  return { parts, separator, hasCta: closing !== null };
-}
-
-const EMOJI = ['🚀', '💡', '📈', '✅', '🔥', '👇'];
-
-export function composeBody(input: WriteBodyInput): string {
-  const ctx = context(input, 'body');
-  const { parts, separator, hasCta } =
-    input.hookPattern === 'number_list' && /^\s*\d/.test(input.hook) ? listBody(input, ctx) : proseBody(input, ctx);
-  const arms = input.arms;
-  if (!arms) return fitParts(parts, separator, input.maxChars, hasCta);
-  // The band's ceiling counts the hook and the separator; the emoji takes three characters at the end.
-  const ceiling = LENGTH_BAND_CHARS[arms.length].max - chars(input.hook) - 2 - (arms.emoji ? 3 : 0);
-  const body = fitParts(parts, separator, Math.max(20, Math.min(input.maxChars, ceiling)), hasCta);
-  return arms.emoji ? `${body} ${pick(ctx.rng, EMOJI)}` : body;
-}
+export type { ContentArms };
 
 export function createOfflineComposer(): ContentModel {
   return {

@@ -4,7 +4,12 @@ import type { Database } from '../../platform/db/index.ts';
 import { PermanentError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/observability/index.ts';
 import { findPersonaById } from '../../personas/index.ts';
-import { findVariantsDone, listPostIdsOfTask } from '../../posts/index.ts';
+import {
+  countAcceptedPostsOfTask,
+  findVariantsDone,
+  listPostIdsOfTask,
+  listRejectionDetailsOfTask,
+} from '../../posts/index.ts';
 import type { JobContext } from '../../platform/queue/index.ts';
 import { initialDraft } from '../workflow/draft-state.ts';
 import { recursionLimitFor, type PersonaGraph } from '../workflow/persona-graph.ts';
@@ -46,10 +51,16 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       }
       // The node events go out in the background; they are all stored before the task says it is done.
       await events.flush(task.id);
-      const [postIds] = await Promise.all([
+      const [postIds, accepted] = await Promise.all([
         listPostIdsOfTask(db, task.id),
-        finishTask(db, task.id, { status: 'succeeded' }),
+        countAcceptedPostsOfTask(db, task.id),
       ]);
+      if (accepted === 0) {
+        // Nothing usable came out: the task says why instead of "succeeding" with rejected drafts only.
+        const reasons = await listRejectionDetailsOfTask(db, task.id);
+        throw new PermanentError(`no acceptable draft for this topic after every attempt: ${reasons.join(' | ')}`);
+      }
+      await finishTask(db, task.id, { status: 'succeeded' });
       await events.record({ task_id: task.id, type: 'done', data: { post_ids: postIds } });
       stopTotal();
     } catch (error) {

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { findPersonaById } from '../../personas/index.ts';
 import { listPostIdsOfTask } from '../../posts/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
+import { checkTopicLanguage } from '../writing/language.ts';
 import { listTaskEvents, type TaskEvent } from './task-event.repository.ts';
 import { decodeCursor, encodeCursor } from '../../platform/page-cursor.ts';
 import {
@@ -70,6 +71,10 @@ export function createTasksService(deps: { db: Database; queue: Queue }) {
     }
     const persona = await findPersonaById(db, input.persona_id);
     if (!persona) throw new AppError('unprocessable', `persona ${input.persona_id} does not exist`);
+    if (input.topic) {
+      const language = checkTopicLanguage(input.topic, persona.niche);
+      if (!language.ok) throw new AppError('unprocessable', `topic "${input.topic}": ${language.message}`);
+    }
     try {
       const task = await db.transaction(async (tx) => {
         const created = await insertTask(tx, {

@@ -14,6 +14,8 @@ export interface Rejection {
 export interface QualityResult {
   score: number;
   features: Record<string, unknown>;
+  /** The writing checks' verdict: `review` keeps an otherwise acceptable draft from auto-approval. */
+  verdict?: 'accept' | 'review' | 'reject';
 }
 
 /** One of the drafts written for a post; the best one (by the policy's ranking) goes on. */
@@ -59,6 +61,8 @@ export const DraftState = Annotation.Root({
   /** The draft's meaning as a vector, and the closest earlier post, from the duplicate check. */
   embedding: Annotation<number[] | null>,
   nearest: Annotation<{ postId: string; similarity: number } | null>,
+  /** The persona's recent post texts, newest first, loaded before the hook is written. */
+  recentTexts: Annotation<string[]>({ reducer: (_, b) => b, default: () => [] }),
 });
 
 export type Draft = typeof DraftState.State;

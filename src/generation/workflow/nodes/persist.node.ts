@@ -12,8 +12,11 @@ export function createPersistNode(
 ) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     const rejection = draft.rejection;
+    // A draft flagged for review (an unsourced statistic) waits for a person whatever its score.
     const approved =
-      !rejection && isAutoApproved(draft.persona, draft.quality?.score ?? null, deps.autoApproveMinScore);
+      !rejection &&
+      draft.quality?.verdict !== 'review' &&
+      isAutoApproved(draft.persona, draft.quality?.score ?? null, deps.autoApproveMinScore);
     const post = await deps.db.transaction(async (tx) => {
       const stored = await insertPost(tx, {
         persona_id: draft.persona.id,

@@ -1,9 +1,12 @@
+import { listRecentTexts } from '../../../posts/index.ts';
 import { deriveSeed } from '../../../platform/seeded-random.ts';
+import { SENTENCE_WINDOW } from '../../writing/checks.ts';
 import type { WriteHookInput } from '../../model/content-model.ts';
 import type { Candidate, Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
 import { addUsage, feedbackOf, meteredCall, NO_USAGE } from '../metered-call.ts';
 
+/** The one writer input for a candidate: the policy's pattern and arms, and the persona's recent texts. */
 export function hookInputOf(draft: Draft, candidate: Candidate, index: number): WriteHookInput {
   const { plan } = candidate;
   return {
@@ -13,6 +16,7 @@ export function hookInputOf(draft: Draft, candidate: Candidate, index: number): 
     // The first candidate keeps the seed a single draft always had.
     seed: deriveSeed(draft.seed, 'hook', String(draft.attempt), ...(index > 0 ? [String(index)] : [])),
     feedback: feedbackOf(draft),
+    recentTexts: draft.recentTexts,
     ...(plan.arms ? { arms: plan.arms } : {}),
     ...(plan.examples?.length ? { examples: plan.examples } : {}),
   };
@@ -21,14 +25,17 @@ export function hookInputOf(draft: Draft, candidate: Candidate, index: number): 
 /** Writes each candidate's hook. */
 export function createWriteHookNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
+    // Read on every attempt: an earlier variant of the same task may have been accepted meanwhile.
+    const recentTexts = await listRecentTexts(deps.db, draft.persona.id, SENTENCE_WINDOW);
+    const current = { ...draft, recentTexts };
     const candidates: Candidate[] = [];
     let merged = NO_USAGE;
     for (const [index, candidate] of draft.candidates.entries()) {
-      const input = hookInputOf(draft, candidate, index);
+      const input = hookInputOf(current, candidate, index);
       const { output, update } = await meteredCall(deps, draft, 'hook', input, () => deps.model.writeHook(input));
       candidates.push({ ...candidate, hook: output.text });
       merged = addUsage(merged, update);
     }
-    return { ...merged, candidates, hook: candidates[0]!.hook };
+    return { ...merged, candidates, hook: candidates[0]!.hook, recentTexts };
   };
 }
