@@ -18,6 +18,8 @@ function bucket(request: FastifyRequest, limits: Config['security']['rateLimit']
   return { key: `ip:${request.ip}`, max: limits.perIp };
 }
 
+const UNLIMITED_ROUTES = new Set(['/*', '/health', '/ready', '/metrics']);
+
 /** Registered before the routes (it hooks each route as it is added) and after the authentication hook. */
 export async function registerRateLimit(
   app: HttpServer,
@@ -28,7 +30,10 @@ export async function registerRateLimit(
     timeWindow: limits.windowSeconds * 1000,
     keyGenerator: (request) => bucket(request, limits).key,
     // The dashboard's static files (its catch-all route): a page load fetches dozens, and they cost nothing.
-    allowList: (request) => request.routeOptions.url === '/*',
+    // Probes and scrapes (/health, /ready, /metrics) must answer through an outage of the shared store.
+    allowList: (request) => UNLIMITED_ROUTES.has(request.routeOptions.url ?? ''),
+    // A store that cannot be reached (the database restarting) lets requests through rather than fail them.
+    skipOnError: true,
     max: (request) => bucket(request, limits).max,
     ...(limits.store === 'postgres' ? { store: pgRateLimitStore(deps.db) } : {}),
     errorResponseBuilder: (_request, context) =>
