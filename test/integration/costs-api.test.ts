@@ -50,6 +50,8 @@ describe.each(DATABASE_KINDS)('model spend and GET /v1/costs on %s', (kind) => {
         LLM_PRICES: JSON.stringify(PRICE),
         LLM_MAX_RETRIES: '0',
         QUALITY_MIN_SCORE: '0',
+        // One draft per post: these tests count and price each call of a hook-then-body draft.
+        LEARNING_CANDIDATES: '1',
       },
     });
   });
@@ -218,11 +220,12 @@ describe.each(DATABASE_KINDS)('model spend and GET /v1/costs on %s', (kind) => {
     server.respondWith((request) =>
       request.model === 'cheap-1' && bodies++ === 0
         ? { status: 500, json: { error: { message: 'boom' } } }
-        : chatCompletion('What would you change about your pricing page this week?', {
-            model: request.model,
-            promptTokens: 900,
-            completionTokens: 40,
-          }),
+        : chatCompletion(
+            request.model === 'cheap-1'
+              ? 'I moved the annual plan to the left and explained the monthly price in one line. Which plan do you show first?'
+              : 'What would you change about your pricing page this week?',
+            { model: request.model, promptTokens: 900, completionTokens: 40 },
+          ),
     );
     const persona = await t.createPersona();
     const { id, events } = await runTask(persona.id);
