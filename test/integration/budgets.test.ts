@@ -99,8 +99,14 @@ describe.each(DATABASE_KINDS)('a task that would pass a daily budget, on %s', (k
   afterAll(() => server?.close());
   beforeEach(() => {
     server.requests.length = 0;
+    // A hook and a body the writing gate accepts: these tests are about budgets, not wording.
     server.respondWith((body) =>
-      chatCompletion('What would you change about your pricing page?', { model: body.model }),
+      chatCompletion(
+        body.model === 'cheap-1'
+          ? 'I moved the annual plan to the left and explained the monthly price in one line. Which plan do you show first?'
+          : 'What would you change about your pricing page?',
+        { model: body.model },
+      ),
     );
   });
 

@@ -62,7 +62,6 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       }
       await finishTask(db, task.id, { status: 'succeeded' });
       await events.record({ task_id: task.id, type: 'done', data: { post_ids: postIds } });
-      stopTotal();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       metrics.postsGenerated.inc({ persona: personaSlug, outcome: 'failed' });
@@ -78,6 +77,9 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       }
       // A retry cannot fix a permanent failure: the job ends here instead of being retried.
       if (!permanent) throw error;
+    } finally {
+      // The whole run's time, whatever its end: a run the gate refuses took as long as one it accepts.
+      stopTotal();
     }
   };
 }
