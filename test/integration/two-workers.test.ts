@@ -66,11 +66,16 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two worker processes on Postg
     }
     expect(done).toBe(TASKS);
 
-    const tasks = await t.deps.db.query<{ id: string; status: string; runs: number }>(
-      'SELECT id, status, runs FROM tasks',
+    const tasks = await t.deps.db.query<{ id: string; status: string; runs: number; error: string | null }>(
+      'SELECT id, status, runs, error FROM tasks',
     );
     expect(tasks.map((task) => task.id).sort()).toEqual([...ids].sort());
-    expect(tasks.every((task) => task.status === 'succeeded' && task.runs === 1)).toBe(true);
+    // Each ran once, to its end: succeeded, or refused by the writing gate (one persona on 200 near-identical
+    // topics repeats itself), never failed by the queue.
+    const ended = (task: (typeof tasks)[number]) =>
+      task.status === 'succeeded' || (task.status === 'failed' && /^no acceptable draft/.test(task.error ?? ''));
+    expect(tasks.filter((task) => !ended(task) || task.runs !== 1)).toEqual([]);
+    expect(tasks.some((task) => task.status === 'succeeded')).toBe(true);
 
     const starts = await t.deps.db.query<{ task_id: string; worker: string }>(
       `SELECT task_id, data->>'worker' AS worker FROM task_events WHERE type = 'task_started'`,
