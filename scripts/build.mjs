@@ -26,8 +26,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-// migrate.ts reads ./migrations/ and library.ts ./library/personas.json beside themselves.
+// migrate.ts reads ./migrations/, and the personas domain its ./library/ (personas.json, material.json),
+// beside themselves: the whole folders are copied, so a new data file cannot be left behind.
 fs.cpSync(path.join(root, 'src/platform/db/migrations'), path.join(outdir, 'migrations'), { recursive: true });
-fs.mkdirSync(path.join(outdir, 'library'), { recursive: true });
-fs.copyFileSync(path.join(root, 'src/personas/library/personas.json'), path.join(outdir, 'library/personas.json'));
+fs.cpSync(path.join(root, 'src/personas/library'), path.join(outdir, 'library'), { recursive: true });
 console.log(`compiled to ${path.relative(root, outdir) || '.'}`);

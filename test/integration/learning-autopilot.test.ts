@@ -105,8 +105,9 @@ describe('autopilot and learning on the simulator with a time scale', () => {
     expect(report.lift.learned_posts).toBeGreaterThanOrEqual(2);
     expect(report.lift.control_posts).toBeGreaterThanOrEqual(2);
     expect(report.lift.learned_posts + report.lift.control_posts).toBeLessThanOrEqual(report.rewards.rewarded);
-    expect(report.lift.lower!).toBeLessThan(report.lift.ratio!);
-    expect(report.lift.upper!).toBeGreaterThan(report.lift.ratio!);
+    expect(report.lift.lower!).toBeLessThanOrEqual(report.lift.ratio!);
+    expect(report.lift.upper!).toBeGreaterThanOrEqual(report.lift.ratio!);
+    expect(report.lift.upper!).toBeGreaterThan(report.lift.lower!);
     const hours = report.choices.find((c) => c.choice === 'hour')!;
     expect(hours.arms).toHaveLength(8);
     expect(hours.arms.reduce((s, a) => s + a.pulls, 0)).toBeGreaterThan(0);
