@@ -5,6 +5,7 @@ import { collectFollowers } from '../../src/insights/collect-followers.ts';
 import { createLogger } from '../../src/platform/observability/logger.ts';
 import { createManualClock, startThreadsSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { createThreadsClient } from '../../src/platform/threads/index.ts';
+import { waitFor } from '../support/child-process.ts';
 import { uniqueSlug } from '../support/factories.ts';
 import { insertDraft, simControl } from '../support/publishing-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -383,6 +384,11 @@ describe.each(DATABASE_KINDS)('Threads accounts on %s', (kind) => {
     const persona = await t.createPersona();
     const user = await newSimUser({ token_age_hours: 59 * 24 + 12 });
     expect((await paste(persona.id, user.access_token)).status).toBe(200);
+    // The follower count captured at link time goes first, while the token is still good.
+    await waitFor(async () => {
+      const rows = await t.deps.db.query('SELECT 1 FROM follower_snapshots WHERE persona_id = $1', [persona.id]);
+      return rows.length > 0 ? true : undefined;
+    }, 20_000);
     // No refresh ran in time (the workers were down): the token lapsed.
     clock.advance(13 * HOUR);
     await t.deps.accounts.refreshExpiring();
