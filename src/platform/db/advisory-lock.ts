@@ -6,6 +6,8 @@ const LOCK_KEYS = {
   /** One for every budget check on every replica: the global cap makes all personas' calls compete. */
   budgets: 7314159266,
   firstApiToken: 7314159267,
+  /** Slot assignment: two scheduling ticks running at once would give two posts of a persona one slot. */
+  postSlots: 7314159268,
 } as const;
 
 /** Holds the lock until the transaction ends; another transaction asking for it waits until then. */

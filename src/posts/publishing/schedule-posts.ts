@@ -1,4 +1,4 @@
-import type { Database } from '../../platform/db/index.ts';
+import { type Database, lockForTransaction } from '../../platform/db/index.ts';
 import { groupBy } from '../../platform/group-by.ts';
 import type { Queue } from '../../platform/queue/index.ts';
 import { accountWaitReason } from './account-wait-reason.ts';
@@ -34,17 +34,20 @@ export async function schedulePosts(deps: ScheduleDeps) {
   const { db } = deps;
   const now = deps.now();
 
-  const approved = await listApprovedPosts(db, BATCH);
-  let slotted = 0;
-  for (const [personaId, posts] of groupBy(approved, (post) => post.persona_id)) {
-    const slots = spreadSlots({
-      latest: await findLatestSlot(db, personaId),
-      now,
-      minGapMinutes: deps.minGapMinutes,
-      count: posts.length,
-    });
-    for (const [i, post] of posts.entries()) if (await assignSlot(db, post.id, slots[i]!)) slotted++;
-  }
+  const slotted = await db.transaction(async (tx) => {
+    await lockForTransaction(tx, 'postSlots');
+    let assigned = 0;
+    for (const [personaId, posts] of groupBy(await listApprovedPosts(tx, BATCH), (post) => post.persona_id)) {
+      const slots = spreadSlots({
+        latest: await findLatestSlot(tx, personaId),
+        now,
+        minGapMinutes: deps.minGapMinutes,
+        count: posts.length,
+      });
+      for (const [i, post] of posts.entries()) if (await assignSlot(tx, post.id, slots[i]!)) assigned++;
+    }
+    return assigned;
+  });
 
   const resumable = await freeAbandonedPosts(db, new Date(now.getTime() - ABANDONED_CLAIM_MS * (deps.timeScale ?? 1)));
   const due = await listDuePosts(db, now, BATCH);
