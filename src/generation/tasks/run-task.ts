@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createSeededRandom, deriveSeed, pick } from '../../platform/seeded-random.ts';
 import type { Database } from '../../platform/db/index.ts';
-import { PermanentError } from '../../platform/errors.ts';
+import { PermanentError, errorMessage } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/observability/index.ts';
 import { findPersonaById } from '../../personas/index.ts';
 import {
@@ -63,7 +63,7 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       await finishTask(db, task.id, { status: 'succeeded' });
       await events.record({ task_id: task.id, type: 'done', data: { post_ids: postIds } });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       metrics.postsGenerated.inc({ persona: personaSlug, outcome: 'failed' });
       logger.warn({ taskId, err: error, final: context.isFinalAttempt }, 'task run failed');
       const permanent = error instanceof PermanentError;

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../platform/errors.ts';
 import { END, START, StateGraph } from '@langchain/langgraph';
 import { inNodeSpan } from '../../platform/observability/index.ts';
 import { DraftState, type Draft, type DraftUpdate } from './draft-state.ts';
@@ -45,7 +46,7 @@ function timed(deps: GraphDeps, node: GraphNodeName, fn: NodeFn): NodeFn {
         await deps.recordEvent({
           ...where,
           type: 'node_finished',
-          data: { duration_ms: round(ms), error: error instanceof Error ? error.message : String(error) },
+          data: { duration_ms: round(ms), error: errorMessage(error) },
         });
         throw error;
       }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -40,9 +41,9 @@ export function loadPriceOverrides(source: { pricesFile?: string; pricesJson?: s
       return priceTableSchema.parse(JSON.parse(text));
     } catch (error) {
       throw new Error(
-        `${where} must be JSON like {"my-model":{"prompt":0.5,"completion":1.5}} (dollars per 1M tokens): ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `${where} must be JSON like {"my-model":{"prompt":0.5,"completion":1.5}} (dollars per 1M tokens): ${errorMessage(
+          error,
+        )}`,
       );
     }
   };

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import os from 'node:os';
 import {
   context,
@@ -145,7 +146,7 @@ export function inSpan<T>(
 
 export function markFailed(span: ApiSpan, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
 }
 
 /** The W3C trace context of the active span, to carry across a process boundary (a queued job). */
