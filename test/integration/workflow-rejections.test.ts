@@ -110,7 +110,8 @@ describe.each(DATABASE_KINDS)('the workflow regenerates rejected drafts, then re
     beforeAll(async () => {
       const model = scriptedModel({ hook: () => 'Things.', body: () => 'Stuff is very good.' });
       t = await startTestApp(kind, {
-        env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0.99' },
+        // One candidate per attempt, so the pattern the node reports is the one the gate refused.
+        env: { GENERATION_MAX_ATTEMPTS: '2', QUALITY_MIN_SCORE: '0.99', LEARNING_CANDIDATES: '1' },
         overrides: { model },
       });
     });
