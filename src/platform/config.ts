@@ -116,7 +116,10 @@ const envSchema = z.object({
   TRUST_PROXY: optionalString.pipe(
     z
       .string()
-      .regex(/^(true|[0-9a-fA-F:.,/\s]+)$/, 'must be true or comma-separated proxy addresses/CIDRs')
+      .regex(
+        /^(true|[0-9]+|[0-9a-fA-F:.,/\s]+)$/,
+        'must be true, a number of proxy hops, or comma-separated proxy addresses/CIDRs',
+      )
       .optional(),
   ),
   OPS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -221,7 +224,7 @@ export interface Config {
     /** Bearer token the worker's /metrics asks for when set. */
     opsToken?: string;
     /** Which proxies' X-Forwarded-For to believe, so per-IP limits and the audit log see the client. */
-    trustProxy: boolean | string[];
+    trustProxy: boolean | number | string[];
   };
   generation: {
     maxAttempts: number;
@@ -235,9 +238,11 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-function parseTrustProxy(value: string | undefined): boolean | string[] {
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
   if (value === undefined) return false;
   if (value === 'true') return true;
+  // A hop count trusts only the nearest proxies: `true` would take the left-most, client-written address.
+  if (/^[0-9]+$/.test(value)) return Number(value);
   return value.split(',').map((a) => a.trim());
 }
 
