@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { Database, Queryable } from '../platform/db/index.ts';
+import { type Database, lockForTransaction, type Queryable } from '../platform/db/index.ts';
 import { cosineSimilarity } from '../platform/embeddings/index.ts';
 import { createVectorCache } from './vector-cache.ts';
 
@@ -23,14 +23,23 @@ export interface NearestQuery {
   scanLimit: number;
 }
 
-/** pgvector when the extension can be enabled (always on PGlite), otherwise plain SQL and arithmetic here. */
+/**
+ * pgvector when the extension can be enabled (always on PGlite), otherwise plain SQL and arithmetic here.
+ * Under the migrations' lock: two replicas creating it at once would have one fail on a duplicate key and
+ * run the portable mode on a server that has pgvector.
+ */
 export async function detectVectorMode(db: Database): Promise<VectorStoreMode> {
-  try {
-    await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
-    return 'pgvector';
-  } catch {
-    return 'portable';
-  }
+  return db.transaction(async (tx) => {
+    await lockForTransaction(tx, 'migrations');
+    await tx.query('SAVEPOINT create_vector');
+    try {
+      await tx.query('CREATE EXTENSION IF NOT EXISTS vector');
+      return 'pgvector';
+    } catch {
+      await tx.query('ROLLBACK TO SAVEPOINT create_vector');
+      return 'portable';
+    }
+  });
 }
 
 const recent = (column: string) => `SELECT post_id, persona_id, ${column} AS v FROM post_embeddings
