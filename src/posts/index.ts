@@ -6,7 +6,13 @@ export {
   listRecentTexts,
   listRejectionDetailsOfTask,
 } from './post.repository.ts';
-export { type DraftRevision, listPostEdits, type PostEdit, recordPostEdit, reviseDraft } from './post-edit.repository.ts';
+export {
+  type DraftRevision,
+  listPostEdits,
+  type PostEdit,
+  recordPostEdit,
+  reviseDraft,
+} from './post-edit.repository.ts';
 export {
   type NewPost,
   POST_STATUSES,

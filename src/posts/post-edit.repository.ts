@@ -45,11 +45,7 @@ export async function reviseDraft(q: Queryable, id: string, revision: DraftRevis
   return row ? toPost(row) : null;
 }
 
-export async function recordPostEdit(
-  q: Queryable,
-  edit: Omit<PostEdit, 'id' | 'edited_at'>,
-  at: Date,
-): Promise<void> {
+export async function recordPostEdit(q: Queryable, edit: Omit<PostEdit, 'id' | 'edited_at'>, at: Date): Promise<void> {
   await q.query(
     `INSERT INTO post_edits (post_id, previous_text, text, previous_score, score, edited_by, edited_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,

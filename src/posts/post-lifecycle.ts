@@ -60,10 +60,14 @@ export const fromStatuses = (transition: PostTransition): string[] => [...POST_T
 /** A 409 for a post found in a status this transition cannot leave: which it is, and what is allowed. */
 export function statusConflict(post: { id: string; status: PostStatus }, transition: PostTransition, done: string) {
   const allowed = POST_TRANSITIONS[transition].from;
-  return new AppError('conflict', `post ${post.id} is ${post.status}; only a post that is ${allowed.join(' or ')} can be ${done}`, {
-    status: post.status,
-    allowed,
-  });
+  return new AppError(
+    'conflict',
+    `post ${post.id} is ${post.status}; only a post that is ${allowed.join(' or ')} can be ${done}`,
+    {
+      status: post.status,
+      allowed,
+    },
+  );
 }
 
 export const postSchema = z.object({

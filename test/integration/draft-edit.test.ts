@@ -126,7 +126,9 @@ describe.each(DATABASE_KINDS)('editing a draft before approval on %s', (kind) =>
     expect(response.status).toBe(422);
     const body = (await response.json()) as Refusal;
     expect(body.error.code).toBe('unprocessable');
-    expect(body.error.message).toMatch(new RegExp(`^text: similarity 0\\.\\d+ to post ${original.id} reaches the persona threshold`));
+    expect(body.error.message).toMatch(
+      new RegExp(`^text: similarity 0\\.\\d+ to post ${original.id} reaches the persona threshold`),
+    );
     expect(body.error.details[0]).toMatchObject({
       in: 'body',
       path: 'text',
@@ -134,7 +136,11 @@ describe.each(DATABASE_KINDS)('editing a draft before approval on %s', (kind) =>
       nearest: { post_id: original.id, scope: 'persona', text: original.text, similarity: expect.any(Number) },
     });
     const after = (await (await t.api(`/v1/posts/${target.id}`)).json()) as Post;
-    expect(after).toMatchObject({ text: target.text, quality_score: target.quality_score, updated_at: target.updated_at });
+    expect(after).toMatchObject({
+      text: target.text,
+      quality_score: target.quality_score,
+      updated_at: target.updated_at,
+    });
     expect(((await (await t.api(`/v1/posts/${target.id}/edits`)).json()) as { data: Edit[] }).data).toEqual([]);
   });
 
@@ -228,7 +234,9 @@ describe.each(DATABASE_KINDS)('editing a draft before approval on %s', (kind) =>
 
     const scoped = await token('editor', [mine.id]);
     expect((await edit(theirs.id, { text: examples[7]!.unrelated }, scoped)).status).toBe(404);
-    const history = await fetch(`${t.url}/v1/posts/${theirs.id}/edits`, { headers: { authorization: `Bearer ${scoped}` } });
+    const history = await fetch(`${t.url}/v1/posts/${theirs.id}/edits`, {
+      headers: { authorization: `Bearer ${scoped}` },
+    });
     expect(history.status).toBe(404);
     const allowed = await edit(own.id, { text: examples[7]!.unrelated }, scoped);
     expect(allowed.status).toBe(200);

@@ -14,12 +14,7 @@ import { registerHttpTracing } from './http-tracing.ts';
 import type { PersonasService } from '../../personas/index.ts';
 import type { PostInsightsService } from '../../insights/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
-import {
-  createTaskEventHub,
-  type DraftEditor,
-  type TaskEvents,
-  type TasksService,
-} from '../../generation/index.ts';
+import { createTaskEventHub, type DraftEditor, type TaskEvents, type TasksService } from '../../generation/index.ts';
 import { registerDashboard } from './dashboard.routes.ts';
 import { registerOpsSummaryRoutes } from './routes/ops-summary.routes.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';

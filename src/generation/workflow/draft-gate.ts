@@ -63,7 +63,11 @@ export interface DuplicateVerdict {
   hit: { scope: 'persona' | 'global'; match: Neighbour; threshold: number; detail: string } | null;
 }
 
-export type DuplicateCheck = (input: { personaId: string; text: string; excludePostId?: string }) => Promise<DuplicateVerdict>;
+export type DuplicateCheck = (input: {
+  personaId: string;
+  text: string;
+  excludePostId?: string;
+}) => Promise<DuplicateVerdict>;
 
 /**
  * Compares a text by meaning with the persona's recent posts, and with a higher bar with every
