@@ -184,7 +184,7 @@ describe('the dashboard, in Chromium, against the real product', () => {
     expect(answer).toMatchObject({ status: 'draft', text });
     const score = answer.quality_score!.toFixed(2);
     await expect.poll(() => card.getByTestId('edit-saved').textContent()).toContain(`score ${score}`);
-    expect(await card.locator('.post-text').textContent()).toBe(text);
+    expect(await card.locator('.post-text').first().textContent()).toBe(text);
     // Focus is on Approve, so the keyboard finishes the job.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
     await page.keyboard.press('Enter');
@@ -286,7 +286,7 @@ describe('the dashboard, in Chromium, against the real product', () => {
     expect(await row.getByRole('link', { name: 'permalink' }).getAttribute('href')).toBe(post.permalink);
     await row.getByRole('button').click();
     await expect
-      .poll(() => page.locator(`article[data-post="${edited.id}"] .post-text`).textContent())
+      .poll(() => page.locator(`article[data-post="${edited.id}"] .post-text`).first().textContent())
       .toBe(edited.text);
   }, 120_000);
 });
