@@ -90,7 +90,7 @@ export function createDraftEditor(deps: DraftEditorDeps) {
     }
 
     const revised = await db.transaction(async (tx) => {
-      const stored = await reviseDraft(tx, id, {
+      const stored = await reviseDraft(tx, id, post.text, {
         hook,
         body,
         text,
@@ -120,9 +120,13 @@ export function createDraftEditor(deps: DraftEditorDeps) {
       });
       return stored;
     });
-    // Approved or rejected while the checks ran: the edit is not written.
-    if (!revised) throw statusConflict(await deps.getPost(id), 'edit', 'edited');
-    return revised;
+    if (revised) return revised;
+    // Approved, rejected or edited by someone else while the checks ran: this edit is not written.
+    const current = await deps.getPost(id);
+    if (current.status !== post.status) throw statusConflict(current, 'edit', 'edited');
+    throw new AppError('conflict', `post ${id} was edited by someone else meanwhile; reload it and edit again`, {
+      status: current.status,
+    });
   }
 
   async function history(id: string) {

@@ -24,12 +24,20 @@ export interface PostEdit {
   edited_at: string;
 }
 
-/** The new text, only while the post may still be edited; null when it has moved on meanwhile. */
-export async function reviseDraft(q: Queryable, id: string, revision: DraftRevision): Promise<Post | null> {
+/**
+ * The new text, only while the post may still be edited and still says `previousText` (what was
+ * checked against); null when it has moved on or been edited meanwhile.
+ */
+export async function reviseDraft(
+  q: Queryable,
+  id: string,
+  previousText: string,
+  revision: DraftRevision,
+): Promise<Post | null> {
   const [row] = await q.query(
     `UPDATE posts SET hook = $2, body = $3, text = $4, quality_score = $5, score_breakdown = $6::jsonb,
         nearest_post_id = $7, nearest_similarity = $8, updated_at = now()
-      WHERE id = $1 AND status = ANY($9::text[]) RETURNING ${POST_COLUMNS}`,
+      WHERE id = $1 AND status = ANY($9::text[]) AND text = $10 RETURNING ${POST_COLUMNS}`,
     [
       id,
       revision.hook,
@@ -40,6 +48,7 @@ export async function reviseDraft(q: Queryable, id: string, revision: DraftRevis
       revision.nearest_post_id,
       revision.nearest_similarity,
       fromStatuses('edit'),
+      previousText,
     ],
   );
   return row ? toPost(row) : null;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiToken } from '../../src/auth/index.ts';
 import type { Persona } from '../../src/personas/index.ts';
+import { createDraftEditor } from '../../src/generation/index.ts';
 import type { Post } from '../../src/posts/index.ts';
 import { insertDraft } from '../support/publishing-fixtures.ts';
 import { scriptedModel } from '../support/scripted-model.ts';
@@ -220,6 +221,27 @@ describe.each(DATABASE_KINDS)('editing a draft before approval on %s', (kind) =>
       expect(body.error.message).toBe(`post ${post.id} is ${status}; only a post that is draft can be edited`);
       expect(body.error.details).toEqual({ status, allowed: ['draft'] });
     }
+  });
+
+  it('does not overwrite an edit saved while its checks ran: 409, and the other edit stands', async () => {
+    const persona = await t.createPersona();
+    const stale = await insertDraft(t.deps.db, persona.id);
+    // This editor read the draft before another user's edit was saved.
+    let reads = 0;
+    const editor = createDraftEditor({
+      ...t.deps,
+      getPost: async (id) => (reads++ === 0 ? stale : t.deps.posts.getPost(id)),
+      policy: { predict: async () => null },
+      settings: t.deps.config.generation,
+    });
+    expect((await edit(stale.id, { text: examples[4]!.original })).status).toBe(200);
+    await expect(editor.edit(stale.id, examples[6]!.original, 'late')).rejects.toMatchObject({
+      code: 'conflict',
+      message: `post ${stale.id} was edited by someone else meanwhile; reload it and edit again`,
+    });
+    expect(((await (await t.api(`/v1/posts/${stale.id}`)).json()) as Post).text).toBe(examples[4]!.original);
+    const history = ((await (await t.api(`/v1/posts/${stale.id}/edits`)).json()) as { data: Edit[] }).data;
+    expect(history.map((e) => e.text)).toEqual([examples[4]!.original]);
   });
 
   it('is for editors and admins: a viewer is refused, a persona-limited token only edits its personas', async () => {

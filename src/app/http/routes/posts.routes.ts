@@ -86,7 +86,8 @@ export function registerPostRoutes(
       body: z.object({ text: postTextSchema }).strict(),
       response: { 200: postSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
     },
-    handler: (request) => drafts.edit(request.params.id, request.body.text, request.principal?.name ?? 'anonymous'),
+    // The authorization hook has set the principal: this route needs an editor's token.
+    handler: (request) => drafts.edit(request.params.id, request.body.text, request.principal!.name),
   });
   app.get('/v1/posts/:id/edits', {
     schema: {
