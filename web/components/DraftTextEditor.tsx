@@ -9,15 +9,17 @@ import { Field } from './Field.tsx';
 interface Refusal {
   path: string;
   message: string;
+  score?: number;
   nearest?: { text?: string };
 }
 
-/** What the API said about the text: the field's message, and the nearest post's words when it is a duplicate. */
+/** What the API said about the text: its message, with the score it got or the words of the post it repeats. */
 function textError(error: unknown): string | null {
   if (!(error instanceof ApiError)) return null;
   const issue = (error.details as Refusal[]).find((d) => d.path === 'text');
   if (!issue) return null;
-  return issue.nearest?.text ? `${issue.message}. Nearest post: “${issue.nearest.text}”` : issue.message;
+  if (issue.nearest?.text) return `${issue.message}. Nearest post: “${issue.nearest.text}”`;
+  return typeof issue.score === 'number' ? `${issue.message} (score ${issue.score.toFixed(2)})` : issue.message;
 }
 
 /**
