@@ -1,8 +1,8 @@
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import type { PersonaFields } from '../personas/index.ts';
+import { countChars, MAX_POST_CHARS } from '../posts/index.ts';
 
-/** Threads' limits for a text post. */
-export const MAX_POST_CHARS = 500;
+export { countChars, MAX_POST_CHARS };
 export const MAX_LINKS = 5;
 
 export type GuardrailReason = 'too_long' | 'too_many_links' | 'banned_word' | 'banned_topic' | 'profanity';
@@ -79,11 +79,6 @@ export function allowedTerms(persona: GuardrailInput['persona']): string[] {
   const niche = persona.niche ?? '';
   const byNiche = ALLOWED_BY_NICHE.filter(([pattern]) => pattern.test(niche)).flatMap(([, terms]) => terms);
   return [...new Set([...byNiche, ...(persona.vocabulary ?? [])])].sort();
-}
-
-/** Threads counts characters, not UTF-16 units: an emoji is one character. */
-export function countChars(text: string): number {
-  return [...text].length;
 }
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;

@@ -85,7 +85,9 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
     const params = [query.model, query.personaId ?? null, query.excludePostId ?? null, query.scanLimit];
     if (mode === 'pgvector') {
       return db.query<Neighbour>(
-        `SELECT post_id, persona_id, (1 - (v::vector <=> $5::vector))::float8 AS score
+        // A text with no word the local embedder knows is a zero vector: pgvector's cosine is NaN
+        // then (sorted above every number), the portable mode's 0; both answer 0.
+        `SELECT post_id, persona_id, COALESCE(NULLIF((1 - (v::vector <=> $5::vector))::float8, 'NaN'), 0) AS score
            FROM (${recent('embedding')}) recent ORDER BY score DESC LIMIT $6`,
         [...params, `[${query.vector.join(',')}]`, query.limit],
       );
