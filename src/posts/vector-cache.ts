@@ -8,7 +8,7 @@ export interface CachedVector {
 }
 
 /**
- * Vectors already read from post_embeddings, keyed by post id (32 hex digits), least recently used
+ * Vectors already read from post_embeddings, keyed by post id, least recently used
  * out. A post has one stored vector per model and never changes persona (re-embedding under
  * another model is a different entry's model and is not served), so an entry never goes stale; the
  * database still says which posts are the latest at every search, so posts written by other

@@ -54,10 +54,7 @@ export function decodeFloat4s(bytes: Uint8Array): Float32Array {
  */
 const CACHED_VECTORS = 50_000;
 
-/** A post id as the cache keys it: the 32 hex digits of its 16 bytes. */
-const keyOf = (postId: string) => postId.replaceAll('-', '').toLowerCase();
-const uuidOf = (key: string) =>
-  `${key.slice(0, 8)}-${key.slice(8, 12)}-${key.slice(12, 16)}-${key.slice(16, 20)}-${key.slice(20)}`;
+const UUID_CHARS = 36;
 
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
@@ -79,7 +76,7 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
        ON CONFLICT (post_id) DO UPDATE SET model = excluded.model, embedding = excluded.embedding`,
       [entry.postId, entry.personaId, entry.model, entry.vector],
     );
-    cache.forget(keyOf(entry.postId));
+    cache.forget(entry.postId);
   }
 
   async function nearest(query: NearestQuery): Promise<Neighbour[]> {
@@ -91,15 +88,16 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
         [...params, `[${query.vector.join(',')}]`, query.limit],
       );
     }
-    // Which posts are the latest comes from the database every time, as one row of 16-byte ids (thousands
-    // of rows cost more to parse than to find); only their vectors are cached.
-    const [latest] = await db.query<{ ids: Uint8Array | null }>(
-      `SELECT string_agg(uuid_send(post_id), ''::bytea) AS ids FROM (${recent('1')}) recent`,
+    // Which posts are the latest comes from the database every time, as one text of 36-character ids
+    // (thousands of rows cost more to parse than to find; PGlite parses a bytea slowly); only their
+    // vectors are cached.
+    const [latest] = await db.query<{ ids: string | null }>(
+      `SELECT string_agg(post_id::text, '') AS ids FROM (${recent('1')}) recent`,
       params,
     );
-    const ids = Buffer.from(latest?.ids ?? []);
+    const ids = latest?.ids ?? '';
     const keys: string[] = [];
-    for (let at = 0; at + 16 <= ids.length; at += 16) keys.push(ids.toString('hex', at, at + 16));
+    for (let at = 0; at + UUID_CHARS <= ids.length; at += UUID_CHARS) keys.push(ids.slice(at, at + UUID_CHARS));
     const found = keys.map((key) => cache.get(query.model, key));
     const missing = keys.filter((_, i) => !found[i]);
     if (missing.length > 0) {
@@ -109,7 +107,7 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
         [missing, query.model],
       );
       for (const row of read) {
-        cache.set(query.model, keyOf(row.post_id), row.persona_id, decodeFloat4s(row.embedding_bytes));
+        cache.set(query.model, row.post_id, row.persona_id, decodeFloat4s(row.embedding_bytes));
       }
       keys.forEach((key, i) => {
         found[i] ??= cache.get(query.model, key);
@@ -124,7 +122,7 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
       const score = probeNorm === 0 || entry.norm === 0 ? 0 : dot(probe, entry.vector) / (probeNorm * entry.norm);
       if (best.length === query.limit && score <= best[best.length - 1]!.score) return;
       const at = best.findIndex((n) => n.score < score);
-      best.splice(at === -1 ? best.length : at, 0, { post_id: uuidOf(keys[i]!), persona_id: entry.personaId, score });
+      best.splice(at === -1 ? best.length : at, 0, { post_id: keys[i]!, persona_id: entry.personaId, score });
       if (best.length > query.limit) best.pop();
     });
     return best;
