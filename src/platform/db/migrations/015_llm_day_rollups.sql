@@ -83,24 +83,26 @@ CREATE FUNCTION llm_calls_add(changes llm_call_change[]) RETURNS void LANGUAGE s
   ON CONFLICT (day, persona_id) DO UPDATE SET spent = b.spent + excluded.spent;
 $$;
 
+-- Each side of a statement's change is summed per group before it is passed on: a bulk insert of
+-- millions of calls hands over a few thousand groups.
 CREATE FUNCTION llm_calls_roll_up() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  added llm_call_change[] := '{}';
+  removed llm_call_change[] := '{}';
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM llm_calls_add(array(
-      SELECT row((created_at AT TIME ZONE 'UTC')::date, model, service, persona_id, 1, cache_hit::int, prompt_tokens,
-                 completion_tokens, cost_usd)::llm_call_change FROM new_calls));
-  ELSIF TG_OP = 'DELETE' THEN
-    PERFORM llm_calls_add(array(
-      SELECT row((created_at AT TIME ZONE 'UTC')::date, model, service, persona_id, -1, -cache_hit::int,
-                 -prompt_tokens, -completion_tokens, -cost_usd)::llm_call_change FROM old_calls));
-  ELSE
-    PERFORM llm_calls_add(array(
-      SELECT row((created_at AT TIME ZONE 'UTC')::date, model, service, persona_id, 1, cache_hit::int, prompt_tokens,
-                 completion_tokens, cost_usd)::llm_call_change FROM new_calls
-      UNION ALL
-      SELECT row((created_at AT TIME ZONE 'UTC')::date, model, service, persona_id, -1, -cache_hit::int,
-                 -prompt_tokens, -completion_tokens, -cost_usd)::llm_call_change FROM old_calls));
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    added := array(
+      SELECT row((created_at AT TIME ZONE 'UTC')::date, model, service, persona_id, count(*),
+                 count(*) FILTER (WHERE cache_hit), sum(prompt_tokens), sum(completion_tokens), sum(cost_usd))::llm_call_change
+        FROM new_calls GROUP BY (created_at AT TIME ZONE 'UTC')::date, model, service, persona_id);
   END IF;
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    removed := array(
+      SELECT row((created_at AT TIME ZONE 'UTC')::date, model, service, persona_id, -count(*),
+                 -count(*) FILTER (WHERE cache_hit), -sum(prompt_tokens), -sum(completion_tokens), -sum(cost_usd))::llm_call_change
+        FROM old_calls GROUP BY (created_at AT TIME ZONE 'UTC')::date, model, service, persona_id);
+  END IF;
+  PERFORM llm_calls_add(added || removed);
   RETURN NULL;
 END
 $$;
