@@ -20,8 +20,10 @@ export function createCheckDuplicateNode(deps: Pick<GraphDeps, 'embedder' | 'vec
   return async (draft: Draft): Promise<DraftUpdate> => {
     const [vector] = await deps.embedder.embed([draft.text]);
     const search = { vector: vector!, model: deps.embedder.model, limit: 1 };
-    const [own] = await deps.vectors.nearest({ ...search, personaId: draft.persona.id, scanLimit: PERSONA_SCAN });
-    const [anyone] = await deps.vectors.nearest({ ...search, scanLimit: GLOBAL_SCAN });
+    const [[own], [anyone]] = await Promise.all([
+      deps.vectors.nearest({ ...search, personaId: draft.persona.id, scanLimit: PERSONA_SCAN }),
+      deps.vectors.nearest({ ...search, scanLimit: GLOBAL_SCAN }),
+    ]);
     const nearest = [own, anyone].filter((n): n is Neighbour => n !== undefined).sort((a, b) => b.score - a.score)[0];
     const update: DraftUpdate = {
       embedding: vector!,
