@@ -166,10 +166,28 @@ function phrasePatterns(phrase: string): { test: RegExp; all: RegExp } {
   return compiled;
 }
 
+// Case-insensitive Unicode matching lets these two stand for ASCII letters: "ſ" for "s", the Kelvin sign for "k".
+const FOLDS_TO_ASCII = /[\u017f\u212a]/;
+const NON_ASCII = /[^\x20-\x7e\s]/;
+
+/**
+ * Whether the phrase cannot occur in a text, known without its pattern: an ASCII phrase's first word
+ * must appear in the lower-cased text. Most phrases never occur, and a new persona's would otherwise
+ * each compile a pattern on its first check.
+ */
+function surelyAbsent(lowerText: string, foldsToAscii: boolean, phrase: string): boolean {
+  if (foldsToAscii || NON_ASCII.test(phrase)) return false;
+  const firstWord = phrase.trim().split(/\s+/)[0]!.toLowerCase();
+  return !lowerText.includes(firstWord);
+}
+
 /** First phrase that occurs in text as a whole word/phrase, case-insensitively; null when none does. */
 export function findPhrase(text: string, phrases: readonly string[]): string | null {
+  const lowerText = text.toLowerCase();
+  const foldsToAscii = FOLDS_TO_ASCII.test(text);
   for (const phrase of phrases) {
-    if (phrase.trim() && phrasePatterns(phrase).test.test(text)) return phrase;
+    if (!phrase.trim() || surelyAbsent(lowerText, foldsToAscii, phrase)) continue;
+    if (phrasePatterns(phrase).test.test(text)) return phrase;
   }
   return null;
 }

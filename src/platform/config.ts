@@ -89,7 +89,7 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(24),
   LEARNING_HALF_LIFE_DAYS: z.coerce.number().gt(0).max(3650).default(21),
-  LEARNING_CANDIDATES: z.coerce.number().int().min(1).max(8).default(3),
+  LEARNING_CANDIDATES: z.coerce.number().int().min(1).max(8).optional(),
   SIM_CONTAINER_READY_MS: z.coerce.number().int().min(0).default(2_000),
   PUBLISH_MIN_GAP_MINUTES: z.coerce
     .number()
@@ -206,7 +206,10 @@ export interface Config {
     rewardAgeHours: number;
     /** Half-life of an observation's weight in the policy, so it follows an audience whose taste drifts. */
     halfLifeDays: number;
-    /** Drafts written per post when the policy ranks candidates (the best one is kept). */
+    /**
+     * Drafts written per learned post (the best one is kept). Unset: 3 with the offline composer, where a
+     * candidate costs nothing, and 1 with a model, where each is two more paid calls.
+     */
     candidates: number;
   };
   security: {
@@ -345,7 +348,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       controlShare: e.LEARNING_CONTROL_SHARE,
       rewardAgeHours: e.LEARNING_REWARD_AGE_HOURS,
       halfLifeDays: e.LEARNING_HALF_LIFE_DAYS,
-      candidates: e.LEARNING_CANDIDATES,
+      candidates: e.LEARNING_CANDIDATES ?? (useOpenAi ? 1 : 3),
     },
     security: {
       rateLimit: {

@@ -85,8 +85,10 @@ export function createDuplicateCheck(
   return async ({ personaId, text, excludePostId }) => {
     const [vector] = await deps.embedder.embed([text]);
     const search = { vector: vector!, model: deps.embedder.model, limit: 1, excludePostId };
-    const [own] = await deps.vectors.nearest({ ...search, personaId, scanLimit: PERSONA_SCAN });
-    const [anyone] = await deps.vectors.nearest({ ...search, scanLimit: GLOBAL_SCAN });
+    const [[own], [anyone]] = await Promise.all([
+      deps.vectors.nearest({ ...search, personaId, scanLimit: PERSONA_SCAN }),
+      deps.vectors.nearest({ ...search, scanLimit: GLOBAL_SCAN }),
+    ]);
     const nearest = [own, anyone].filter((n): n is Neighbour => n !== undefined).sort((a, b) => b.score - a.score)[0];
     const found =
       own && own.score >= thresholds.persona
