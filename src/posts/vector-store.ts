@@ -131,7 +131,8 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
       // A post deleted between the two reads has no vector any more: it is simply not a neighbour.
       if (!entry) return;
       const score = probeNorm === 0 || entry.norm === 0 ? 0 : dot(probe, entry.vector) / (probeNorm * entry.norm);
-      if (best.length === query.limit && score <= best[best.length - 1]!.score) return;
+      const worst = best[query.limit - 1];
+      if (worst && score <= worst.score) return;
       const at = best.findIndex((n) => n.score < score);
       best.splice(at === -1 ? best.length : at, 0, { post_id: keys[i]!, persona_id: entry.personaId, score });
       if (best.length > query.limit) best.pop();

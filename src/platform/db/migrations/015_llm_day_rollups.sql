@@ -117,9 +117,13 @@ CREATE TRIGGER llm_calls_roll_up_delete AFTER DELETE ON llm_calls REFERENCING OL
 -- are each raised by the call's most only if it stays within that cap (NULL: no cap), the row lock
 -- making concurrent checks from any number of workers wait their turn; if the second refuses, the
 -- first is given back in the same transaction. Refused: which cap, and what it has spent and held.
+-- Its commit does not wait for the WAL flush (the locks go at once, so the next check does not wait
+-- for the disk either): a server crash may lose the last holds and releases, as a worker that dies
+-- mid-call does; the spend itself is recorded by llm_calls' own, synchronous commits.
 CREATE FUNCTION llm_budget_hold(p_day date, p_persona uuid, p_usd numeric, p_persona_cap numeric, p_global_cap numeric)
 RETURNS TABLE (refused text, spent_usd float8) LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
   INSERT INTO llm_budget_days (day, persona_id) VALUES (p_day, p_persona), (p_day, NULL) ON CONFLICT DO NOTHING;
   UPDATE llm_budget_days SET held = held + p_usd
    WHERE day = p_day AND persona_id = p_persona AND (p_persona_cap IS NULL OR spent + held + p_usd <= p_persona_cap);
@@ -140,8 +144,10 @@ BEGIN
 END
 $$;
 
--- Gives back a hold once its call is recorded (or failed): the persona's row, then everyone's.
+-- Gives back a hold once its call is recorded (or failed): the persona's row, then everyone's;
+-- like the hold, without waiting for the WAL flush.
 CREATE FUNCTION llm_budget_release(p_day date, p_persona uuid, p_usd numeric) RETURNS void LANGUAGE sql AS $$
+  SELECT set_config('synchronous_commit', 'off', true);
   UPDATE llm_budget_days SET held = held - p_usd WHERE day = p_day AND persona_id = p_persona;
   UPDATE llm_budget_days SET held = held - p_usd WHERE day = p_day AND persona_id IS NULL;
 $$;
