@@ -183,6 +183,7 @@ const rowsFor = (kind: DatabaseKind, run: Run, part: string) => {
         median(run.totalMs).toFixed(1).padStart(8),
         median(run.modelMs).toFixed(1).padStart(8),
         median(overhead).toFixed(1).padStart(11),
+        median(run.cpuMs).toFixed(1).padStart(6),
         p95(overhead).toFixed(1).padStart(8),
         String(median(run.statements)).padStart(5),
         `${median(run.attempts)} (${run.rejected} refused)`.padStart(14),
