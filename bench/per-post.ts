@@ -92,6 +92,8 @@ interface Run {
   modelMs: number[];
   statements: number[];
   attempts: number[];
+  /** This process's CPU time per post (the product's work and the composer's, not the database server's). */
+  cpuMs: number[];
   /** How many posts the gate (or the guardrails, or the duplicate check) refused after every attempt. */
   rejected: number;
 }
@@ -114,7 +116,7 @@ async function runPosts(kind: DatabaseKind, posts: number, env: Record<string, s
     logger: pino({ level: 'silent' }),
     ...(timed ? { model: timed.model } : {}),
   });
-  const run: Run = { totalMs: [], modelMs: [], statements: [], attempts: [], rejected: 0 };
+  const run: Run = { totalMs: [], modelMs: [], statements: [], attempts: [], cpuMs: [], rejected: 0 };
   const spent = () => timed?.spentMs() ?? (options.remoteCalls ? options.remoteCalls() * MODEL_MS : 0);
   try {
     for (let i = 0; i < posts; i++) {
@@ -123,9 +125,12 @@ async function runPosts(kind: DatabaseKind, posts: number, env: Record<string, s
       const persona = await insertPersona(deps.db, entry.persona, 'user');
       const { task } = await deps.tasks.createTask({ persona_id: persona.id, topic: entry.topic });
       const [statementsBefore, modelBefore] = [counted.count(), spent()];
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       await deps.worker.runTask(task.id, { jobId: `bench-${i}`, retryCount: 0, isFinalAttempt: true }).catch(() => {}); // a task whose every draft was refused fails; it is counted below
       const totalMs = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      run.cpuMs.push((cpu.user + cpu.system) / 1000);
       const [row] = await deps.db.query<{ attempts: number; status: string }>(
         'SELECT attempts, status FROM posts WHERE task_id = $1',
         [task.id],
@@ -178,6 +183,7 @@ const rowsFor = (kind: DatabaseKind, run: Run, part: string) => {
         median(run.totalMs).toFixed(1).padStart(8),
         median(run.modelMs).toFixed(1).padStart(8),
         median(overhead).toFixed(1).padStart(11),
+        median(run.cpuMs).toFixed(1).padStart(6),
         p95(overhead).toFixed(1).padStart(8),
         String(median(run.statements)).padStart(5),
         `${median(run.attempts)} (${run.rejected} refused)`.padStart(14),
@@ -197,7 +203,7 @@ for (const kind of DATABASE_KINDS) {
   const overheadMet = overheadMedian <= TARGET_OVERHEAD_MS;
   lines.push(offlineRows.line(`overhead ≤ ${TARGET_OVERHEAD_MS} ms`, overheadMet ? 'met' : 'NOT met'));
   rows.push({
-    figure: `overhead beside the model per post, offline composer, ${kind} (median of ${POSTS}; ${median(offline.statements)} SQL, ${median(offline.attempts)} attempt(s))`,
+    figure: `overhead beside the model per post, offline composer, ${kind} (median of ${POSTS}; ${median(offline.statements)} SQL, ${median(offline.attempts)} attempt(s), CPU ${median(offline.cpuMs).toFixed(1)} ms)`,
     value: Number(overheadMedian.toFixed(1)),
     unit: 'ms',
     baseline: `model ${median(offline.modelMs).toFixed(1)} ms`,
@@ -244,6 +250,6 @@ console.error(
   `${POSTS} posts with the offline composer (after ${WARMUP} warm-up), ${SLOW_POSTS} with a ${MODEL_MS} ms model; medians\n`,
 );
 console.error(
-  'database | model                | post ms  | model ms | overhead ms | p95 ms   | SQL   | attempts       | target               | met',
+  'database | model                | post ms  | model ms | overhead ms | CPU ms | p95 ms   | SQL   | attempts       | target               | met',
 );
 for (const line of lines) console.error(line);

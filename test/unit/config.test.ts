@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     expect(config.embeddings).toEqual({ provider: 'openai-compatible', model: 'nomic-embed-text' });
   });
 
+  it('writes 3 candidates per learned post offline and 1 with a model, unless told', () => {
+    expect(loadConfig({}).learning.candidates).toBe(3);
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test' }).learning.candidates).toBe(1);
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://localhost:11434/v1' }).learning.candidates).toBe(1);
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test', LEARNING_CANDIDATES: '3' }).learning.candidates).toBe(3);
+    expect(loadConfig({ LEARNING_CANDIDATES: '1' }).learning.candidates).toBe(1);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['DATABASE_URL', 'mysql://x'],

@@ -9,8 +9,9 @@ export const THREADS_MAX_CHARS = 500;
 const SEPARATOR = '\n\n';
 
 /**
- * Writes each candidate's body (the candidates at once), then keeps the candidate with the best predicted reward plus its
- * exploration bonus (without a trained predictor: the bonus alone, i.e. the best Thompson draw).
+ * Writes each candidate's body (the candidates at once), then keeps the candidate with the best
+ * predicted reward plus its exploration bonus (without a trained predictor: the bonus alone, i.e.
+ * the best Thompson draw).
  */
 export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget' | 'policy'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
