@@ -25,10 +25,14 @@ function wrap(conn: PGlite | Transaction, afterCommit?: (fn: () => void) => void
  */
 const POSTGRESQL_CONF = 'shared_buffers=32MB';
 
+// The parent holds the child's standard input open: once the parent is gone, the child stops
+// instead of writing a directory no start will rename into place.
 const INITDB_SCRIPT = `
+process.stdin.on('end', () => process.exit(1)).resume();
 const { PGlite } = await import(process.argv[1]);
 const pg = await PGlite.create(process.argv[2]);
 await pg.close();
+process.exit(0);
 `;
 
 /**
@@ -47,7 +51,7 @@ async function initializeDataDir(dir: string): Promise<void> {
   fs.mkdirSync(parent, { recursive: true });
   // The data-directory lock is held: leftovers are from starts that died, never from one running now.
   for (const name of fs.readdirSync(parent)) {
-    if (name.startsWith(prefix)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    if (name.startsWith(prefix)) fs.rmSync(path.join(parent, name), { recursive: true, force: true, maxRetries: 5 });
   }
   const staging = path.join(parent, `${prefix}${process.pid}`);
   try {
