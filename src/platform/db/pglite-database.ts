@@ -64,18 +64,24 @@ const isAccessError = (error: unknown) =>
 
 /** The template's path once it exists; null when the cache cannot be written (a read-only install). */
 async function template(): Promise<string | null> {
-  if (fs.existsSync(path.join(TEMPLATE_DIR, 'PG_VERSION'))) return TEMPLATE_DIR;
+  const made = () => fs.existsSync(path.join(TEMPLATE_DIR, 'PG_VERSION'));
+  if (made()) return TEMPLATE_DIR;
   const staging = `${TEMPLATE_DIR}.${process.pid}`;
   try {
-    fs.mkdirSync(path.dirname(TEMPLATE_DIR), { recursive: true });
     fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(staging, { recursive: true });
+  } catch (error) {
+    // A read-only image (a container's): every new data directory runs its own initdb.
+    if (isAccessError(error)) return null;
+    throw error;
+  }
+  try {
     await initdb(staging);
     fs.renameSync(staging, TEMPLATE_DIR);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
-    if (isAccessError(error)) return null;
     // Another process (tests start many) renamed its own template into place first.
-    if (!fs.existsSync(path.join(TEMPLATE_DIR, 'PG_VERSION'))) throw error;
+    if (!made()) throw error;
   }
   return TEMPLATE_DIR;
 }
