@@ -124,6 +124,8 @@ export function createTokenVerifier(deps: {
   }
 
   return {
+    /** Settles once the subscription is taken (or has failed: then nothing is cached). */
+    ready: listening,
     verify,
     /** Drops a token this process revoked, before the revocation is answered. */
     forget: (tokenId: string) => forget(tokenId),

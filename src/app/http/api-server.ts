@@ -91,6 +91,7 @@ export async function buildApiServer(deps: ApiServerDeps) {
   await registerSecurityHeaders(app, deps.config.security.corsOrigins);
   const tokens = createTokenVerifier({ db: deps.db, adminToken: deps.adminToken, now: deps.now });
   app.addHook('onClose', async () => tokens.close());
+  await tokens.ready;
   registerAuthorization(app, { db: deps.db, verifyToken: tokens.verify, openRoutes: [OAUTH_CALLBACK_ROUTE] });
   await registerRateLimit(app, { db: deps.db, limits: deps.config.security.rateLimit });
   registerAuditLog(app, deps);
