@@ -41,7 +41,7 @@ const TAKE_LEASE = `
  * tenth of what was left, per replica), which the others cannot spend. Once the counter is past the
  * limit, the process refuses the key locally until the window ends.
  */
-export function pgRateLimitStore(db: Queryable, now: () => number = Date.now) {
+export function pgRateLimitStore(db: Queryable) {
   const leases = new Map<string, Lease>();
 
   function sweep(at: number) {
@@ -50,7 +50,7 @@ export function pgRateLimitStore(db: Queryable, now: () => number = Date.now) {
 
   /** Answers from the lease when it can: a count left, or the window already past its limit. */
   function answer(lease: Lease, callback: Callback, max: number): boolean {
-    const ttl = lease.endsAt - now();
+    const ttl = lease.endsAt - Date.now();
     if (ttl <= 0) return false;
     if (lease.next <= lease.last) callback(null, { current: lease.next++, ttl });
     else if (lease.last > max) callback(null, { current: lease.last, ttl });
@@ -66,7 +66,7 @@ export function pgRateLimitStore(db: Queryable, now: () => number = Date.now) {
     }
     if (lease && answer(lease, callback, max)) return;
     if (!lease) {
-      if (leases.size >= KEYS_MAX) sweep(now());
+      if (leases.size >= KEYS_MAX) sweep(Date.now());
       lease = { next: 1, last: 0, endsAt: 0, waiting: null };
       leases.set(key, lease);
     }
@@ -78,7 +78,7 @@ export function pgRateLimitStore(db: Queryable, now: () => number = Date.now) {
       ([row]) => {
         taking.next = row!.hits - row!.granted + 1;
         taking.last = row!.hits;
-        taking.endsAt = now() + Math.max(0, row!.ttl_ms);
+        taking.endsAt = Date.now() + Math.max(0, row!.ttl_ms);
         const waiting = taking.waiting!;
         taking.waiting = null;
         // Those the lease does not cover take the next one (the first of them asks, the rest queue).
