@@ -64,8 +64,11 @@ async function resolvePersonas(db: Queryable, refs: readonly string[]): Promise<
   return [...new Set(ids)];
 }
 
-/** Token administration shared by the CLI and /v1/tokens; the clock decides what "future" means. */
-export function createTokenAdmin(deps: { db: Queryable; now: () => Date }) {
+/**
+ * Token administration shared by the CLI and /v1/tokens; the clock decides what "future" means.
+ * `onRevoked` runs before a revocation is answered (the API's verifier drops the token from its cache).
+ */
+export function createTokenAdmin(deps: { db: Queryable; now: () => Date; onRevoked?: (tokenId: string) => void }) {
   async function create(request: TokenRequest): Promise<{ token: string } & TokenView> {
     const expiresAt = request.expires_at ? new Date(request.expires_at) : null;
     if (expiresAt && expiresAt <= deps.now()) throw new AppError('bad_request', 'expires_at: must be in the future');
@@ -88,6 +91,7 @@ export function createTokenAdmin(deps: { db: Queryable; now: () => Date }) {
     try {
       const [revoked] = await revokeApiToken(deps.db, idOrName, deps.now());
       if (!revoked) throw new AppError('not_found', `no live token ${idOrName}`);
+      deps.onRevoked?.(revoked.id);
       return view(revoked);
     } catch (error) {
       if (error instanceof AmbiguousTokenName) throw new AppError('conflict', error.message);

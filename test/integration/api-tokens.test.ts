@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiServer } from '../../src/app/http/api-server.ts';
+import { TOKEN_CACHE_TTL_MS } from '../../src/auth/token-verifier.ts';
 import { createPgliteDatabase } from '../../src/platform/db/pglite-database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { insertPersona } from '../../src/personas/persona.repository.ts';
@@ -66,6 +68,41 @@ describe.each(DATABASE_KINDS)('API tokens on %s', (kind) => {
     expect((await t.api(`/v1/tokens/${created.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await as(created.token, '/v1/personas')).status).toBe(401);
     expect((await t.api(`/v1/tokens/${created.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('a revocation on one replica, or in the table, refuses the token on another within a notification, not the cache TTL', async () => {
+    const replica = await buildApiServer(t.deps);
+    await replica.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = replica.server.address();
+      const replicaUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const onReplica = (token: string) =>
+        fetch(`${replicaUrl}/v1/personas`, { headers: { authorization: `Bearer ${token}` } });
+      /** How long the replica goes on accepting the token after `revoke` has answered. */
+      async function acceptedFor(token: string, revoke: () => Promise<void>): Promise<number> {
+        expect((await onReplica(token)).status).toBe(200);
+        await revoke();
+        const start = performance.now();
+        await waitFor(async () => ((await onReplica(token)).status === 401 ? true : undefined), TOKEN_CACHE_TTL_MS * 2);
+        return performance.now() - start;
+      }
+
+      const viaApi = await create({ name: 'replicated', role: 'viewer' });
+      const apiRevoked = await acceptedFor(viaApi.token, async () => {
+        expect((await t.api(`/v1/tokens/${viaApi.id}`, { method: 'DELETE' })).status).toBe(204);
+      });
+      // The CLI or an operator's SQL: no API process was told, only the table's trigger.
+      const viaSql = await create({ name: 'sql-revoked', role: 'viewer' });
+      expect((await as(viaSql.token, '/v1/personas')).status).toBe(200);
+      const sqlRevoked = await acceptedFor(viaSql.token, async () => {
+        await t.deps.db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [viaSql.id]);
+      });
+      expect((await as(viaSql.token, '/v1/personas')).status).toBe(401);
+      expect(apiRevoked).toBeLessThan(TOKEN_CACHE_TTL_MS / 2);
+      expect(sqlRevoked).toBeLessThan(TOKEN_CACHE_TTL_MS / 2);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('refuses a token once it has expired', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiServer } from '../../src/app/http/api-server.ts';
+import { pgRateLimitStore } from '../../src/app/http/pg-rate-limit-store.ts';
 import { issueApiToken } from '../../src/auth/index.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DATABASE_KINDS } from '../support/test-database.ts';
@@ -67,6 +68,43 @@ describe.each(cases)('rate limits on $kind, $store store', ({ kind, store }) => 
     // Probes and scrapes are never limited: they must answer through an outage of the shared store.
     expect((await get(`${t.url}/health`)).status).toBe(200);
   });
+
+  it.runIf(store === 'postgres')(
+    'replicas take leases of the count: far fewer upserts than requests, and never more admitted than the limit',
+    async () => {
+      let upserts = 0;
+      const counting = {
+        ...t.deps.db,
+        query: ((...args: Parameters<typeof t.deps.db.query>) => {
+          upserts++;
+          return t.deps.db.query(...args);
+        }) as typeof t.deps.db.query,
+      };
+      const replicas = [pgRateLimitStore(counting), pgRateLimitStore(counting)].map((Store) => new Store());
+      const max = 1200;
+      const incr = (replica: number) =>
+        new Promise<number>((resolve, reject) =>
+          replicas[replica]!.incr(
+            'lease-test',
+            (error, result) => (error ? reject(error) : resolve(result!.current)),
+            60_000,
+            max,
+          ),
+        );
+      // Bursts of concurrent requests on each replica in turn, 2,000 in all.
+      let admitted = 0;
+      for (let burst = 0; burst < 40; burst++) {
+        const counts = await Promise.all(Array.from({ length: 50 }, () => incr(burst % 2)));
+        admitted += counts.filter((current) => current <= max).length;
+      }
+      expect(admitted).toBe(max);
+      expect(upserts).toBeLessThan(200);
+      const [row] = await t.deps.db.query<{ hits: number }>(
+        "SELECT hits FROM rate_limit_hits WHERE key = 'lease-test'",
+      );
+      expect(row!.hits).toBeGreaterThan(max);
+    },
+  );
 
   it.runIf(store === 'postgres')('replicas over one database share the count', async () => {
     const replica = await buildApiServer(t.deps);

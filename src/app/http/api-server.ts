@@ -90,11 +90,10 @@ export async function buildApiServer(deps: ApiServerDeps) {
   });
 
   await registerSecurityHeaders(app, deps.config.security.corsOrigins);
-  registerAuthorization(app, {
-    db: deps.db,
-    verifyToken: createTokenVerifier({ db: deps.db, adminToken: deps.adminToken, now: deps.now }),
-    openRoutes: [OAUTH_CALLBACK_ROUTE],
-  });
+  const tokens = createTokenVerifier({ db: deps.db, adminToken: deps.adminToken, now: deps.now });
+  app.addHook('onClose', async () => tokens.close());
+  await tokens.ready;
+  registerAuthorization(app, { db: deps.db, verifyToken: tokens.verify, openRoutes: [OAUTH_CALLBACK_ROUTE] });
   await registerRateLimit(app, { db: deps.db, limits: deps.config.security.rateLimit });
   registerAuditLog(app, deps);
 
@@ -119,7 +118,7 @@ export async function buildApiServer(deps: ApiServerDeps) {
   registerPublishingRoutes(app, deps.publishing);
   registerOpsSummaryRoutes(app, { ...deps, globalDailyBudgetUsd: deps.config.llm.budgets.globalDailyUsd });
   await registerDashboard(app);
-  registerTokenRoutes(app, createTokenAdmin(deps));
+  registerTokenRoutes(app, createTokenAdmin({ ...deps, onRevoked: tokens.forget }));
   registerAuditRoutes(app, deps.db);
   return app;
 }

@@ -1,8 +1,9 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import helmet, { type HelmetOptions } from 'helmet';
 import { DASHBOARD_DIR } from './dashboard.routes.ts';
 import type { HttpServer } from './http-server.ts';
 
@@ -24,6 +25,24 @@ function inlineScriptHashes(root: string): string[] {
 }
 
 /**
+ * The headers helmet sets for these options, worked out once: they depend on no request (no CSP
+ * nonces), and @fastify/helmet rebuilt helmet's middleware, CSP parsing included, on every request.
+ */
+function helmetHeaders(options: HelmetOptions): [string, string][] {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: () => {},
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return Object.entries(headers);
+}
+
+/**
  * Browser-facing protections. CORS answers only the origins listed (none by default: the dashboard
  * is served from the API's own origin and needs none). Helmet's default CSP (scripts and styles from
  * 'self', images also from data:) is what the swagger UI at /docs and a same-origin dashboard need.
@@ -33,7 +52,7 @@ export async function registerSecurityHeaders(
   corsOrigins: readonly string[],
   dashboardDir = DASHBOARD_DIR,
 ) {
-  await app.register(helmet, {
+  const securityHeaders = helmetHeaders({
     // TLS ends at the ingress, which sets HSTS; the embedded default is plain http://127.0.0.1, where
     // upgrading the page's requests to https would break /docs and the dashboard.
     hsts: false,
@@ -42,6 +61,10 @@ export async function registerSecurityHeaders(
     },
     // The API is called cross-origin only from the listed origins; CORP would block even those.
     crossOriginResourcePolicy: { policy: corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+  });
+  // On the raw response, as helmet did, so hijacked replies (the task event streams) carry them too.
+  app.addHook('onRequest', async (_request, reply) => {
+    for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
   });
   await app.register(cors, {
     origin: corsOrigins.length > 0 ? [...corsOrigins] : false,
