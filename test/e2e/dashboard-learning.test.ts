@@ -55,7 +55,7 @@ describe('the dashboard: what the loop learned, server-sorted tables, revenue pe
     await page.goto(`${product.url}/personas/?id=${persona.id}`);
     let form = await edit(persona.slug);
     await form.getByLabel('Learning mode').selectOption('off');
-    await form.getByRole('checkbox', { name: /publish on its own/ }).check();
+    await form.getByRole('checkbox', { name: /publishes on its own/ }).check();
     await form.getByLabel('Posts per day').fill('0');
     await form.getByRole('button', { name: 'Save changes' }).click();
     // The API's own rule, shown at the field before anything is sent.
@@ -78,7 +78,7 @@ describe('the dashboard: what the loop learned, server-sorted tables, revenue pe
 
     form = await edit(persona.slug);
     await form.getByLabel('Learning mode').selectOption('on');
-    await form.getByRole('checkbox', { name: /publish on its own/ }).uncheck();
+    await form.getByRole('checkbox', { name: /publishes on its own/ }).uncheck();
     await form.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved.').waitFor();
     expect(await product.api<Persona>(`/v1/personas/${persona.id}`)).toMatchObject({

@@ -218,7 +218,7 @@ export function PersonaForm({
                 checked={draft.autopilot === 'on'}
                 onChange={(e) => set('autopilot', e.target.checked ? 'on' : 'off')}
               />{' '}
-              Write, approve (by approval mode) and publish on its own
+              On: writes, approves and publishes on its own
             </label>
             {draft.autopilot === 'on' && (
               <>
