@@ -10,16 +10,20 @@ export interface PageCursor {
 const cursorSchema = z.object({ ts: z.string().min(1), id: z.uuid() });
 
 /** What a client sends back as `cursor`: opaque to it, so the keyset can change without breaking it. */
-export function encodeCursor(cursor: PageCursor): string {
+export function encodeCursor(cursor: PageCursor | KeysetCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-export function decodeCursor(raw: string): PageCursor {
+function parseCursor<T>(raw: string, schema: z.ZodType<T>): T {
   try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    return schema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
   } catch {
     throw new AppError('bad_request', 'cursor is not valid: pass the next_cursor value of a previous page');
   }
+}
+
+export function decodeCursor(raw: string): PageCursor {
+  return parseCursor(raw, cursorSchema);
 }
 
 /**
@@ -49,18 +53,9 @@ export interface KeysetCursor {
 
 const keysetSchema = z.object({ view: z.string(), key: z.string(), id: z.uuid() }).strict();
 
-export function encodeKeysetCursor(cursor: KeysetCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
 /** The position in `view` the cursor holds; a cursor of another view is refused with both named. */
 export function decodeKeysetCursor(raw: string, view: string): { key: string; id: string } {
-  let cursor: KeysetCursor;
-  try {
-    cursor = keysetSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('bad_request', 'cursor is not valid: pass the next_cursor value of a previous page');
-  }
+  const cursor = parseCursor(raw, keysetSchema);
   if (cursor.view !== view) {
     throw new AppError(
       'bad_request',
@@ -79,8 +74,6 @@ export function splitKeysetPage<T extends { id: unknown; cursor_key: unknown }>(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next_cursor =
-    rows.length > limit && last
-      ? encodeKeysetCursor({ view, key: String(last.cursor_key), id: String(last.id) })
-      : null;
+    rows.length > limit && last ? encodeCursor({ view, key: String(last.cursor_key), id: String(last.id) }) : null;
   return { page: page.map(({ cursor_key: _key, ...row }) => row), next_cursor };
 }
