@@ -1,5 +1,5 @@
 'use client';
-import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { percent, when } from '../lib/format.ts';
 import { useSession } from '../lib/session.tsx';
 import type { Arm, Lift, PersonaLearning } from '../lib/types.ts';
@@ -28,7 +28,7 @@ function ChoiceChart({ label, arms }: { label: string; arms: Arm[] }) {
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
           <CartesianGrid stroke="#e3e6ea" vertical={false} />
           <XAxis dataKey="arm" interval={0} tick={{ fontSize: 11 }} />
-          <YAxis unit="%" domain={[0, 100]} width={44} />
+          <YAxis unit="%" domain={[0, 100]} width={52} />
           <Tooltip formatter={(v) => `${v}%`} />
           <Bar dataKey="probability" name="chance chosen" fill="#0b5cad" isAnimationActive={false} />
         </BarChart>
@@ -37,20 +37,21 @@ function ChoiceChart({ label, arms }: { label: string; arms: Arm[] }) {
   );
 }
 
-/** Mean reward with its ± uncertainty as a bar with whiskers, so arms with few posts look as unsure as they are. */
+/** Mean reward ± its uncertainty as a floating bar, so arms with few posts look as unsure as they are. */
 function RewardChart({ label, arms }: { label: string; arms: Arm[] }) {
-  const rows = arms.map((a) => ({ arm: a.arm.replaceAll('_', ' '), reward: a.mean_reward, spread: a.uncertainty }));
+  const rows = arms.map((a) => ({
+    arm: a.arm.replaceAll('_', ' '),
+    range: [a.mean_reward - a.uncertainty, a.mean_reward + a.uncertainty],
+  }));
   return (
     <figure className="chart small" role="img" aria-label={`${label}: mean reward of each option, ± its uncertainty`}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
           <CartesianGrid stroke="#e3e6ea" vertical={false} />
           <XAxis dataKey="arm" interval={0} tick={{ fontSize: 11 }} />
-          <YAxis width={44} />
-          <Tooltip formatter={(v) => Number(v).toFixed(3)} />
-          <Bar dataKey="reward" name="mean reward" fill="#17663a" isAnimationActive={false}>
-            <ErrorBar dataKey="spread" width={4} stroke="#333" />
-          </Bar>
+          <YAxis width={52} tickFormatter={(v: number) => v.toFixed(2)} />
+          <Tooltip formatter={(v) => (Array.isArray(v) ? `${v[0].toFixed(3)} to ${v[1].toFixed(3)}` : String(v))} />
+          <Bar dataKey="range" name="mean reward ± sd" fill="#17663a" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </figure>
@@ -110,8 +111,8 @@ export function LearningPanel({ personaId, version }: { personaId: string; versi
                         <tr>
                           <th>Option</th>
                           <th className="num">Posts</th>
-                          <th className="num">Mean reward ± sd</th>
-                          <th className="num">Chance now</th>
+                          <th className="num">Reward ± sd</th>
+                          <th className="num">Chance</th>
                         </tr>
                       </thead>
                       <tbody>
