@@ -1,10 +1,10 @@
 import type { Config } from '../platform/config.ts';
 import { composeApi } from './compose/api.ts';
 import { openPlatform, type PlatformOverrides, startQueue } from './compose/open-platform.ts';
-import { composeShared } from './compose/shared.ts';
+import { composeShared, type SharedOverrides } from './compose/shared.ts';
 import { composeWorker, type WorkerOverrides } from './compose/worker.ts';
 
-export type DepsOverrides = PlatformOverrides & WorkerOverrides;
+export type DepsOverrides = PlatformOverrides & SharedOverrides & WorkerOverrides;
 
 /**
  * The whole product in one process (`all`, `generate`, and the integration tests): the API's and
@@ -16,7 +16,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     await platform.close().catch(() => {});
     throw error;
   });
-  const shared = await composeShared(platform, queue);
+  const shared = await composeShared(platform, queue, overrides);
   const api = composeApi(platform, queue, shared);
   const worker = composeWorker(platform, queue, shared, overrides);
   return {

@@ -1,8 +1,8 @@
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import type { PersonaFields } from '../personas/index.ts';
+import { countChars, MAX_POST_CHARS } from '../posts/index.ts';
 
-/** Threads' limits for a text post. */
-export const MAX_POST_CHARS = 500;
+export { countChars, MAX_POST_CHARS };
 export const MAX_LINKS = 5;
 
 export type GuardrailReason = 'too_long' | 'too_many_links' | 'banned_word' | 'banned_topic' | 'profanity';
@@ -79,11 +79,6 @@ export function allowedTerms(persona: GuardrailInput['persona']): string[] {
   const niche = persona.niche ?? '';
   const byNiche = ALLOWED_BY_NICHE.filter(([pattern]) => pattern.test(niche)).flatMap(([, terms]) => terms);
   return [...new Set([...byNiche, ...(persona.vocabulary ?? [])])].sort();
-}
-
-/** Threads counts characters, not UTF-16 units: an emoji is one character. */
-export function countChars(text: string): number {
-  return [...text].length;
 }
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
@@ -171,10 +166,28 @@ function phrasePatterns(phrase: string): { test: RegExp; all: RegExp } {
   return compiled;
 }
 
+// Case-insensitive Unicode matching lets these two stand for ASCII letters: "ſ" for "s", the Kelvin sign for "k".
+const FOLDS_TO_ASCII = /[\u017f\u212a]/;
+const NON_ASCII = /[^\x20-\x7e\s]/;
+
+/**
+ * Whether the phrase cannot occur in a text, known without its pattern: an ASCII phrase's first word
+ * must appear in the lower-cased text. Most phrases never occur, and a new persona's would otherwise
+ * each compile a pattern on its first check.
+ */
+function surelyAbsent(lowerText: string, foldsToAscii: boolean, phrase: string): boolean {
+  if (foldsToAscii || NON_ASCII.test(phrase)) return false;
+  const firstWord = phrase.trim().split(/\s+/)[0]!.toLowerCase();
+  return !lowerText.includes(firstWord);
+}
+
 /** First phrase that occurs in text as a whole word/phrase, case-insensitively; null when none does. */
 export function findPhrase(text: string, phrases: readonly string[]): string | null {
+  const lowerText = text.toLowerCase();
+  const foldsToAscii = FOLDS_TO_ASCII.test(text);
   for (const phrase of phrases) {
-    if (phrase.trim() && phrasePatterns(phrase).test.test(text)) return phrase;
+    if (!phrase.trim() || surelyAbsent(lowerText, foldsToAscii, phrase)) continue;
+    if (phrasePatterns(phrase).test.test(text)) return phrase;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 export type { ContentModel } from './model/content-model.ts';
 export { createOfflineComposer } from './model/offline-composer.ts';
 export { createOpenAiCompatibleModel } from './model/openai-compatible-model.ts';
+export { createDraftEditor, type DraftEditor } from './edit-draft.ts';
 export { detectHookForm, scorePost } from './quality-score.ts';
 export { createTaskEventHub, followTaskEvents, type TaskEventHub } from './tasks/follow-task-events.ts';
 export { createTaskRunner } from './tasks/run-task.ts';

@@ -90,6 +90,8 @@ const VAGUE_WORDS = [
   'sort of',
 ];
 
+const VAGUE_PATTERNS = VAGUE_WORDS.map((w) => new RegExp(`\\b${w}\\b`, 'g'));
+
 const INVITATION = new RegExp(
   '\\b(comment|reply|replies|tell me|let me know|share|save this|bookmark|follow|drop|dm me|tag|repost|' +
     'agree|disagree|thoughts|your take|try this)\\b',
@@ -121,13 +123,31 @@ function sentences(text: string): string[] {
     .filter((s) => /[\p{L}\p{N}]/u.test(s));
 }
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+const isWordChar = (codePoint: number | undefined) =>
+  codePoint !== undefined && WORD_CHAR.test(String.fromCodePoint(codePoint));
+
+/** The code point that ends just before index `at` (a surrogate pair read whole), if any. */
+function codePointBefore(text: string, at: number): number | undefined {
+  if (at <= 0) return undefined;
+  const pair = at >= 2 ? text.codePointAt(at - 2) : undefined;
+  return pair !== undefined && pair > 0xffff ? pair : text.codePointAt(at - 1);
+}
+
+/**
+ * Whether a lower-cased text holds the phrase as whole words, any run of whitespace matching any run.
+ * A scan with indexOf instead of a pattern built per phrase: every post brings its persona's terms,
+ * and compiling a pattern for each cost more than the rest of the score.
+ */
 function containsPhrase(haystack: string, phrase: string): boolean {
-  const escaped = phrase
-    .toLowerCase()
-    .trim()
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/\s+/g, '\\s+');
-  return escaped.length > 0 && new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(haystack);
+  const needle = phrase.toLowerCase().trim().replace(/\s+/g, ' ');
+  if (needle.length === 0) return false;
+  const text = haystack.replace(/\s+/g, ' ');
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    if (!isWordChar(codePointBefore(text, at)) && !isWordChar(text.codePointAt(at + needle.length))) return true;
+  }
+  return false;
 }
 
 /** Which hook form a first line follows, or null when none is recognisable. */
@@ -193,7 +213,7 @@ function scoreSpecificity(text: string, topic: string, persona: ScorePostInput['
   const domainHits = [...new Set(domainTerms.map((t) => t.toLowerCase()))].filter((t) => containsPhrase(lower, t));
   const domain = Math.min(1, domainHits.length / 2);
 
-  const vague = VAGUE_WORDS.reduce((n, w) => n + (lower.match(new RegExp(`\\b${w}\\b`, 'g'))?.length ?? 0), 0);
+  const vague = VAGUE_PATTERNS.reduce((n, pattern) => n + (lower.match(pattern)?.length ?? 0), 0);
   const vagueRatio = allWords.length ? vague / allWords.length : 0;
   const penalty = Math.min(1, vagueRatio * 5);
 

@@ -31,9 +31,39 @@ export async function insertDecisions(
   );
 }
 
-/** The decisions made for a task before its post existed (the autopilot's hour) now name the post. */
-export async function linkTaskDecisions(q: Queryable, taskId: string, postId: string): Promise<void> {
-  await q.query(`UPDATE learning_decisions SET post_id = $2 WHERE task_id = $1 AND post_id IS NULL`, [taskId, postId]);
+/**
+ * A post's decisions, and the ones made for its task before the post existed (the autopilot's hour)
+ * now naming it, in one statement. The UPDATE sees the table as it was before the statement, so it
+ * touches only the earlier rows, as when it ran after the INSERT.
+ */
+export async function insertPostDecisions(
+  q: Queryable,
+  input: {
+    postId: string;
+    taskId: string;
+    personaId: string;
+    policyVersion: string;
+    decidedAt: Date;
+    decisions: Decision[];
+  },
+): Promise<void> {
+  await q.query(
+    `WITH linked AS (
+       UPDATE learning_decisions SET post_id = $1 WHERE task_id = $2 AND post_id IS NULL
+     )
+     INSERT INTO learning_decisions (post_id, task_id, persona_id, choice, arm, probability, policy_version, mode, decided_at)
+     SELECT $1, $2, $3, d.choice, d.arm, d.probability, $4, d.mode, $5
+       FROM jsonb_to_recordset($6::jsonb) AS d(choice text, arm text, probability real, mode text)
+     ON CONFLICT (post_id, choice) WHERE post_id IS NOT NULL DO NOTHING`,
+    [
+      input.postId,
+      input.taskId,
+      input.personaId,
+      input.policyVersion,
+      input.decidedAt.toISOString(),
+      JSON.stringify(input.decisions),
+    ],
+  );
 }
 
 /** The group an autopilot slot put its task in, so every choice of the post is made in that group. */

@@ -7,8 +7,7 @@ import { createSeededRandom, deriveSeed } from '../platform/seeded-random.ts';
 import { type BanditModel, fitBandit } from './bandit.ts';
 import {
   findTaskMode,
-  insertDecisions,
-  linkTaskDecisions,
+  insertPostDecisions,
   listObservations,
   listBestRecentTexts,
   listRecentPatterns,
@@ -72,19 +71,25 @@ export function createLearningPolicy(deps: LearningPolicyDeps) {
     const { persona } = input;
     const group = await groupFor(persona, input.taskId, input.postSeed);
     const rng = createSeededRandom(deriveSeed(input.seed, 'learning'));
+    const learned = group === 'learned';
+    // Read together: each is a round trip the post waits for. A model sees what the audience rewarded
+    // (the examples); the offline composer ignores them.
+    const [bandit, recentPatterns, examples] = await Promise.all([
+      learned ? model() : fitBandit([], { now: 0, halfLifeDays: 1 }),
+      learned ? listRecentPatterns(db, persona.id, SATURATION.window) : [],
+      learned ? listBestRecentTexts(db, persona.id, EXAMPLES) : [],
+    ]);
     const context = {
-      model: group === 'learned' ? await model() : fitBandit([], { now: 0, halfLifeDays: 1 }),
+      model: bandit,
       persona,
       group,
       rng,
       seed: input.seed,
-      recentPatterns: group === 'learned' ? await listRecentPatterns(db, persona.id, SATURATION.window) : [],
+      recentPatterns,
       avoidPatterns: input.avoidPatterns,
     };
     // Control and learning-off posts are one uniform draw each: ranking them would bias the comparison.
-    const count = group === 'learned' ? input.count : 1;
-    // A model sees what the audience rewarded; the offline composer ignores it.
-    const examples = group === 'learned' ? await listBestRecentTexts(db, persona.id, EXAMPLES) : [];
+    const count = learned ? input.count : 1;
     return Array.from({ length: count }, () => ({ ...planDraft(context), examples }));
   }
 
@@ -97,8 +102,7 @@ export function createLearningPolicy(deps: LearningPolicyDeps) {
       return stored ? predictReward(stored.model, persona.id, text, deps.now()) : null;
     },
     async recordDecisions(tx, input) {
-      await insertDecisions(tx, { ...input, policyVersion: POLICY_VERSION, decidedAt: deps.now() });
-      await linkTaskDecisions(tx, input.taskId, input.postId);
+      await insertPostDecisions(tx, { ...input, policyVersion: POLICY_VERSION, decidedAt: deps.now() });
       for (const d of input.decisions) deps.metrics.learningDecisions.inc({ choice: d.choice, arm: d.arm });
     },
   };

@@ -89,7 +89,7 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(24),
   LEARNING_HALF_LIFE_DAYS: z.coerce.number().gt(0).max(3650).default(21),
-  LEARNING_CANDIDATES: z.coerce.number().int().min(1).max(8).default(3),
+  LEARNING_CANDIDATES: z.coerce.number().int().min(1).max(8).optional(),
   SIM_CONTAINER_READY_MS: z.coerce.number().int().min(0).default(2_000),
   PUBLISH_MIN_GAP_MINUTES: z.coerce
     .number()
@@ -116,7 +116,10 @@ const envSchema = z.object({
   TRUST_PROXY: optionalString.pipe(
     z
       .string()
-      .regex(/^(true|[0-9a-fA-F:.,/\s]+)$/, 'must be true or comma-separated proxy addresses/CIDRs')
+      .regex(
+        /^(true|[0-9]+|[0-9a-fA-F:.,/\s]+)$/,
+        'must be true, a number of proxy hops, or comma-separated proxy addresses/CIDRs',
+      )
       .optional(),
   ),
   OPS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -203,7 +206,10 @@ export interface Config {
     rewardAgeHours: number;
     /** Half-life of an observation's weight in the policy, so it follows an audience whose taste drifts. */
     halfLifeDays: number;
-    /** Drafts written per post when the policy ranks candidates (the best one is kept). */
+    /**
+     * Drafts written per learned post (the best one is kept). Unset: 3 with the offline composer, where a
+     * candidate costs nothing, and 1 with a model, where each is two more paid calls.
+     */
     candidates: number;
   };
   security: {
@@ -221,7 +227,7 @@ export interface Config {
     /** Bearer token the worker's /metrics asks for when set. */
     opsToken?: string;
     /** Which proxies' X-Forwarded-For to believe, so per-IP limits and the audit log see the client. */
-    trustProxy: boolean | string[];
+    trustProxy: boolean | number | string[];
   };
   generation: {
     maxAttempts: number;
@@ -235,9 +241,11 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-function parseTrustProxy(value: string | undefined): boolean | string[] {
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
   if (value === undefined) return false;
   if (value === 'true') return true;
+  // A hop count trusts only the nearest proxies: `true` would take the left-most, client-written address.
+  if (/^[0-9]+$/.test(value)) return Number(value);
   return value.split(',').map((a) => a.trim());
 }
 
@@ -340,7 +348,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       controlShare: e.LEARNING_CONTROL_SHARE,
       rewardAgeHours: e.LEARNING_REWARD_AGE_HOURS,
       halfLifeDays: e.LEARNING_HALF_LIFE_DAYS,
-      candidates: e.LEARNING_CANDIDATES,
+      candidates: e.LEARNING_CANDIDATES ?? (useOpenAi ? 1 : 3),
     },
     security: {
       rateLimit: {

@@ -7,6 +7,13 @@ export {
   listRejectionDetailsOfTask,
 } from './post.repository.ts';
 export {
+  type DraftRevision,
+  listPostEdits,
+  type PostEdit,
+  recordPostEdit,
+  reviseDraft,
+} from './post-edit.repository.ts';
+export {
   type NewPost,
   POST_STATUSES,
   POST_TRANSITIONS,
@@ -15,7 +22,9 @@ export {
   postSchema,
   REJECTION_REASONS,
   type RejectionReason,
+  statusConflict,
 } from './post-lifecycle.ts';
+export { countChars, MAX_POST_CHARS, postTextSchema } from './post-text.ts';
 export { createPostsService, type PostsService } from './posts.service.ts';
 export { rejectUnpublished } from './publishing/approval.repository.ts';
 export { isAutoApproved } from './publishing/auto-approval.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HOOK_PATTERNS } from '../personas/index.ts';
+import { AppError } from '../platform/errors.ts';
 
 /**
  * The post lifecycle in one place: its statuses, every change between them, and the post's shape
@@ -32,6 +33,8 @@ export const NEW_POST_STATUSES = ['draft', 'approved', 'rejected'] as const sati
  * loses cleanly (the row is no longer in a `from` status) and no other change can be written.
  */
 export const POST_TRANSITIONS = {
+  /** A user changes a draft's text (checked again like a written one); it still awaits approval. */
+  edit: { from: ['draft'], to: 'draft' },
   /** A user approves a draft; the scheduler gives it a slot. */
   approve: { from: ['draft'], to: 'approved' },
   /** A user rejects a post not yet on its way out (or its persona is deleted). */
@@ -53,6 +56,19 @@ export type PostTransition = keyof typeof POST_TRANSITIONS;
 
 /** The statuses a post can leave by this transition, as a SQL array parameter. */
 export const fromStatuses = (transition: PostTransition): string[] => [...POST_TRANSITIONS[transition].from];
+
+/** A 409 for a post found in a status this transition cannot leave: which it is, and what is allowed. */
+export function statusConflict(post: { id: string; status: PostStatus }, transition: PostTransition, done: string) {
+  const allowed = POST_TRANSITIONS[transition].from;
+  return new AppError(
+    'conflict',
+    `post ${post.id} is ${post.status}; only a post that is ${allowed.join(' or ')} can be ${done}`,
+    {
+      status: post.status,
+      allowed,
+    },
+  );
+}
 
 export const postSchema = z.object({
   id: z.uuid(),

@@ -107,11 +107,20 @@ export async function listPosts(
   return { posts: page.map(toPost), next };
 }
 
-/** A persona's latest accepted (non-rejected) post texts, newest first: what its next post must not repeat. */
-export async function listRecentTexts(q: Queryable, personaId: string, limit: number): Promise<string[]> {
+/**
+ * A persona's latest accepted (non-rejected) post texts, newest first: what its next post must not
+ * repeat. `excludePostId`: a draft being edited is not compared with its own old text.
+ */
+export async function listRecentTexts(
+  q: Queryable,
+  personaId: string,
+  limit: number,
+  excludePostId?: string,
+): Promise<string[]> {
   const rows = await q.query<{ text: string }>(
-    "SELECT text FROM posts WHERE persona_id = $1 AND status <> 'rejected' ORDER BY created_at DESC, id DESC LIMIT $2",
-    [personaId, limit],
+    `SELECT text FROM posts WHERE persona_id = $1 AND status <> 'rejected' AND ($3::uuid IS NULL OR id <> $3)
+      ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [personaId, limit, excludePostId ?? null],
   );
   return rows.map((r) => r.text);
 }

@@ -1,34 +1,53 @@
+export interface CachedVector {
+  model: string;
+  personaId: string;
+  vector: Float32Array;
+  /** Its L2 norm, so a comparison is one dot product. */
+  norm: number;
+  used: number;
+}
+
 /**
- * Vectors already read from post_embeddings, by post, least recently used first out. A post has one
- * stored vector per model (re-embedding under another model is a different entry's model and is not
- * served), so an entry never goes stale; the database still says which posts are the latest at every
- * search, so posts written by other processes are always seen.
+ * Vectors already read from post_embeddings, keyed by post id, least recently used
+ * out. A post has one stored vector per model and never changes persona (re-embedding under
+ * another model is a different entry's model and is not served), so an entry never goes stale; the
+ * database still says which posts are the latest at every search, so posts written by other
+ * processes are always seen. A hit only stamps the entry: a search touches thousands, and moving
+ * each to the end of a Map's order cost more than the comparisons; beyond the bound, the tenth
+ * least recently used go at once.
  */
 export function createVectorCache(maxEntries: number) {
-  const entries = new Map<string, { model: string; vector: Float32Array }>();
+  const entries = new Map<string, CachedVector>();
+  let clock = 0;
+
+  function evict() {
+    const overflow = entries.size - maxEntries;
+    if (overflow <= 0) return;
+    const drop = overflow + Math.floor(maxEntries / 10);
+    const oldest = [...entries].sort((a, b) => a[1].used - b[1].used).slice(0, drop);
+    for (const [key] of oldest) entries.delete(key);
+  }
 
   return {
-    get(model: string, postId: string): Float32Array | undefined {
-      const entry = entries.get(postId);
+    get(model: string, key: string): CachedVector | undefined {
+      const entry = entries.get(key);
       if (!entry || entry.model !== model) return undefined;
-      // Re-inserted so the Map's order stays least recently used first.
-      entries.delete(postId);
-      entries.set(postId, entry);
-      return entry.vector;
+      entry.used = ++clock;
+      return entry;
     },
-    set(model: string, postId: string, vector: Float32Array): void {
-      entries.delete(postId);
-      entries.set(postId, { model, vector });
-      for (const oldest of entries.keys()) {
-        if (entries.size <= maxEntries) break;
-        entries.delete(oldest);
-      }
+    set(model: string, key: string, personaId: string, vector: Float32Array): void {
+      let sum = 0;
+      for (let i = 0; i < vector.length; i++) sum += vector[i]! * vector[i]!;
+      entries.set(key, { model, personaId, vector, norm: Math.sqrt(sum), used: ++clock });
+      evict();
     },
-    forget(postId: string): void {
-      entries.delete(postId);
+    forget(key: string): void {
+      entries.delete(key);
     },
     get size() {
       return entries.size;
     },
   };
 }
+
+export type VectorCache = ReturnType<typeof createVectorCache>;

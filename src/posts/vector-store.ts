@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { Database, Queryable } from '../platform/db/index.ts';
-import { cosineSimilarity } from '../platform/embeddings/index.ts';
+import { type Database, lockForTransaction, type Queryable } from '../platform/db/index.ts';
 import { createVectorCache } from './vector-cache.ts';
 
 export type VectorStoreMode = 'pgvector' | 'portable';
@@ -23,14 +22,23 @@ export interface NearestQuery {
   scanLimit: number;
 }
 
-/** pgvector when the extension can be enabled (always on PGlite), otherwise plain SQL and arithmetic here. */
+/**
+ * pgvector when the extension can be enabled (always on PGlite), otherwise plain SQL and arithmetic here.
+ * Under the migrations' lock: two replicas creating it at once would have one fail on a duplicate key and
+ * run the portable mode on a server that has pgvector.
+ */
 export async function detectVectorMode(db: Database): Promise<VectorStoreMode> {
-  try {
-    await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
-    return 'pgvector';
-  } catch {
-    return 'portable';
-  }
+  return db.transaction(async (tx) => {
+    await lockForTransaction(tx, 'migrations');
+    await tx.query('SAVEPOINT create_vector');
+    try {
+      await tx.query('CREATE EXTENSION IF NOT EXISTS vector');
+      return 'pgvector';
+    } catch {
+      await tx.query('ROLLBACK TO SAVEPOINT create_vector');
+      return 'portable';
+    }
+  });
 }
 
 const recent = (column: string) => `SELECT post_id, persona_id, ${column} AS v FROM post_embeddings
@@ -55,6 +63,14 @@ export function decodeFloat4s(bytes: Uint8Array): Float32Array {
  */
 const CACHED_VECTORS = 50_000;
 
+const UUID_CHARS = 36;
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
 export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; logger?: Logger }) {
   const { db, mode } = deps;
   const cache = createVectorCache(mode === 'portable' ? CACHED_VECTORS : 0);
@@ -76,31 +92,51 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
     const params = [query.model, query.personaId ?? null, query.excludePostId ?? null, query.scanLimit];
     if (mode === 'pgvector') {
       return db.query<Neighbour>(
-        `SELECT post_id, persona_id, (1 - (v::vector <=> $5::vector))::float8 AS score
+        // A text with no word the local embedder knows is a zero vector: pgvector's cosine is NaN
+        // then (sorted above every number), the portable mode's 0; both answer 0.
+        `SELECT post_id, persona_id, COALESCE(NULLIF((1 - (v::vector <=> $5::vector))::float8, 'NaN'), 0) AS score
            FROM (${recent('embedding')}) recent ORDER BY score DESC LIMIT $6`,
         [...params, `[${query.vector.join(',')}]`, query.limit],
       );
     }
-    // Which posts are the latest comes from the database every time; only their vectors are cached.
-    const rows = await db.query<{ post_id: string; persona_id: string }>(recent('1'), params);
-    const missing = rows.filter((row) => !cache.get(query.model, row.post_id)).map((row) => row.post_id);
+    // Which posts are the latest comes from the database every time, as one text of 36-character ids
+    // (thousands of rows cost more to parse than to find; PGlite parses a bytea slowly); only their
+    // vectors are cached.
+    const [latest] = await db.query<{ ids: string | null }>(
+      `SELECT string_agg(post_id::text, '') AS ids FROM (${recent('1')}) recent`,
+      params,
+    );
+    const ids = latest?.ids ?? '';
+    const keys: string[] = [];
+    for (let at = 0; at + UUID_CHARS <= ids.length; at += UUID_CHARS) keys.push(ids.slice(at, at + UUID_CHARS));
+    const found = keys.map((key) => cache.get(query.model, key));
+    const missing = keys.filter((_, i) => !found[i]);
     if (missing.length > 0) {
-      const read = await db.query<{ post_id: string; embedding_bytes: Uint8Array }>(
-        'SELECT post_id, embedding_bytes FROM post_embeddings WHERE post_id = ANY($1::uuid[]) AND model = $2',
+      const read = await db.query<{ post_id: string; persona_id: string; embedding_bytes: Uint8Array }>(
+        `SELECT post_id, persona_id, embedding_bytes FROM post_embeddings
+          WHERE post_id = ANY($1::uuid[]) AND model = $2`,
         [missing, query.model],
       );
-      for (const row of read) cache.set(query.model, row.post_id, decodeFloat4s(row.embedding_bytes));
+      for (const row of read) {
+        cache.set(query.model, row.post_id, row.persona_id, decodeFloat4s(row.embedding_bytes));
+      }
+      keys.forEach((key, i) => {
+        found[i] ??= cache.get(query.model, key);
+      });
     }
-    return rows
-      .flatMap((row) => {
-        // A post deleted between the two reads has no vector any more: it is simply not a neighbour.
-        const vector = cache.get(query.model, row.post_id);
-        return vector
-          ? [{ post_id: row.post_id, persona_id: row.persona_id, score: cosineSimilarity(query.vector, vector) }]
-          : [];
-      })
-      .sort((a, b) => b.score - a.score)
-      .slice(0, query.limit);
+    const probe = Float32Array.from(query.vector);
+    const probeNorm = Math.sqrt(dot(probe, probe));
+    const best: Neighbour[] = [];
+    found.forEach((entry, i) => {
+      // A post deleted between the two reads has no vector any more: it is simply not a neighbour.
+      if (!entry) return;
+      const score = probeNorm === 0 || entry.norm === 0 ? 0 : dot(probe, entry.vector) / (probeNorm * entry.norm);
+      if (best.length === query.limit && score <= best[best.length - 1]!.score) return;
+      const at = best.findIndex((n) => n.score < score);
+      best.splice(at === -1 ? best.length : at, 0, { post_id: keys[i]!, persona_id: entry.personaId, score });
+      if (best.length > query.limit) best.pop();
+    });
+    return best;
   }
 
   async function vectorOf(postId: string): Promise<{ model: string; vector: number[] } | null> {

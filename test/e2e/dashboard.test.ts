@@ -14,6 +14,8 @@ interface Persona {
 interface Post {
   id: string;
   status: string;
+  text: string;
+  quality_score: number | null;
   permalink: string | null;
 }
 interface Task {
@@ -32,6 +34,12 @@ interface Kpis {
   revenue_projection_monthly: { total: number };
 }
 
+/** A reviewer's touch to a draft: a closing question when it fits Threads' 500 characters, else a firmer last character. */
+function rewordedDraft(text: string): string {
+  const asked = `${text}\n\nWhat would you add?`;
+  return [...asked].length <= 500 ? asked : `${[...text].slice(0, -1).join('')}!`;
+}
+
 const PAGES = ['/', '/personas/', '/generate/', '/review/', '/posts/', '/costs/', '/revenue/'];
 
 describe('the dashboard, in Chromium, against the real product', () => {
@@ -42,6 +50,7 @@ describe('the dashboard, in Chromium, against the real product', () => {
   let autoPersona: Persona;
   let manualPersona: Persona;
   let approvedId: string;
+  let edited: { id: string; text: string };
 
   beforeAll(async () => {
     [product, browser] = await Promise.all([startProduct(), launchChromium()]);
@@ -135,6 +144,55 @@ describe('the dashboard, in Chromium, against the real product', () => {
     );
   }, 90_000);
 
+  it("edits a draft's text in the review queue, sees it checked and re-scored, then approves it by keyboard", async () => {
+    const { id } = await product.api<{ id: string }>('/v1/tasks', {
+      method: 'POST',
+      body: { persona_id: manualPersona.id, variants: 1 },
+    });
+    const task = await waitFor(async () => {
+      const t = await product.api<Task>(`/v1/tasks/${id}`);
+      return t.status === 'succeeded' ? t : undefined;
+    }, 60_000);
+    const draft = await product.api<Post>(`/v1/posts/${task.post_ids[0]}`);
+    expect(draft.status).toBe('draft');
+    await page.goto(`${product.url}/review/`);
+    const card = page.locator(`article[data-post="${draft.id}"]`);
+    await card.getByRole('button', { name: 'Edit', exact: true }).click();
+    const box = card.getByLabel('Post text');
+    expect(await box.inputValue()).toBe(draft.text);
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    const { violations } = await new AxeBuilder({ page }).include(`article[data-post="${draft.id}"]`).analyze();
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+
+    // What the API's checks refuse is shown beside the field, and nothing is saved.
+    await box.fill('This is shit.');
+    await expect.poll(() => card.getByText('13 / 500 characters').count()).toBe(1);
+    await card.getByRole('button', { name: 'Save text' }).click();
+    const fieldError = card.locator('[id$="-error"]');
+    await expect.poll(() => fieldError.textContent()).toMatch(/profanity/);
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    expect((await product.api<Post>(`/v1/posts/${draft.id}`)).text).toBe(draft.text);
+
+    const text = rewordedDraft(draft.text);
+    await box.fill(text);
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith(`/v1/posts/${draft.id}`) && r.request().method() === 'PATCH',
+    );
+    await box.press('Tab');
+    await page.keyboard.press('Enter');
+    const answer = (await (await saved).json()) as Post;
+    expect(answer).toMatchObject({ status: 'draft', text });
+    const score = answer.quality_score!.toFixed(2);
+    await expect.poll(() => card.getByTestId('edit-saved').textContent()).toContain(`score ${score}`);
+    expect(await card.locator('.post-text').first().textContent()).toBe(text);
+    // Focus is on Approve, so the keyboard finishes the job.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
+    await page.keyboard.press('Enter');
+    await card.waitFor({ state: 'detached' });
+    expect((await product.api<Post>(`/v1/posts/${draft.id}`)).text).toBe(text);
+    edited = { id: draft.id, text };
+  }, 90_000);
+
   it('shows on the overview the KPI values that GET /v1/kpis gives', async () => {
     await product.api('/v1/revenue/events', {
       method: 'POST',
@@ -215,5 +273,20 @@ describe('the dashboard, in Chromium, against the real product', () => {
     await row.getByRole('button').click();
     expect(await page.getByTestId('permalink').getAttribute('href')).toBe(post.permalink);
     await page.getByRole('cell', { name: 'publish', exact: true }).waitFor();
+  }, 120_000);
+
+  it('publishes the edited draft with its edited text and a permalink', async () => {
+    const post = await waitFor(async () => {
+      const p = await product.api<Post>(`/v1/posts/${edited.id}`);
+      return p.status === 'published' ? p : undefined;
+    }, 100_000);
+    expect(post).toMatchObject({ text: edited.text, permalink: expect.stringMatching(/^https?:\/\//) });
+    await page.goto(`${product.url}/posts/`);
+    const row = page.locator(`tr[data-post-row="${edited.id}"]`);
+    expect(await row.getByRole('link', { name: 'permalink' }).getAttribute('href')).toBe(post.permalink);
+    await row.getByRole('button').click();
+    await expect
+      .poll(() => page.locator(`article[data-post="${edited.id}"] .post-text`).first().textContent())
+      .toBe(edited.text);
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { DASHBOARD_DIR } from '../../src/app/http/dashboard.routes.ts';
 import { OAUTH_CALLBACK_ROUTE } from '../../src/app/http/routes/accounts.routes.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { JOB_NAMES } from '../../src/platform/queue/jobs.ts';
@@ -247,16 +248,33 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     }
   });
 
-  it('ends TLS at the ingress for the host it routes, and publishes only the API and its docs', () => {
+  it('ends TLS at the ingress for the host it routes, and publishes the API, its docs and the dashboard only', () => {
+    // What the api serves at the top level: the API, its docs, and the dashboard's built files and pages.
+    const dashboard = fs
+      .readdirSync(DASHBOARD_DIR, { withFileTypes: true })
+      .filter((entry) => !/^(404|_not-found)/.test(entry.name) && entry.name !== 'index.html')
+      .map((entry) => `/${entry.name} ${entry.isDirectory() ? 'Prefix' : 'Exact'}`);
+    const published = ['/v1 Prefix', '/docs Prefix', '/ Exact', ...dashboard];
     for (const name of ['base', ...OVERLAYS]) {
       const [ingress, ...more] = ofKind(objects(name), 'Ingress');
       expect(more).toEqual([]);
       const hosts = ingress!.spec.rules.map((r: { host: string }) => r.host);
       expect(ingress!.spec.tls, name).toEqual([{ hosts, secretName: 'threads-agent-tls' }]);
-      // /metrics answers without a token (KPIs, revenue): it must not be reachable from outside.
       for (const rule of ingress!.spec.rules) {
-        const paths = rule.http.paths.map((p: any) => `${p.path} ${p.pathType} ${p.backend.service.name}`);
-        expect(paths, name).toEqual(['/v1 Prefix threads-agent-api', '/docs Prefix threads-agent-api']);
+        expect(new Set(rule.http.paths.map((p: any) => p.backend.service.name)), name).toEqual(
+          new Set(['threads-agent-api']),
+        );
+        const paths = rule.http.paths.map((p: any) => `${p.path} ${p.pathType}`);
+        expect([...paths].sort(), name).toEqual([...published].sort());
+        // /metrics answers without a token (KPIs, revenue): it must not be reachable from outside.
+        for (const inside of ['/metrics', '/health', '/ready']) {
+          const reaches = rule.http.paths.some((p: any) =>
+            p.pathType === 'Exact'
+              ? p.path === inside
+              : inside === p.path || inside.startsWith(`${p.path.replace(/\/$/, '')}/`),
+          );
+          expect(reaches, `${name} ${inside}`).toBe(false);
+        }
       }
     }
     // Meta sends the browser back to THREADS_REDIRECT_URI: it must be this host, over HTTPS.

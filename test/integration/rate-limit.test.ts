@@ -102,3 +102,20 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY)', () => {
     expect(row).toBeUndefined();
   });
 });
+
+describe('rate limits behind one proxy hop (TRUST_PROXY=1, as the Kubernetes manifests set)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('pglite', { worker: false, env: { ...LIMITS, TRUST_PROXY: '1' } });
+  });
+  afterAll(() => t?.close());
+
+  it('takes the address the proxy appended, so a client cannot escape the limit by writing its own', async () => {
+    const guess = (spoofed: string) =>
+      fetch(`${t.url}/v1/personas`, {
+        headers: { authorization: 'Bearer ta_guess', 'x-forwarded-for': `${spoofed}, 203.0.113.7` },
+      });
+    for (let i = 0; i < 3; i++) expect((await guess(`10.0.0.${i}`)).status).toBe(401);
+    expect((await guess('10.0.0.99')).status).toBe(429);
+  });
+});

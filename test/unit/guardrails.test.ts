@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { checkGuardrails, findLinks } from '../../src/generation/guardrails.ts';
+import { checkGuardrails, findLinks, findPhrase } from '../../src/generation/guardrails.ts';
 import { personaFields } from '../support/factories.ts';
 
 const persona = personaFields({
@@ -104,5 +104,21 @@ describe('checkGuardrails', () => {
     for (const text of ['A dickey bow from Scunthorpe.', 'Shiitake risotto for four.', 'She graduated cum laude.']) {
       expect(check(text), text).toEqual({ ok: true });
     }
+  });
+});
+
+describe('findPhrase', () => {
+  it('matches whole words case-insensitively, across any whitespace, and not inside other words', () => {
+    expect(findPhrase('Ask the GURU.', ['guru'])).toBe('guru');
+    expect(findPhrase('one growth\n  hack later', ['growth hack'])).toBe('growth hack');
+    expect(findPhrase('gurus and guruship', ['guru'])).toBeNull();
+    expect(findPhrase('no such word', ['guru', ' ', ''])).toBeNull();
+  });
+
+  it('matches as case-insensitive Unicode patterns do, where a letter outside ASCII stands for an ASCII one', () => {
+    // /iu folds "ſ" (long s) to "s" and the Kelvin sign to "k": a word written with them is still the word.
+    expect(findPhrase('a ſcam', ['scam'])).toBe('scam');
+    expect(findPhrase('\u212Aill it', ['kill'])).toBe('kill');
+    expect(findPhrase('Ärger und Öl', ['öl'])).toBe('öl');
   });
 });

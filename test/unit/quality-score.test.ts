@@ -67,6 +67,15 @@ describe('scorePost', () => {
     expect(bad.features.call_to_action.value).toBe(0);
   });
 
+  it('counts a persona term only as whole words, across line breaks and next to punctuation or emoji', () => {
+    const specificity = (text: string) =>
+      scorePost({ hook: text, body: '', text, persona, topic: 'x' }).features.specificity.note;
+    expect(specificity('Book the discovery\ncall; then the follow-up.')).toContain('domain terms 2');
+    expect(specificity('Pipelines and subpipeline talk.')).toContain('domain terms 0');
+    expect(specificity('🚀pipeline🚀 first')).toContain('domain terms 1');
+    expect(specificity('𝐀pipeline first')).toContain('domain terms 0');
+  });
+
   it('prefers hooks of 40–110 characters', () => {
     const at = (hook: string) => scorePost({ ...strong, hook }).features.hook_length.value;
     expect(at(strongHook)).toBe(1);

@@ -1,4 +1,4 @@
-import { createTasksService } from '../../generation/index.ts';
+import { createDraftEditor, createTasksService } from '../../generation/index.ts';
 import { createPostInsightsService } from '../../insights/index.ts';
 import { createCostsService, createKpiService } from '../../kpis/index.ts';
 import { createApprovalService } from '../../posts/index.ts';
@@ -25,6 +25,15 @@ export function composeApi(platform: Platform, queue: Queue, shared: Shared) {
       getPost: shared.posts.getPost,
       now,
       minGapMinutes: config.publishing.minGapMinutes,
+    }),
+    drafts: createDraftEditor({
+      db,
+      getPost: shared.posts.getPost,
+      embedder: shared.embedder,
+      vectors: shared.vectors,
+      policy: shared.learning.policy,
+      settings: config.generation,
+      now,
     }),
     learning: shared.learningReports,
     adminToken: config.adminToken,

@@ -6,10 +6,22 @@ import { createPostsService, createVectorStore, detectVectorMode, rejectUnpublis
 import type { Queue } from '../../platform/queue/index.ts';
 import { createLearningPolicy, createLearningService } from '../../learning/index.ts';
 import { createThreadsClient } from '../../platform/threads/index.ts';
+import type { Config } from '../../platform/config.ts';
+import { createLocalEmbedder, createOpenAiEmbedder, type Embedder } from '../../platform/embeddings/index.ts';
+import { createOpenAiClient } from '../../platform/llm/index.ts';
 import type { Platform } from './open-platform.ts';
 
+export interface SharedOverrides {
+  embedder?: Embedder;
+}
+
+function createEmbedder(config: Config): Embedder {
+  if (config.embeddings.provider === 'local') return createLocalEmbedder();
+  return createOpenAiEmbedder({ client: createOpenAiClient(config.llm), model: config.embeddings.model });
+}
+
 /** The parts both the API and the worker use, built once per process. */
-export async function composeShared(platform: Platform, queue: Queue) {
+export async function composeShared(platform: Platform, queue: Queue, overrides: SharedOverrides = {}) {
   const { config, db, metrics, logger, now } = platform;
   const threads = createThreadsClient({
     baseUrl: config.threads.baseUrl,
@@ -28,6 +40,8 @@ export async function composeShared(platform: Platform, queue: Queue) {
   });
   const learning = createLearningPolicy({ db, now, metrics, settings: config.learning });
   return {
+    // The worker's duplicate check and the API's edit of a draft compare vectors of one model.
+    embedder: overrides.embedder ?? createEmbedder(config),
     learning,
     learningReports: createLearningService({ db, now, metrics, settings: config.learning, model: learning.model }),
     threads,

@@ -12,8 +12,6 @@ import { collectFollowers, collectInsights } from '../../insights/index.ts';
 import { refreshKpiRollup } from '../../kpis/index.ts';
 import { createPublishing, createThreadsBreakers } from '../../posts/index.ts';
 import { META_GRAPH_URL } from '../../platform/threads/index.ts';
-import type { Config } from '../../platform/config.ts';
-import { createLocalEmbedder, createOpenAiEmbedder, type Embedder } from '../../platform/embeddings/index.ts';
 import {
   createBudgets,
   createChatGateway,
@@ -29,7 +27,6 @@ import type { Shared } from './shared.ts';
 
 export interface WorkerOverrides {
   model?: ContentModel;
-  embedder?: Embedder;
 }
 
 /** The offline composer, or the OpenAI-compatible models behind the gateway (price table, cache, retries, breaker). */
@@ -51,23 +48,17 @@ export function createContentModel(platform: Platform): ContentModel {
   return createOpenAiCompatibleModel({ gateway, hookModel: llm.hookModel, bodyModel: llm.bodyModel });
 }
 
-function createEmbedder(config: Config): Embedder {
-  if (config.embeddings.provider === 'local') return createLocalEmbedder();
-  return createOpenAiEmbedder({ client: createOpenAiClient(config.llm), model: config.embeddings.model });
-}
-
 /** What the queue consumers run: the persona workflow with its model, publishing, and the collectors. */
 export function composeWorker(platform: Platform, queue: Queue, shared: Shared, overrides: WorkerOverrides = {}) {
   const { config, db, metrics, logger, now } = platform;
   const model = overrides.model ?? createContentModel(platform);
-  const embedder = overrides.embedder ?? createEmbedder(config);
   const graph = createPersonaGraph({
     db,
     model,
     metrics,
     settings: config.generation,
     recordEvent: shared.events.enqueue,
-    embedder,
+    embedder: shared.embedder,
     vectors: shared.vectors,
     reserveBudget: createBudgets({
       db,

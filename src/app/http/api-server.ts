@@ -14,7 +14,7 @@ import { registerHttpTracing } from './http-tracing.ts';
 import type { PersonasService } from '../../personas/index.ts';
 import type { PostInsightsService } from '../../insights/index.ts';
 import type { Queue } from '../../platform/queue/index.ts';
-import { createTaskEventHub, type TaskEvents, type TasksService } from '../../generation/index.ts';
+import { createTaskEventHub, type DraftEditor, type TaskEvents, type TasksService } from '../../generation/index.ts';
 import { registerDashboard } from './dashboard.routes.ts';
 import { registerOpsSummaryRoutes } from './routes/ops-summary.routes.ts';
 import { registerCostRoutes } from './routes/costs.routes.ts';
@@ -55,6 +55,7 @@ export interface ApiServerDeps {
   learning: LearningService;
   accounts: AccountsService;
   publishing: ApprovalService;
+  drafts: DraftEditor;
   vectors: Pick<VectorStore, 'mode'>;
   adminToken?: string;
   now: () => Date;
@@ -108,7 +109,7 @@ export async function buildApiServer(deps: ApiServerDeps) {
     hub,
     streams: createStreamLimiter(deps.config.api.sseMaxStreamsPerToken),
   });
-  registerPostRoutes(app, deps.posts, deps.insights);
+  registerPostRoutes(app, deps);
   registerInsightsRoutes(app, deps.insights);
   registerCostRoutes(app, deps.reportCosts);
   registerKpiRoutes(app, deps.kpis);

@@ -34,6 +34,8 @@ const ACCESS: Record<string, Partial<Access>> = {
   'GET /v1/tasks/:id/events': { scope: 'task' },
   'GET /v1/posts': { scope: 'query-persona' },
   'GET /v1/posts/:id': { scope: 'post' },
+  'PATCH /v1/posts/:id': { scope: 'post' },
+  'GET /v1/posts/:id/edits': { scope: 'post' },
   'GET /v1/posts/:id/insights': { scope: 'post' },
   'GET /v1/posts/:id/publish-attempts': { scope: 'post' },
   'POST /v1/posts/:id/approve': { scope: 'post' },

@@ -20,13 +20,18 @@ export type HttpServer = FastifyInstance<
   ZodTypeProvider
 >;
 
+/** A hop count as the function Fastify takes (its types do not list numbers): the nearest `hops` proxies are trusted. */
+function trustedHops(trust: boolean | number | string[]) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
 /** A Fastify app with zod schemas and the JSON error shape every server of the product answers with. */
 export function createHttpServer(
   logger: Logger,
-  options: { validateResponses?: boolean; trustProxy?: boolean | string[] } = {},
+  options: { validateResponses?: boolean; trustProxy?: boolean | number | string[] } = {},
 ): HttpServer {
   const app = Fastify({
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: trustedHops(options.trustProxy ?? false),
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
     // Requests are measured by the latency histogram; a log line each would drown the logs.

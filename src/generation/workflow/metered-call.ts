@@ -105,6 +105,19 @@ function observe(deps: Pick<GraphDeps, 'metrics'>, service: Service, output: Mod
   deps.metrics.llmCost.inc({ model, service }, output.costUsd);
 }
 
+/**
+ * Runs one call per candidate at once (a node's candidates are independent: the wait is the slowest
+ * call, not their sum) and returns them in candidate order. Every call is settled before the node
+ * goes on, so each has its llm_calls row and its budget hold released; the first failure, in
+ * candidate order, is thrown.
+ */
+export async function callEach<T, R>(items: readonly T[], call: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const settled = await Promise.allSettled(items.map(call));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+}
+
 export function feedbackOf(draft: Draft): string | undefined {
   const last = draft.rejections.at(-1);
   return last ? `${last.reason.replace('rejected_', '')}: ${last.detail}` : undefined;

@@ -19,7 +19,19 @@ function retextProblems(text: string): string[] {
 const SINGULAR_VERB = '(is|was|has|does)';
 const PLURAL_VERB = '(are|were|have|do)';
 
+/**
+ * Each agreement pattern below needs a singular verb, or "he/she/it" with a plural one; compromise
+ * also reads verbs out of contractions ("they're", "isn't", "dont"). A sentence with neither cannot
+ * disagree and is not parsed: parsing is most of what the gate costs.
+ */
+const SINGULAR_WORD = /\b(?:is|was|has|does|isnt|wasnt|hasnt|doesnt)\b|['’]/i;
+const PLURAL_WORD = /\b(?:are|were|have|do|arent|werent|havent|dont)\b/i;
+const SINGULAR_PRONOUN = /\b(?:he|she|it)\b/i;
+const mayDisagree = (sentence: string) =>
+  SINGULAR_WORD.test(sentence) || (SINGULAR_PRONOUN.test(sentence) && PLURAL_WORD.test(sentence));
+
 function agreementProblems(sentence: string): string[] {
+  if (!mayDisagree(sentence)) return [];
   const doc = nlp(sentence);
   const problems: string[] = [];
   for (const m of doc.match(`#Plural ${SINGULAR_VERB}`).out('array') as string[]) {

@@ -2,7 +2,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Post } from '../post-lifecycle.ts';
 import type { PostsService } from '../posts.service.ts';
-import { POST_TRANSITIONS } from '../post-lifecycle.ts';
+import { statusConflict } from '../post-lifecycle.ts';
 import { approveDraft, findLatestSlot, rejectByUser, schedulePost } from './approval.repository.ts';
 import { listAttempts } from './publish-attempt.repository.ts';
 import { nextFreeSlot } from './publish-slots.ts';
@@ -25,16 +25,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 
   /** The update found the post in another status (perhaps changed meanwhile): say which, and what is allowed. */
   async function wrongStatus(id: string, action: keyof typeof PAST_TENSE): Promise<never> {
-    const post = await getPost(id);
-    const allowed = POST_TRANSITIONS[action].from.join(' or ');
-    throw new AppError(
-      'conflict',
-      `post ${id} is ${post.status}; only a post that is ${allowed} can be ${PAST_TENSE[action]}`,
-      {
-        status: post.status,
-        allowed: POST_TRANSITIONS[action].from,
-      },
-    );
+    throw statusConflict(await getPost(id), action, PAST_TENSE[action]);
   }
 
   async function approve(id: string): Promise<Post> {

@@ -1,5 +1,6 @@
 'use client';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { DraftTextEditor } from '../../components/DraftTextEditor.tsx';
 import { PostCard } from '../../components/PostCard.tsx';
 import { Empty } from '../../components/Status.tsx';
 import { listAll } from '../../lib/api.ts';
@@ -29,11 +30,23 @@ function Nearest({ post }: { post: Post }) {
   );
 }
 
-function Actions({ post, onDone }: { post: Post; onDone: (id: string, message: string) => void }) {
+function Actions({
+  post,
+  onDone,
+  onEdited,
+}: {
+  post: Post;
+  onDone: (id: string, message: string) => void;
+  onEdited: (post: Post) => void;
+}) {
   const { api } = useSession();
   const [reason, setReason] = useState('');
   const [at, setAt] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const approveButton = useRef<HTMLButtonElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
   const id = post.id.slice(0, 8);
   const act = async (path: string, body: unknown, message: string) => {
     try {
@@ -43,10 +56,40 @@ function Actions({ post, onDone }: { post: Post; onDone: (id: string, message: s
       setError((e as Error).message);
     }
   };
+  const closeEditor = () => {
+    setEditing(false);
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
+  const edited = (next: Post) => {
+    const was = post.quality_score === null ? '—' : post.quality_score.toFixed(2);
+    const now = next.quality_score === null ? '—' : next.quality_score.toFixed(2);
+    setSaved(next.text === post.text ? 'The text is unchanged.' : `Text saved: score ${now} (was ${was}).`);
+    setEditing(false);
+    onEdited(next);
+    // What usually comes next: approving the text just saved.
+    requestAnimationFrame(() => approveButton.current?.focus());
+  };
+  if (editing) return <DraftTextEditor post={post} onSaved={edited} onClose={closeEditor} />;
   return (
     <div className="toolbar">
-      <button type="button" onClick={() => act('approve', undefined, 'approved')}>
+      {saved && (
+        <p role="status" className="notice" data-testid="edit-saved">
+          {saved}
+        </p>
+      )}
+      <button type="button" ref={approveButton} onClick={() => act('approve', undefined, 'approved')}>
         Approve
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        ref={editButton}
+        onClick={() => {
+          setSaved(null);
+          setEditing(true);
+        }}
+      >
+        Edit
       </button>
       <div>
         <label htmlFor={`reason-${id}`}>Reject reason</label>
@@ -192,7 +235,11 @@ export default function Review() {
             {post.topic ? `, ${post.topic}` : ''})
           </label>
           <Nearest post={post} />
-          <Actions post={post} onDone={done} />
+          <Actions
+            post={post}
+            onDone={done}
+            onEdited={(next) => setPosts((list) => list.map((p) => (p.id === next.id ? next : p)))}
+          />
         </PostCard>
       ))}
       {loading && (

@@ -2,32 +2,32 @@ import { deriveSeed } from '../../../platform/seeded-random.ts';
 import type { WriteBodyInput } from '../../model/content-model.ts';
 import type { Candidate, Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
-import { addUsage, meteredCall, NO_USAGE } from '../metered-call.ts';
+import { addUsage, callEach, meteredCall, NO_USAGE } from '../metered-call.ts';
 import { hookInputOf } from './write-hook.node.ts';
 
 export const THREADS_MAX_CHARS = 500;
 const SEPARATOR = '\n\n';
 
 /**
- * Writes each candidate's body, then keeps the candidate with the best predicted reward plus its
+ * Writes each candidate's body (the candidates at once), then keeps the candidate with the best predicted reward plus its
  * exploration bonus (without a trained predictor: the bonus alone, i.e. the best Thompson draw).
  */
 export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget' | 'policy'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
-    const written: Candidate[] = [];
-    let merged = NO_USAGE;
-    for (const [index, candidate] of draft.candidates.entries()) {
+    const calls = await callEach(draft.candidates, (candidate, index) => {
       const input: WriteBodyInput = {
         ...hookInputOf(draft, candidate, index),
         hook: candidate.hook,
         maxChars: Math.max(0, THREADS_MAX_CHARS - [...candidate.hook].length - SEPARATOR.length),
         seed: deriveSeed(draft.seed, 'body', String(draft.attempt), ...(index > 0 ? [String(index)] : [])),
       };
-      const { output, update } = await meteredCall(deps, draft, 'body', input, () => deps.model.writeBody(input));
-      const body = output.text;
-      written.push({ ...candidate, body, text: body ? `${candidate.hook}${SEPARATOR}${body}` : candidate.hook });
-      merged = addUsage(merged, update);
-    }
+      return meteredCall(deps, draft, 'body', input, () => deps.model.writeBody(input));
+    });
+    const written: Candidate[] = draft.candidates.map((candidate, i) => {
+      const body = calls[i]!.output.text;
+      return { ...candidate, body, text: body ? `${candidate.hook}${SEPARATOR}${body}` : candidate.hook };
+    });
+    const merged = calls.reduce((usage, call) => addUsage(usage, call.update), NO_USAGE);
     const best = await bestOf(deps, draft, written);
     return {
       ...merged,

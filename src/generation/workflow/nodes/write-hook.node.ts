@@ -4,7 +4,7 @@ import { SENTENCE_WINDOW } from '../../writing/checks.ts';
 import type { WriteHookInput } from '../../model/content-model.ts';
 import type { Candidate, Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
-import { addUsage, feedbackOf, meteredCall, NO_USAGE } from '../metered-call.ts';
+import { addUsage, callEach, feedbackOf, meteredCall, NO_USAGE } from '../metered-call.ts';
 
 /** The one writer input for a candidate: the policy's pattern and arms, and the persona's recent texts. */
 export function hookInputOf(draft: Draft, candidate: Candidate, index: number): WriteHookInput {
@@ -22,20 +22,21 @@ export function hookInputOf(draft: Draft, candidate: Candidate, index: number): 
   };
 }
 
-/** Writes each candidate's hook. */
+/** Writes each candidate's hook, the candidates at once. */
 export function createWriteHookNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
     // Read on every attempt: an earlier variant of the same task may have been accepted meanwhile.
     const recentTexts = await listRecentTexts(deps.db, draft.persona.id, SENTENCE_WINDOW);
     const current = { ...draft, recentTexts };
-    const candidates: Candidate[] = [];
-    let merged = NO_USAGE;
-    for (const [index, candidate] of draft.candidates.entries()) {
+    const calls = await callEach(draft.candidates, (candidate, index) => {
       const input = hookInputOf(current, candidate, index);
-      const { output, update } = await meteredCall(deps, draft, 'hook', input, () => deps.model.writeHook(input));
-      candidates.push({ ...candidate, hook: output.text });
-      merged = addUsage(merged, update);
-    }
+      return meteredCall(deps, draft, 'hook', input, () => deps.model.writeHook(input));
+    });
+    const candidates: Candidate[] = draft.candidates.map((candidate, i) => ({
+      ...candidate,
+      hook: calls[i]!.output.text,
+    }));
+    const merged = calls.reduce((usage, call) => addUsage(usage, call.update), NO_USAGE);
     return { ...merged, candidates, hook: candidates[0]!.hook, recentTexts };
   };
 }
