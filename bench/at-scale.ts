@@ -135,7 +135,7 @@ async function benchOn(kind: DatabaseKind): Promise<BenchRow[]> {
         'GET /v1/posts?persona_id&status=draft',
         () => posts.listPage({ persona_id: persona!.id, status: 'draft', limit: 20 }),
       ],
-      ['GET /v1/personas?limit=20', () => listPersonas(db, { limit: 20 })],
+      ['GET /v1/personas?limit=20', () => listPersonas(db, { sort: 'slug', order: 'asc', limit: 20 })],
       ['GET /v1/costs?group_by=persona (30 days)', () => reportCosts({ group_by: 'persona' })],
     ];
     for (const [name, run] of lists) rows.push(row(`${name}, ${where}`, await sample(ROUNDS, run), roundTrip, 2));

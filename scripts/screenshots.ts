@@ -80,6 +80,12 @@ try {
       const file = path.join(OUT, `${name}-${device}.png`);
       await page.screenshot({ path: file });
       console.log(file);
+      if (name === 'personas') {
+        // What the loop has learned is below the fold: shown on its own.
+        const learned = path.join(OUT, `personas-learning-${device}.png`);
+        await page.getByTestId('learning').screenshot({ path: learned });
+        console.log(learned);
+      }
     }
     await context.close();
   }

@@ -7,6 +7,8 @@ export {
   insertPersona,
   listAllPersonas,
   listAutopilotPersonas,
+  PERSONA_SORTS,
+  type PersonaSort,
 } from './persona.repository.ts';
 export {
   type Autopilot,

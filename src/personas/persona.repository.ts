@@ -69,14 +69,60 @@ export async function findPersonaById(q: Queryable, id: string): Promise<Persona
   return row ? toPersona(row) : null;
 }
 
-export async function listPersonas(q: Queryable, page: { limit: number; afterSlug?: string }): Promise<Persona[]> {
+export const PERSONA_SORTS = ['slug', 'name', 'niche', 'created_at', 'updated_at'] as const;
+export type PersonaSort = (typeof PERSONA_SORTS)[number];
+
+/**
+ * Each sort's key as migration 020 indexes it. Text sorts compare bytes (COLLATE "C") of the lower-cased
+ * value, so the order is the same on every server whatever its locale, and a cursor's key compares as
+ * the ORDER BY does.
+ */
+const SORT_KEYS: Record<PersonaSort, { key: string; cast: string }> = {
+  slug: { key: '(slug COLLATE "C")', cast: 'text COLLATE "C"' },
+  name: { key: '(lower(name) COLLATE "C")', cast: 'text COLLATE "C"' },
+  niche: { key: '(lower(niche) COLLATE "C")', cast: 'text COLLATE "C"' },
+  created_at: { key: 'created_at', cast: 'timestamptz' },
+  updated_at: { key: 'updated_at', cast: 'timestamptz' },
+};
+
+export interface PersonaListQuery {
+  sort: PersonaSort;
+  order: 'asc' | 'desc';
+  /** Case-insensitive substring of the slug, name, niche or a topic. */
+  q?: string;
+  approval_mode?: Persona['approval_mode'];
+  source?: Persona['source'];
+  learning_mode?: Persona['learning_mode'];
+  limit: number;
+  /** The last row of the previous page: its sort key as text and its id. */
+  after?: { key: string; id: string };
+}
+
+/** `limit + 1` personas in the asked order, each with its `cursor_key`, so the caller knows if a next page exists. */
+export async function listPersonas(
+  q: Queryable,
+  query: PersonaListQuery,
+): Promise<(Persona & { cursor_key: string })[]> {
+  const { key, cast } = SORT_KEYS[query.sort];
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = ['deleted_at IS NULL'];
+  if (query.q)
+    where.push(
+      `strpos(lower(slug || ' ' || name || ' ' || niche || ' ' || topics::text), lower(${param(query.q)})) > 0`,
+    );
+  for (const column of ['approval_mode', 'source', 'learning_mode'] as const)
+    if (query[column]) where.push(`${column} = ${param(query[column])}`);
+  if (query.after)
+    where.push(
+      `(${key}, id) ${query.order === 'asc' ? '>' : '<'} (${param(query.after.key)}::${cast}, ${param(query.after.id)}::uuid)`,
+    );
   const rows = await q.query(
-    `SELECT ${COLUMNS} FROM personas
-      WHERE deleted_at IS NULL AND ($1::text IS NULL OR slug > $1)
-      ORDER BY slug LIMIT $2`,
-    [page.afterSlug ?? null, page.limit],
+    `SELECT ${COLUMNS}, ${key}::text AS cursor_key FROM personas WHERE ${where.join(' AND ')}
+      ORDER BY ${key} ${query.order}, id ${query.order} LIMIT ${param(query.limit + 1)}`,
+    params,
   );
-  return rows.map(toPersona);
+  return rows.map((row) => ({ ...toPersona(row), cursor_key: String(row.cursor_key) }));
 }
 
 export async function updatePersona(q: Queryable, id: string, fields: PersonaFields): Promise<Persona | null> {

@@ -1,9 +1,11 @@
 import { type Database, type Queryable, isUniqueViolation } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
+import { decodeKeysetCursor, splitKeysetPage } from '../platform/page-cursor.ts';
 import {
   findPersonaById,
   insertPersona,
   listPersonas,
+  type PersonaListQuery,
   softDeletePersona,
   updatePersona,
 } from './persona.repository.ts';
@@ -11,6 +13,17 @@ import { personaFieldsSchema, type Persona, type PersonaFields } from './persona
 
 /** What other domains do, in the deleting transaction, when a persona is deleted. */
 export type OnPersonaDeleted = (tx: Queryable, personaId: string) => Promise<unknown>;
+
+/** The listing a cursor belongs to, as a query string a person can read in the 400 that names it. */
+function viewOf(listing: Omit<PersonaListQuery, 'after' | 'limit'>): string {
+  const { sort, order, ...filters } = listing;
+  const named = Object.entries(filters).filter(([, value]) => value !== undefined);
+  return new URLSearchParams([
+    ['sort', sort],
+    ['order', order],
+    ...named.sort(([a], [b]) => (a < b ? -1 : 1)),
+  ]).toString();
+}
 
 export function createPersonasService(deps: { db: Database; onDelete?: readonly OnPersonaDeleted[] }) {
   const { db } = deps;
@@ -59,10 +72,12 @@ export function createPersonasService(deps: { db: Database; onDelete?: readonly 
     if (!deleted) throw new AppError('not_found', `persona ${id} does not exist`);
   }
 
-  async function listPage(page: { limit: number; cursor?: string }) {
-    const personas = await listPersonas(db, { limit: page.limit, afterSlug: page.cursor });
-    const last = personas.at(-1);
-    return { data: personas, next_cursor: personas.length === page.limit && last ? last.slug : null };
+  async function listPage(query: Omit<PersonaListQuery, 'after'> & { cursor?: string }) {
+    const { cursor, limit, ...listing } = query;
+    const view = viewOf(listing);
+    const after = cursor ? decodeKeysetCursor(cursor, view) : undefined;
+    const { page, next_cursor } = splitKeysetPage(await listPersonas(db, { ...query, after }), limit, view);
+    return { data: page, next_cursor };
   }
 
   return { getPersona, createPersona, patchPersona, deletePersona, listPage };

@@ -1,3 +1,4 @@
+import { groupBy } from '../platform/group-by.ts';
 import { isInWindow, windowEnding } from '../platform/time-window.ts';
 
 /** Monthly run-rate arithmetic over plain event rows, pinned by unit tests without a database. */
@@ -69,26 +70,16 @@ function activeSubscriptions(events: RevenueEventRow[], now: Date): RevenueEvent
   });
 }
 
+type Projected = { projection: RevenueProjection; inputs: RevenueInputs };
+
 /**
- * revenue_projection_monthly: MRR of the active subscriptions (a yearly price ÷ 12) plus the last
- * 30 days' affiliate and lead payments net of refunds (cash basis: a refund counts when it
- * happens, so the net can be negative). With `personaId`, only revenue attributed to that persona
- * (a subscription by its latest payment). Money is added in cents; each stream is rounded to cents
- * and the total is the sum of the rounded streams, so the gauges add up.
+ * The run-rate of some active subscriptions and some in-window sales. Money is added in cents; each
+ * stream is rounded to cents and the total is the sum of the rounded streams, so the gauges add up.
  */
-export function projectMonthlyRevenue(
-  events: RevenueEventRow[],
-  now: Date,
-  options: { personaId?: string } = {},
-): { projection: RevenueProjection; inputs: RevenueInputs } {
-  const mine = (e: RevenueEventRow) => options.personaId === undefined || e.persona_id === options.personaId;
-  const active = activeSubscriptions(events, now).filter(mine);
+function summarise(active: RevenueEventRow[], recent: RevenueEventRow[]): Projected {
   const mrrCents = Math.round(
     active.reduce((sum, e) => sum + (e.billing_period === 'year' ? cents(e.amount) / 12 : cents(e.amount)), 0),
   );
-
-  const window = windowEnding(now, REVENUE_WINDOW_DAYS);
-  const recent = events.filter((e) => mine(e) && isInWindow(e.occurred_at, window));
   const flows = (stream: RevenueStream) => {
     const sum = (type: RevenueEventType) =>
       recent.filter((e) => e.stream === stream && e.type === type).reduce((total, e) => total + cents(e.amount), 0);
@@ -113,4 +104,38 @@ export function projectMonthlyRevenue(
       leads: { payments: dollars(leads.payments), refunds: dollars(leads.refunds) },
     },
   };
+}
+
+const inWindow = (events: RevenueEventRow[], now: Date) => {
+  const window = windowEnding(now, REVENUE_WINDOW_DAYS);
+  return events.filter((e) => isInWindow(e.occurred_at, window));
+};
+
+/**
+ * revenue_projection_monthly: MRR of the active subscriptions (a yearly price ÷ 12) plus the last
+ * 30 days' affiliate and lead payments net of refunds (cash basis: a refund counts when it
+ * happens, so the net can be negative). With `personaId`, only revenue attributed to that persona
+ * (a subscription by its latest payment).
+ */
+export function projectMonthlyRevenue(
+  events: RevenueEventRow[],
+  now: Date,
+  options: { personaId?: string } = {},
+): Projected {
+  const mine = (e: RevenueEventRow) => options.personaId === undefined || e.persona_id === options.personaId;
+  return summarise(activeSubscriptions(events, now).filter(mine), inWindow(events, now).filter(mine));
+}
+
+/**
+ * The same projection for each of `personaIds` (null: revenue attributed to none) from one pass over
+ * the events: each persona's figures are what `projectMonthlyRevenue` gives for it.
+ */
+export function projectMonthlyRevenueByPersona(
+  events: RevenueEventRow[],
+  now: Date,
+  personaIds: readonly (string | null)[],
+): Map<string | null, Projected> {
+  const active = groupBy(activeSubscriptions(events, now), (e) => e.persona_id);
+  const recent = groupBy(inWindow(events, now), (e) => e.persona_id);
+  return new Map(personaIds.map((id) => [id, summarise(active.get(id) ?? [], recent.get(id) ?? [])]));
 }

@@ -82,3 +82,24 @@ export async function listProjectionEvents(q: Queryable, now: Date): Promise<Rev
     occurred_at: r.occurred_at instanceof Date ? r.occurred_at : new Date(r.occurred_at),
   }));
 }
+
+export interface PersonaEventCounts {
+  persona_id: string | null;
+  /** null for revenue attributed to no persona; a deleted persona keeps its slug here. */
+  slug: string | null;
+  deleted: boolean;
+  stream: RevenueEventRow['stream'];
+  events: number;
+  last_occurred_at: string;
+}
+
+/** How many events each persona (and none) has recorded per stream, over all time. */
+export async function countEventsByPersona(q: Queryable): Promise<PersonaEventCounts[]> {
+  const rows = await q.query<Omit<PersonaEventCounts, 'last_occurred_at'> & { last_occurred_at: unknown }>(
+    `SELECT e.persona_id, p.slug, p.deleted_at IS NOT NULL AS deleted, e.stream, e.events, e.last_occurred_at
+       FROM (SELECT persona_id, stream, count(*)::int AS events, max(occurred_at) AS last_occurred_at
+               FROM revenue_events GROUP BY persona_id, stream) e
+       LEFT JOIN personas p ON p.id = e.persona_id`,
+  );
+  return rows.map((row) => ({ ...row, last_occurred_at: toIso(row.last_occurred_at) }));
+}

@@ -1,11 +1,15 @@
 import { decodeCursor, encodeCursor, splitPage } from '../platform/page-cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
+import { groupBy } from '../platform/group-by.ts';
 import { findPersonaById } from '../personas/index.ts';
 import type { RevenueEvent, RevenueEventInput } from './revenue-event.schema.ts';
+import { projectMonthlyRevenueByPersona, type RevenueStream } from './revenue-projection.ts';
 import {
+  countEventsByPersona,
   findRevenueEventByExternalId,
   insertRevenueEvent,
+  listProjectionEvents,
   listRevenueEvents,
   type NewRevenueEvent,
 } from './revenue.repository.ts';
@@ -40,7 +44,9 @@ function differingField(stored: RevenueEvent, replay: NewRevenueEvent): string |
   return undefined;
 }
 
-export function createRevenueService(deps: { db: Database }) {
+const STREAMS: readonly RevenueStream[] = ['subscription', 'affiliate', 'lead'];
+
+export function createRevenueService(deps: { db: Database; now: () => Date }) {
   const { db } = deps;
 
   /** A replay returns the stored event (`created: false`); the same id with other values is refused. */
@@ -77,7 +83,39 @@ export function createRevenueService(deps: { db: Database }) {
     return { data: page, next_cursor: next ? encodeCursor(next) : null };
   }
 
-  return { recordRevenueEvent, listPage };
+  /**
+   * Per persona (and for revenue attributed to none) its recorded events by stream and its projected
+   * MRR by stream, each persona's as GET /v1/kpis?persona= computes it; highest MRR first.
+   */
+  async function byPersona() {
+    const now = deps.now();
+    const [counts, events] = await Promise.all([countEventsByPersona(db), listProjectionEvents(db, now)]);
+    const byId = groupBy(counts, (c) => c.persona_id);
+    const projected = projectMonthlyRevenueByPersona(events, now, [...byId.keys()]);
+    const rows = [...byId].map(([personaId, streams]) => {
+      const { projection, inputs } = projected.get(personaId)!;
+      const eventsOf = (stream: RevenueStream) => streams.find((c) => c.stream === stream)?.events ?? 0;
+      return {
+        persona_id: personaId,
+        slug: streams[0]!.slug,
+        deleted: streams[0]!.deleted,
+        events: {
+          ...Object.fromEntries(STREAMS.map((stream) => [stream, eventsOf(stream)])),
+          total: streams.reduce((sum, c) => sum + c.events, 0),
+        } as Record<RevenueStream | 'total', number>,
+        last_occurred_at: streams
+          .map((c) => c.last_occurred_at)
+          .sort()
+          .at(-1)!,
+        mrr: projection,
+        active_subscriptions: inputs.active_subscriptions,
+      };
+    });
+    rows.sort((a, b) => b.mrr.total - a.mrr.total || (a.slug ?? '\uffff').localeCompare(b.slug ?? '\uffff'));
+    return { as_of: now.toISOString(), currency: BASE_CURRENCY, data: rows };
+  }
+
+  return { recordRevenueEvent, listPage, byPersona };
 }
 
 export type RevenueService = ReturnType<typeof createRevenueService>;

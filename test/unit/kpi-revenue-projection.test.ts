@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { projectMonthlyRevenue, type RevenueEventRow } from '../../src/revenue/revenue-projection.ts';
+import {
+  projectMonthlyRevenue,
+  projectMonthlyRevenueByPersona,
+  type RevenueEventRow,
+} from '../../src/revenue/revenue-projection.ts';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const DAY = 86_400_000;
@@ -173,5 +177,35 @@ describe('monthly revenue projection', () => {
         leads: { payments: 0, refunds: 0 },
       },
     });
+  });
+
+  it('gives per persona, in one pass, what the projection for that persona gives', () => {
+    const events = [
+      // s1 moved from persona a to b: it counts for b, its latest payment's persona.
+      sub('s1', { amount: 20, persona_id: 'a', occurred_at: daysAgo(40) }),
+      sub('s1', { amount: 25, persona_id: 'b', occurred_at: daysAgo(10) }),
+      sub('s2', { amount: 120, billing_period: 'year', persona_id: 'a', occurred_at: daysAgo(100) }),
+      sub('s3', { amount: 30, persona_id: 'c', occurred_at: daysAgo(20) }),
+      sub('s3', { type: 'cancellation', persona_id: 'c', occurred_at: daysAgo(2) }),
+      event({ stream: 'affiliate', amount: 5, persona_id: 'a' }),
+      event({ stream: 'affiliate', type: 'refund', amount: 2, persona_id: 'b' }),
+      event({ stream: 'lead', amount: 70 }),
+      event({ stream: 'lead', amount: 900, persona_id: 'c', occurred_at: daysAgo(31) }),
+    ];
+    const ids = ['a', 'b', 'c', null, 'nobody'];
+    const grouped = projectMonthlyRevenueByPersona(events, NOW, ids);
+    expect([...grouped.keys()]).toEqual(ids);
+    for (const id of ids) {
+      const alone = projectMonthlyRevenue(
+        events.map((e) => ({ ...e, persona_id: e.persona_id === id ? 'me' : (e.persona_id ?? 'none') })),
+        NOW,
+        { personaId: 'me' },
+      );
+      expect(grouped.get(id), String(id)).toEqual(alone);
+    }
+    expect(grouped.get('b')!.projection).toEqual({ subscriptions: 25, affiliate: -2, leads: 0, total: 23 });
+    expect(grouped.get('a')!.projection).toEqual({ subscriptions: 10, affiliate: 5, leads: 0, total: 15 });
+    expect(grouped.get('c')!.projection.total).toBe(0);
+    expect(grouped.get(null)!.projection.leads).toBe(70);
   });
 });

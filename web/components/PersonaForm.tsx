@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { HOOK_PATTERNS } from '../../src/personas/hook-patterns.ts';
 import { personaFieldsSchema } from '../../src/personas/persona.schema.ts';
-import { ApiError } from '../lib/api.ts';
+import { ApiError, errorsByPath } from '../lib/api.ts';
 import type { Persona } from '../lib/types.ts';
 import { Field } from './Field.tsx';
 
@@ -28,7 +28,21 @@ const LABELS: Record<string, string> = {
   auto_approve_min_score: 'Auto-approve minimum score',
 };
 
-type Draft = Record<string, string> & { approval_mode: string; hook_patterns: string };
+type Draft = Record<string, string> & {
+  approval_mode: string;
+  hook_patterns: string;
+  learning_mode: string;
+  /** "on" or "off": autopilot is null when off, whatever its other fields hold. */
+  autopilot: string;
+  posts_per_day: string;
+  autopilot_topics: string;
+};
+
+const lines = (text: string) =>
+  text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function toDraft(p?: Persona): Draft {
   const d: Record<string, string> = {};
@@ -40,20 +54,26 @@ function toDraft(p?: Persona): Draft {
     ...d,
     approval_mode: p?.approval_mode ?? 'manual',
     hook_patterns: (p?.hook_patterns ?? [...HOOK_PATTERNS]).join(','),
+    learning_mode: p?.learning_mode ?? 'on',
+    autopilot: p?.autopilot ? 'on' : 'off',
+    posts_per_day: String(p?.autopilot?.posts_per_day ?? 1),
+    autopilot_topics: (p?.autopilot?.topics ?? []).join('\n'),
   } as Draft;
 }
 
 function fromDraft(d: Draft): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const k of [...TEXT, ...LONG]) body[k] = d[k];
-  for (const k of LISTS)
-    body[k] = d[k]!.split(/[\n,]/)
-      .map((s) => s.trim())
-      .filter(Boolean);
+  for (const k of LISTS) body[k] = lines(d[k]!);
   for (const k of OPTIONAL_TEXT) body[k] = d[k]!.trim() || null;
   for (const k of OPTIONAL_NUMBERS) body[k] = d[k]!.trim() === '' ? null : Number(d[k]);
   body.approval_mode = d.approval_mode;
   body.hook_patterns = d.hook_patterns.split(',').filter(Boolean);
+  body.learning_mode = d.learning_mode;
+  const topics = lines(d.autopilot_topics);
+  // A blank count is sent as NaN so the schema's number check names the field rather than passing it.
+  const postsPerDay = d.posts_per_day.trim() === '' ? Number.NaN : Number(d.posts_per_day);
+  body.autopilot = d.autopilot === 'on' ? { posts_per_day: postsPerDay, ...(topics.length ? { topics } : {}) } : null;
   return body;
 }
 
@@ -78,9 +98,7 @@ export function PersonaForm({
     const body = fromDraft(draft);
     const checked = personaFieldsSchema.safeParse(body);
     if (!checked.success) {
-      const found: Record<string, string> = {};
-      for (const issue of checked.error.issues) found[String(issue.path[0] ?? '_')] ??= issue.message;
-      return setErrors(found);
+      return setErrors(errorsByPath(checked.error.issues));
     }
     setBusy(true);
     try {
@@ -178,7 +196,71 @@ export function PersonaForm({
               </select>
             )}
           </Field>
-          <p className="target">Autopilot and learning mode arrive with the learning loop.</p>
+          <Field id={`${prefix}-learning_mode`} label="Learning mode" error={errors.learning_mode}>
+            {(a) => (
+              <select
+                {...a}
+                name="learning_mode"
+                value={draft.learning_mode}
+                onChange={(e) => set('learning_mode', e.target.value)}
+              >
+                <option value="on">on: choices follow what has worked</option>
+                <option value="off">off: choices uniform at random</option>
+              </select>
+            )}
+          </Field>
+          <fieldset>
+            <legend>Autopilot</legend>
+            <label className="inline">
+              <input
+                type="checkbox"
+                name="autopilot"
+                checked={draft.autopilot === 'on'}
+                onChange={(e) => set('autopilot', e.target.checked ? 'on' : 'off')}
+              />{' '}
+              On: writes, approves and publishes on its own
+            </label>
+            {draft.autopilot === 'on' && (
+              <>
+                <Field
+                  id={`${prefix}-posts_per_day`}
+                  label="Posts per day"
+                  error={errors['autopilot.posts_per_day']}
+                  hint="1 to 48"
+                >
+                  {(a) => (
+                    <input
+                      {...a}
+                      name="posts_per_day"
+                      inputMode="numeric"
+                      value={draft.posts_per_day}
+                      onChange={(e) => set('posts_per_day', e.target.value)}
+                    />
+                  )}
+                </Field>
+                <Field
+                  id={`${prefix}-autopilot_topics`}
+                  label="Autopilot topics"
+                  error={errors['autopilot.topics']}
+                  hint="one per line; empty: the persona's topics"
+                >
+                  {(a) => (
+                    <textarea
+                      {...a}
+                      name="autopilot_topics"
+                      value={draft.autopilot_topics}
+                      onChange={(e) => set('autopilot_topics', e.target.value)}
+                    />
+                  )}
+                </Field>
+              </>
+            )}
+            {errors.autopilot && !errors['autopilot.posts_per_day'] && !errors['autopilot.topics'] && (
+              <div className="error" role="alert">
+                {errors.autopilot}
+              </div>
+            )}
+          </fieldset>
         </div>
       </div>
       <button type="submit" disabled={busy}>

@@ -4,6 +4,19 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * Each issue's message under its path and every prefix of it ("autopilot.posts_per_day" and "autopilot"),
+ * the first message winning, so a form shows it at the most precise field it has; "_" for no path.
+ */
+export function errorsByPath(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
+  const out: Record<string, string> = {};
+  for (const { path, message } of issues) {
+    if (path.length === 0) out._ ??= message;
+    for (let depth = 1; depth <= path.length; depth++) out[path.slice(0, depth).map(String).join('.')] ??= message;
+  }
+  return out;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -14,14 +27,9 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** Messages keyed by the top-level field they are about, for showing next to that field. */
+  /** Messages keyed by the field they are about, for showing next to that field. */
   fieldErrors(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const issue of this.details) {
-      const field = issue.path.split('.')[0] || '_';
-      out[field] ??= issue.message;
-    }
-    return out;
+    return errorsByPath(this.details.map((issue) => ({ path: issue.path.split('.'), message: issue.message })));
   }
 }
 

@@ -17,6 +17,8 @@ export interface Persona {
   daily_budget_usd: number | null;
   approval_mode: 'manual' | 'auto';
   auto_approve_min_score: number | null;
+  autopilot: { posts_per_day: number; topics?: string[] } | null;
+  learning_mode: 'off' | 'on';
   source: 'library' | 'user';
   created_at: string;
   updated_at: string;
@@ -107,4 +109,44 @@ export interface OpsSummary {
   breakers: { dependency: string; state: 'closed' | 'half_open' | 'open' }[];
   spend_today: { usd: number; budget_usd: number | null };
   http: { p95_seconds: number | null; requests: number };
+}
+
+export interface Lift {
+  ratio: number | null;
+  lower: number | null;
+  upper: number | null;
+  learned_posts: number;
+  control_posts: number;
+  learned_mean_rate: number | null;
+  control_mean_rate: number | null;
+}
+
+export interface Arm {
+  arm: string;
+  pulls: number;
+  mean_reward: number;
+  uncertainty: number;
+  probability: number;
+}
+
+export interface PersonaLearning {
+  persona_id: string;
+  slug: string;
+  learning: 'on' | 'off';
+  autopilot: Persona['autopilot'];
+  policy_version: string;
+  rewards: { rewarded: number; pending: number };
+  choices: { choice: string; arms: Arm[] }[];
+  lift: Lift;
+  predictor: { trained_at: string | null; spearman: number | null; baseline_spearman: number | null };
+}
+
+export interface PersonaRevenue {
+  persona_id: string | null;
+  slug: string | null;
+  deleted: boolean;
+  events: { subscription: number; affiliate: number; lead: number; total: number };
+  last_occurred_at: string;
+  mrr: { subscriptions: number; affiliate: number; leads: number; total: number };
+  active_subscriptions: number;
 }

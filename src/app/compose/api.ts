@@ -19,7 +19,7 @@ export function composeApi(platform: Platform, queue: Queue, shared: Shared) {
     insights: createPostInsightsService({ db }),
     reportCosts: createCostsService({ db, now }),
     kpis: createKpiService({ db, now }),
-    revenue: createRevenueService({ db }),
+    revenue: createRevenueService({ db, now }),
     publishing: createApprovalService({
       db,
       getPost: shared.posts.getPost,

@@ -1,14 +1,82 @@
 'use client';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { LearningPanel } from '../../components/LearningPanel.tsx';
 import { PersonaForm } from '../../components/PersonaForm.tsx';
 import { Empty, Status } from '../../components/Status.tsx';
-import { ApiError, listAll } from '../../lib/api.ts';
+import { ApiError } from '../../lib/api.ts';
 import { count, dollars, percent, when } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.tsx';
 import type { Kpis, Page, Persona, Post } from '../../lib/types.ts';
 import { useLoad } from '../../lib/use-load.ts';
 
 const PAGE = 25;
+
+/** The columns the API sorts by (GET /v1/personas?sort=), each with the order a first click asks for. */
+const SORTS = [
+  { key: 'slug', label: 'Slug', first: 'asc' },
+  { key: 'name', label: 'Name', first: 'asc' },
+  { key: 'niche', label: 'Niche', first: 'asc', narrow: true },
+  { key: 'created_at', label: 'Created', first: 'desc', narrow: true },
+  { key: 'updated_at', label: 'Updated', first: 'desc', narrow: true },
+] as const;
+type SortKey = (typeof SORTS)[number]['key'];
+type Order = 'asc' | 'desc';
+
+/** One page after another of GET /v1/personas for the given query, the next following the last's cursor. */
+function usePersonaPages(query: string, reload: number) {
+  const { api } = useSession();
+  const [rows, setRows] = useState<Persona[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [state, setState] = useState<'loading' | 'ready' | { error: string }>('loading');
+  // Answers for a query the user has already changed are dropped.
+  const latest = useRef(query);
+  latest.current = query;
+  const load = useCallback(
+    async (after: string | null) => {
+      setState('loading');
+      try {
+        const page = await api<Page<Persona>>(
+          `/v1/personas?${query}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
+        );
+        if (latest.current !== query) return;
+        setRows((list) => (after ? [...list, ...page.data] : page.data));
+        setCursor(page.next_cursor);
+        setState('ready');
+      } catch (error) {
+        if (latest.current === query) setState({ error: (error as Error).message });
+      }
+    },
+    [api, query],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a reload asks for the first page again
+  useEffect(() => void load(null), [load, reload]);
+  return { rows, cursor, state, more: () => void load(cursor) };
+}
+
+function SortHeader({
+  column,
+  sort,
+  order,
+  onSort,
+}: {
+  column: (typeof SORTS)[number];
+  sort: SortKey;
+  order: Order;
+  onSort: (key: SortKey) => void;
+}) {
+  const active = sort === column.key;
+  return (
+    <th
+      className={'narrow' in column ? 'hide-narrow' : undefined}
+      aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+    >
+      <button type="button" className="sort" data-sort={column.key} onClick={() => onSort(column.key)}>
+        {column.label}
+        <span aria-hidden="true">{active ? (order === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+      </button>
+    </th>
+  );
+}
 
 interface Account {
   status: string;
@@ -93,6 +161,12 @@ function PersonaDetail({
             {persona.hook_model ?? 'default'} / {persona.body_model ?? 'default'} · <strong>budget:</strong>{' '}
             {persona.daily_budget_usd === null ? 'default' : dollars(persona.daily_budget_usd)}/day
           </p>
+          <p data-testid="loop-settings">
+            <strong>Learning:</strong> {persona.learning_mode} · <strong>autopilot:</strong>{' '}
+            {persona.autopilot
+              ? `${persona.autopilot.posts_per_day} posts a day on ${persona.autopilot.topics?.join(', ') ?? 'its topics'}`
+              : 'off'}
+          </p>
           <button type="button" onClick={() => setEditing(true)}>
             Edit
           </button>
@@ -142,7 +216,7 @@ function PersonaDetail({
         }
       </Status>
       <h3>What it has learned</h3>
-      <Empty>The learning loop has not shipped yet.</Empty>
+      <LearningPanel personaId={persona.id} version={persona.updated_at} />
     </section>
   );
 }
@@ -150,35 +224,63 @@ function PersonaDetail({
 export default function Personas() {
   const { api } = useSession();
   const [reload, setReload] = useState(0);
-  const all = useLoad(() => listAll<Persona>(api, '/v1/personas'), [reload]);
-  const [query, setQuery] = useState('');
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
   const [mode, setMode] = useState('');
   const [source, setSource] = useState('');
-  const [shown, setShown] = useState(PAGE);
+  const [learning, setLearning] = useState('');
+  const [sort, setSort] = useState<SortKey>('slug');
+  const [order, setOrder] = useState<Order>('asc');
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  // The saved persona as the API returned it, shown until the reloaded list catches up.
-  const [saved, setSaved] = useState<Persona | null>(null);
+  const [current, setCurrent] = useState<Persona | null>(null);
+
+  // The search is sent once typing pauses, not on every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(typed.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const query = new URLSearchParams({
+    sort,
+    order,
+    limit: String(PAGE),
+    ...(search ? { q: search } : {}),
+    ...(mode ? { approval_mode: mode } : {}),
+    ...(source ? { source } : {}),
+    ...(learning ? { learning_mode: learning } : {}),
+  }).toString();
+  const list = usePersonaPages(query, reload);
 
   useEffect(() => setSelected(new URLSearchParams(window.location.search).get('id')), []);
+  useEffect(() => {
+    if (!selected) return setCurrent(null);
+    const controller = new AbortController();
+    api<Persona>(`/v1/personas/${selected}`, { signal: controller.signal }).then(setCurrent, () => setCurrent(null));
+    return () => controller.abort();
+  }, [api, selected]);
   const select = (id: string | null) => {
     setSelected(id);
     setCreating(false);
     window.history.replaceState(null, '', id ? `?id=${id}` : window.location.pathname);
   };
-
-  const filtered = useMemo(() => {
-    if (all.state !== 'ready') return [];
-    const q = query.trim().toLowerCase();
-    return all.data.filter(
-      (p) =>
-        (!q || `${p.slug} ${p.name} ${p.niche} ${p.topics.join(' ')}`.toLowerCase().includes(q)) &&
-        (!mode || p.approval_mode === mode) &&
-        (!source || p.source === source),
-    );
-  }, [all, query, mode, source]);
-  const listed = all.state === 'ready' ? all.data.find((p) => p.id === selected) : undefined;
-  const current = saved && saved.id === selected && (!listed || listed.updated_at <= saved.updated_at) ? saved : listed;
+  const onSort = (key: SortKey) => {
+    if (key === sort) return setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
+    setSort(key);
+    setOrder(SORTS.find((c) => c.key === key)!.first);
+  };
+  const filter = (id: string, label: string, value: string, set: (v: string) => void, options: string[]) => (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => set(e.target.value)}>
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 
   return (
     <>
@@ -189,35 +291,19 @@ export default function Personas() {
           <input
             id="persona-search"
             type="search"
-            value={query}
+            value={typed}
             placeholder="slug, name, niche or topic"
-            onChange={(e) => {
-              setQuery(e.target.value);
-              setShown(PAGE);
-            }}
+            onChange={(e) => setTyped(e.target.value)}
           />
         </div>
-        <div>
-          <label htmlFor="persona-mode">Approval</label>
-          <select id="persona-mode" value={mode} onChange={(e) => setMode(e.target.value)}>
-            <option value="">any</option>
-            <option value="manual">manual</option>
-            <option value="auto">auto</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="persona-source">Source</label>
-          <select id="persona-source" value={source} onChange={(e) => setSource(e.target.value)}>
-            <option value="">any</option>
-            <option value="library">library</option>
-            <option value="user">user</option>
-          </select>
-        </div>
+        {filter('persona-mode', 'Approval', mode, setMode, ['manual', 'auto'])}
+        {filter('persona-source', 'Source', source, setSource, ['library', 'user'])}
+        {filter('persona-learning', 'Learning', learning, setLearning, ['on', 'off'])}
         <button
           type="button"
           onClick={() => {
             setCreating(true);
-            setSelected(null);
+            select(null);
           }}
         >
           New persona
@@ -241,7 +327,7 @@ export default function Personas() {
           key={current.id}
           persona={current}
           onChanged={(p) => {
-            setSaved(p);
+            setCurrent(p);
             setReload((r) => r + 1);
           }}
           onDeleted={() => {
@@ -250,50 +336,68 @@ export default function Personas() {
           }}
         />
       )}
-      <Status loaded={all}>
-        {() =>
-          filtered.length === 0 ? (
-            <Empty>No persona matches.</Empty>
-          ) : (
-            <>
-              <p className="muted" role="status">
-                {filtered.length} personas
-              </p>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Slug</th>
-                      <th>Name</th>
-                      <th className="hide-narrow">Niche</th>
-                      <th>Approval</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {filtered.slice(0, shown).map((p) => (
-                      <tr key={p.id}>
-                        <td>
-                          <button type="button" className="row-button" onClick={() => select(p.id)}>
-                            {p.slug}
-                          </button>
-                        </td>
-                        <td>{p.name}</td>
-                        <td className="hide-narrow">{p.niche}</td>
-                        <td>{p.approval_mode}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {shown < filtered.length && (
-                <button type="button" className="secondary" onClick={() => setShown((s) => s + PAGE)}>
-                  Show more
-                </button>
-              )}
-            </>
-          )
-        }
-      </Status>
+      {typeof list.state === 'object' && (
+        <p className="error" role="alert">
+          Could not load: {list.state.error}
+        </p>
+      )}
+      {list.state === 'ready' && list.rows.length === 0 && <Empty>No persona matches.</Empty>}
+      {list.rows.length > 0 && (
+        <>
+          <p className="muted" role="status">
+            {list.rows.length} personas shown{list.cursor ? ', more to load' : ''}
+          </p>
+          <div className="table-wrap">
+            <table data-testid="persona-table">
+              <caption className="muted">
+                Personas by {SORTS.find((c) => c.key === sort)!.label.toLowerCase()},{' '}
+                {order === 'asc' ? 'ascending' : 'descending'} (sorted by the server)
+              </caption>
+              <thead>
+                <tr>
+                  {SORTS.slice(0, 3).map((column) => (
+                    <SortHeader key={column.key} column={column} sort={sort} order={order} onSort={onSort} />
+                  ))}
+                  <th>Approval</th>
+                  <th>Learning</th>
+                  <th className="hide-narrow">Autopilot</th>
+                  {SORTS.slice(3).map((column) => (
+                    <SortHeader key={column.key} column={column} sort={sort} order={order} onSort={onSort} />
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {list.rows.map((p) => (
+                  <tr key={p.id} data-persona-row={p.slug}>
+                    <td>
+                      <button type="button" className="row-button" onClick={() => select(p.id)}>
+                        {p.slug}
+                      </button>
+                    </td>
+                    <td>{p.name}</td>
+                    <td className="hide-narrow">{p.niche}</td>
+                    <td>{p.approval_mode}</td>
+                    <td>{p.learning_mode}</td>
+                    <td className="hide-narrow">{p.autopilot ? `${p.autopilot.posts_per_day}/day` : 'off'}</td>
+                    <td className="hide-narrow">{p.created_at.slice(0, 10)}</td>
+                    <td className="hide-narrow">{p.updated_at.slice(0, 10)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      {list.state === 'loading' && (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
+      {list.cursor && list.state === 'ready' && (
+        <button type="button" className="secondary" onClick={list.more}>
+          Load more
+        </button>
+      )}
     </>
   );
 }

@@ -3,10 +3,10 @@ import { type FormEvent, useState } from 'react';
 import { revenueEventInput } from '../../../src/revenue/revenue-event.schema.ts';
 import { Field } from '../../components/Field.tsx';
 import { Empty, Status } from '../../components/Status.tsx';
-import { ApiError, listAll } from '../../lib/api.ts';
+import { ApiError, errorsByPath, listAll } from '../../lib/api.ts';
 import { dollars, when } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.tsx';
-import type { Kpis, Page, Persona } from '../../lib/types.ts';
+import type { Kpis, Page, Persona, PersonaRevenue } from '../../lib/types.ts';
 import { useLoad } from '../../lib/use-load.ts';
 
 interface RevenueEvent {
@@ -40,6 +40,10 @@ export default function Revenue() {
   );
   const events = useLoad((signal) => api<Page<RevenueEvent>>('/v1/revenue/events?limit=25', { signal }), [reload]);
   const personas = useLoad(() => listAll<Persona>(api, '/v1/personas'), []);
+  const perPersona = useLoad(
+    (signal) => api<{ as_of: string; data: PersonaRevenue[] }>('/v1/revenue/by-persona', { signal }),
+    [reload],
+  );
   const [draft, setDraft] = useState(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState<string | null>(null);
@@ -63,10 +67,8 @@ export default function Revenue() {
     };
     const checked = revenueEventInput.safeParse(body);
     if (!checked.success) {
-      const found: Record<string, string> = {};
-      for (const issue of checked.error.issues) found[String(issue.path[0] ?? '_')] ??= issue.message;
       setSaved(null);
-      return setErrors(found);
+      return setErrors(errorsByPath(checked.error.issues));
     }
     try {
       const stored = await api<RevenueEvent>('/v1/revenue/events', { method: 'POST', body });
@@ -129,6 +131,56 @@ export default function Revenue() {
             </section>
           </div>
         )}
+      </Status>
+      <h2>By persona</h2>
+      <Status loaded={perPersona}>
+        {({ data, as_of }) =>
+          data.length === 0 ? (
+            <Empty>No revenue recorded yet.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table data-testid="revenue-by-persona">
+                <caption className="muted">
+                  Events recorded (all time) and projected MRR by stream, highest MRR first, as of {when(as_of)}
+                </caption>
+                <thead>
+                  <tr>
+                    <th>Persona</th>
+                    <th className="num">Events: subscription / affiliate / lead</th>
+                    <th className="num hide-narrow">Active subscriptions</th>
+                    <th className="num hide-narrow">MRR subscriptions</th>
+                    <th className="num hide-narrow">Affiliate</th>
+                    <th className="num hide-narrow">Leads</th>
+                    <th className="num">MRR total</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.map((r) => (
+                    <tr key={r.persona_id ?? 'none'} data-revenue-row={r.persona_id ?? 'none'}>
+                      <td>{r.slug === null ? 'no persona' : `${r.slug}${r.deleted ? ' (deleted)' : ''}`}</td>
+                      <td className="num" data-field="events">
+                        {r.events.subscription} / {r.events.affiliate} / {r.events.lead}
+                      </td>
+                      <td className="num hide-narrow">{r.active_subscriptions}</td>
+                      <td className="num hide-narrow" data-field="subscriptions">
+                        {dollars(r.mrr.subscriptions)}
+                      </td>
+                      <td className="num hide-narrow" data-field="affiliate">
+                        {dollars(r.mrr.affiliate)}
+                      </td>
+                      <td className="num hide-narrow" data-field="leads">
+                        {dollars(r.mrr.leads)}
+                      </td>
+                      <td className="num" data-field="total">
+                        {dollars(r.mrr.total)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
       </Status>
       <h2>Record an event</h2>
       <form onSubmit={submit} noValidate aria-label="Record a revenue event">

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { personaFieldsSchema, personaPatchSchema, type PersonasService } from '../../../personas/index.ts';
+import {
+  PERSONA_SORTS,
+  personaFieldsSchema,
+  personaPatchSchema,
+  type PersonasService,
+} from '../../../personas/index.ts';
 import type { HttpServer } from '../http-server.ts';
 import { errorSchema, idParams, pageOf, pageQuery, personaSchema } from '../schemas.ts';
 
@@ -8,9 +13,29 @@ export function registerPersonaRoutes(app: HttpServer, personas: PersonasService
   app.get('/v1/personas', {
     schema: {
       tags,
-      summary: 'List personas, ordered by slug',
-      querystring: z.object({ ...pageQuery }).strict(),
-      response: { 200: pageOf(personaSchema) },
+      summary: 'List personas: searched, filtered and sorted (by slug unless asked)',
+      description:
+        'Text sorts ignore case and compare characters by code point, the same on every server; ties are broken by id. ' +
+        'A next_cursor holds the sort key and the listing it came from: send it back with the same sort, order, q and ' +
+        'filters (another listing answers 400).',
+      querystring: z
+        .object({
+          sort: z.enum(PERSONA_SORTS).default('slug'),
+          order: z.enum(['asc', 'desc']).default('asc'),
+          q: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .optional()
+            .describe('case-insensitive part of the slug, name, niche or a topic'),
+          approval_mode: personaFieldsSchema.shape.approval_mode.unwrap().optional(),
+          source: personaSchema.shape.source.optional(),
+          learning_mode: personaFieldsSchema.shape.learning_mode.unwrap().optional(),
+          ...pageQuery,
+        })
+        .strict(),
+      response: { 200: pageOf(personaSchema), 400: errorSchema },
     },
     handler: (request) => personas.listPage(request.query),
   });

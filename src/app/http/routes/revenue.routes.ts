@@ -28,4 +28,38 @@ export function registerRevenueRoutes(app: HttpServer, revenue: RevenueService) 
     },
     handler: (request) => revenue.listPage(request.query),
   });
+  const streams = { subscription: z.number().int(), affiliate: z.number().int(), lead: z.number().int() };
+  app.get('/v1/revenue/by-persona', {
+    schema: {
+      tags: ['revenue'],
+      summary: 'Revenue per persona: recorded events and projected MRR, by stream; highest MRR first',
+      description:
+        'One row per persona that has recorded revenue, and one (persona_id null) for revenue attributed to none. ' +
+        'events: events recorded, all time; mrr: the monthly projection now, as GET /v1/kpis?persona= computes it ' +
+        '(active subscriptions plus the last 30 days of affiliate and lead revenue net of refunds).',
+      response: {
+        200: z.object({
+          as_of: z.string(),
+          currency: z.string(),
+          data: z.array(
+            z.object({
+              persona_id: z.uuid().nullable(),
+              slug: z.string().nullable(),
+              deleted: z.boolean(),
+              events: z.object({ ...streams, total: z.number().int() }),
+              last_occurred_at: z.string(),
+              mrr: z.object({
+                subscriptions: z.number(),
+                affiliate: z.number(),
+                leads: z.number(),
+                total: z.number(),
+              }),
+              active_subscriptions: z.number().int(),
+            }),
+          ),
+        }),
+      },
+    },
+    handler: () => revenue.byPersona(),
+  });
 }
