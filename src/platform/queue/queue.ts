@@ -2,8 +2,9 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { toBossDb, type Database, type Queryable } from '../db/index.ts';
 import { type Metrics, attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/index.ts';
-import { JOB_NAMES, JOBS, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
+import { JOB_NAMES, JOBS, QUEUE_POLICIES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
 import { installQueues } from './install.ts';
+import { createSendBatcher } from './send-batcher.ts';
 import { createWaker } from './wake-ups.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
@@ -48,6 +49,7 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   let pool: ReturnType<typeof createWorkerPool> | null = null;
   // A worker in this process is woken at once; the others by the NOTIFY.
   const waker = createWaker(db, (name) => pool?.wake(name));
+  const batcher = createSendBatcher((jobs) => boss.insert(jobs));
 
   async function start(): Promise<void> {
     await installQueues(db, {
@@ -65,7 +67,12 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   ): Promise<string | null> {
     const data = JOBS[name].parse(payload);
     // The request's trace context rides along, so the job's span continues that trace.
-    return inSendSpan(name, () => boss.send(name, attachTraceContext(data), options));
+    return inSendSpan(name, () => {
+      const stored = attachTraceContext(data);
+      // Only a standard queue's job without a key cannot be refused: it may share a multi-row insert.
+      const batchable = !options.db && !options.singletonKey && QUEUE_POLICIES[name] === undefined;
+      return batchable ? batcher.send(name, stored) : boss.send(name, stored, options);
+    });
   }
 
   /** Enqueues a job; pass `tx` to make the job exist only if the surrounding transaction commits. */
