@@ -29,8 +29,12 @@ export interface QueueOptions {
 const DEFAULT_LEASE_SECONDS = 15;
 /** The longest a handler may run: pg-boss's default job expiry, which bounded it before leases. */
 const MAX_RUN_SECONDS = 15 * 60;
-/** With LISTEN working, an idle queue is still looked at this often, in case a notification was lost. */
-const IDLE_POLL_SECONDS = 60;
+/**
+ * With LISTEN working, an idle queue still fetches once in this long. Only a last resort: the lease
+ * keeper's look every few seconds finds, for all queues in one statement, ready jobs whose
+ * notification was lost; a poll per queue a minute was most of the idle process's statements.
+ */
+const IDLE_POLL_SECONDS = 600;
 
 export type QueueState = 'created' | 'active' | 'retry' | 'failed' | 'dead_letter';
 
@@ -38,12 +42,15 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   const { db, metrics, logger } = deps;
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   // Schema, queues and schedules are made by installQueues under the migration lock; expiry is ours (lease.ts).
-  // Cron ticks are by the minute: pg-boss's cron hand-off queue need not be polled every 5 s (idle CPU).
+  // Cron ticks are by the minute: pg-boss's cron hand-off queue need not be polled every 5 s, nor the
+  // schedules evaluated every 30 s (cron-parser walks back to each schedule's previous tick: a sixth
+  // of the idle process's CPU). 45 s, pg-boss's longest, still sees every minute's tick.
   const boss = new PgBoss({
     db: toBossDb(db),
     migrate: false,
     supervise: false,
     cronWorkerIntervalSeconds: 15,
+    cronMonitorIntervalSeconds: 45,
   } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
   let pool: ReturnType<typeof createWorkerPool> | null = null;
