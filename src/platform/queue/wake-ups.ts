@@ -2,7 +2,7 @@ import type { Queryable } from '../db/index.ts';
 import { JOBS_CHANNEL } from './install.ts';
 
 /** NOTIFYs of one process go at most this often: a burst of sends costs one statement per window, not one each. */
-const NOTIFY_SPACING_MS = 20;
+const NOTIFY_SPACING_MS = 50;
 
 /**
  * Wakes idle workers when jobs are sent. The NOTIFY goes out after the send's transaction commits, in
