@@ -187,8 +187,9 @@ export function createWorkerPool(
           await boss.fail(lane.name, next.id, next.error as object);
           lane.held.delete(next.id);
           failed.shift();
-          // Its retry is a delayed job this lane has not seen yet.
+          // Its retry is a delayed job this lane has not seen yet: read when it comes due.
           lane.nextDue = null;
+          wake(lane.name);
         }
       } catch (error) {
         lane.outcomes.unshift(...completed.map((id) => ({ id })), ...failed);
