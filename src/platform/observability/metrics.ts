@@ -6,7 +6,9 @@ import client from 'prom-client';
  */
 export function createMetrics() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
+  // The event-loop lag histogram samples on a timer: at prom-client's 10 ms that timer alone was half
+  // of an idle process's CPU (0.43% of a core against 0.05% at 100 ms); stalls worth a p99 alert are longer.
+  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const on = { registers: [registry] };
 
   return {

@@ -2,8 +2,9 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { toBossDb, type Database, type Queryable } from '../db/index.ts';
 import { type Metrics, attachTraceContext, detachTraceContext, inJobSpan, inSendSpan } from '../observability/index.ts';
-import { JOB_NAMES, JOBS, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
+import { JOB_NAMES, JOBS, QUEUE_POLICIES, deadLetterQueueOf, type JobName, type JobPayload } from './jobs.ts';
 import { installQueues } from './install.ts';
+import { createSendBatcher } from './send-batcher.ts';
 import { createWaker } from './wake-ups.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
@@ -28,8 +29,12 @@ export interface QueueOptions {
 const DEFAULT_LEASE_SECONDS = 15;
 /** The longest a handler may run: pg-boss's default job expiry, which bounded it before leases. */
 const MAX_RUN_SECONDS = 15 * 60;
-/** With LISTEN working, an idle queue is still looked at this often, in case a notification was lost. */
-const IDLE_POLL_SECONDS = 60;
+/**
+ * With LISTEN working, an idle queue still fetches once in this long. Only a last resort: the lease
+ * keeper's look every few seconds finds, for all queues in one statement, ready jobs whose
+ * notification was lost; a poll per queue a minute was most of the idle process's statements.
+ */
+const IDLE_POLL_SECONDS = 600;
 
 export type QueueState = 'created' | 'active' | 'retry' | 'failed' | 'dead_letter';
 
@@ -37,17 +42,21 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   const { db, metrics, logger } = deps;
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   // Schema, queues and schedules are made by installQueues under the migration lock; expiry is ours (lease.ts).
-  // Cron ticks are by the minute: pg-boss's cron hand-off queue need not be polled every 5 s (idle CPU).
+  // Cron ticks are by the minute: pg-boss's cron hand-off queue need not be polled every 5 s, nor the
+  // schedules evaluated every 30 s (cron-parser walks back to each schedule's previous tick: a sixth
+  // of the idle process's CPU). 45 s, pg-boss's longest, still sees every minute's tick.
   const boss = new PgBoss({
     db: toBossDb(db),
     migrate: false,
     supervise: false,
     cronWorkerIntervalSeconds: 15,
+    cronMonitorIntervalSeconds: 45,
   } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
   let pool: ReturnType<typeof createWorkerPool> | null = null;
   // A worker in this process is woken at once; the others by the NOTIFY.
   const waker = createWaker(db, (name) => pool?.wake(name));
+  const batcher = createSendBatcher((jobs) => boss.insert(jobs));
 
   async function start(): Promise<void> {
     await installQueues(db, {
@@ -65,7 +74,12 @@ export function createQueue(deps: { db: Database; metrics: Metrics; logger: Logg
   ): Promise<string | null> {
     const data = JOBS[name].parse(payload);
     // The request's trace context rides along, so the job's span continues that trace.
-    return inSendSpan(name, () => boss.send(name, attachTraceContext(data), options));
+    return inSendSpan(name, () => {
+      const stored = attachTraceContext(data);
+      // Only a standard queue's job without a key cannot be refused: it may share a multi-row insert.
+      const batchable = !options.db && !options.singletonKey && QUEUE_POLICIES[name] === undefined;
+      return batchable ? batcher.send(name, stored) : boss.send(name, stored, options);
+    });
   }
 
   /** Enqueues a job; pass `tx` to make the job exist only if the surrounding transaction commits. */

@@ -22,6 +22,11 @@ export type RunJob = (name: string, job: PgBoss.JobWithMetadata) => Promise<void
 const SETTLE_RETRY_MS = 500;
 /** A job this close to due is fetched without waiting for a wake-up: it is ready or nearly. */
 const MIN_IDLE_WAIT_MS = 50;
+/**
+ * How long a lane trusts what it last read about the queue's delayed jobs: a lane going idle after
+ * every small batch would otherwise ask once per batch. A retry this process schedules is read at once.
+ */
+const DUE_RECHECK_MS = 1_000;
 
 interface Lane {
   name: string;
@@ -33,6 +38,8 @@ interface Lane {
   woken: boolean;
   wakeSleeper: (() => void) | null;
   loop: Promise<void> | null;
+  /** When the queue's next delayed job comes due (null: none), as read at `checkedAt` (performance.now()). */
+  nextDue: { at: number | null; checkedAt: number } | null;
 }
 
 function sleepUnless(lane: Lane, ms: number): Promise<void> {
@@ -95,18 +102,30 @@ export function createWorkerPool(
     }
   }
 
-  async function idleWait(lane: Lane): Promise<number> {
-    if (!listener?.connected()) return options.pollSeconds * 1000;
-    // A retry or a delayed job is due later: sleep until then rather than until the next poll.
+  /** When the next delayed job (a retry, a job sent for later) comes due, in performance.now() time. */
+  async function nextDueAt(lane: Lane): Promise<number | null> {
+    const now = performance.now();
+    const known = lane.nextDue;
+    if (known && now - known.checkedAt < DUE_RECHECK_MS && (known.at === null || known.at > now)) return known.at;
     const [row] = await db
       .query<{ ms: number | null }>(
         `SELECT (EXTRACT(EPOCH FROM min(start_after) - now()) * 1000)::float8 AS ms
            FROM pgboss.job WHERE name = $1 AND state < 'active'`,
         [lane.name],
+        { prepared: true },
       )
       .catch(() => [{ ms: options.pollSeconds * 1000 }]);
+    const at = row?.ms == null ? null : now + row.ms;
+    lane.nextDue = { at, checkedAt: now };
+    return at;
+  }
+
+  async function idleWait(lane: Lane): Promise<number> {
+    if (!listener?.connected()) return options.pollSeconds * 1000;
+    // A retry or a delayed job is due later: sleep until then rather than until the next poll.
+    const at = await nextDueAt(lane);
     const idleMs = options.idlePollSeconds * 1000;
-    return row?.ms == null ? idleMs : Math.min(idleMs, Math.max(MIN_IDLE_WAIT_MS, row.ms));
+    return at === null ? idleMs : Math.min(idleMs, Math.max(MIN_IDLE_WAIT_MS, at - performance.now()));
   }
 
   async function runLane(lane: Lane) {
@@ -168,6 +187,9 @@ export function createWorkerPool(
           await boss.fail(lane.name, next.id, next.error as object);
           lane.held.delete(next.id);
           failed.shift();
+          // Its retry is a delayed job this lane has not seen yet: read when it comes due.
+          lane.nextDue = null;
+          wake(lane.name);
         }
       } catch (error) {
         lane.outcomes.unshift(...completed.map((id) => ({ id })), ...failed);
@@ -189,6 +211,7 @@ export function createWorkerPool(
         woken: false,
         wakeSleeper: null,
         loop: null,
+        nextDue: null,
       });
     }
     // A notification names its queue; null means the connection was (re)made: look at every queue.
