@@ -1,5 +1,5 @@
 // GET /v1/personas sorted, filtered and searched on the server, over many personas: a page with the
-// sort-key indexes of migration 020 against the same page with those indexes dropped (same run).
+// sort-key indexes of migration 018 against the same page with those indexes dropped (same run).
 // Run: npx tsx bench/persona-list.ts [rounds] [--scale]   (with DATABASE_URL set, also on that server)
 import { performance } from 'node:perf_hooks';
 import { migrate } from '../src/platform/db/migrate.ts';

@@ -73,7 +73,7 @@ export const PERSONA_SORTS = ['slug', 'name', 'niche', 'created_at', 'updated_at
 export type PersonaSort = (typeof PERSONA_SORTS)[number];
 
 /**
- * Each sort's key as migration 020 indexes it. Text sorts compare bytes (COLLATE "C") of the lower-cased
+ * Each sort's key as migration 018 indexes it. Text sorts compare bytes (COLLATE "C") of the lower-cased
  * value, so the order is the same on every server whatever its locale, and a cursor's key compares as
  * the ORDER BY does.
  */
