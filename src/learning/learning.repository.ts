@@ -3,32 +3,32 @@ import { type Queryable, toIso } from '../platform/db/index.ts';
 import type { Observation } from './bandit.ts';
 import type { PostGroup } from './plan.ts';
 
-export async function insertDecisions(
-  q: Queryable,
-  input: {
-    postId: string | null;
-    taskId: string;
-    personaId: string;
-    policyVersion: string;
-    decidedAt: Date;
-    decisions: Decision[];
-  },
-): Promise<void> {
+interface DecisionRows {
+  postId: string | null;
+  taskId: string;
+  personaId: string;
+  policyVersion: string;
+  decidedAt: Date;
+  decisions: Decision[];
+}
+
+const INSERT_DECISIONS = `INSERT INTO learning_decisions (post_id, task_id, persona_id, choice, arm, probability, policy_version, mode, decided_at)
+  SELECT $1, $2, $3, d.choice, d.arm, d.probability, $4, d.mode, $5
+    FROM jsonb_to_recordset($6::jsonb) AS d(choice text, arm text, probability real, mode text)
+  ON CONFLICT (post_id, choice) WHERE post_id IS NOT NULL DO NOTHING`;
+
+const paramsOf = (input: DecisionRows) => [
+  input.postId,
+  input.taskId,
+  input.personaId,
+  input.policyVersion,
+  input.decidedAt.toISOString(),
+  JSON.stringify(input.decisions),
+];
+
+export async function insertDecisions(q: Queryable, input: DecisionRows): Promise<void> {
   if (input.decisions.length === 0) return;
-  await q.query(
-    `INSERT INTO learning_decisions (post_id, task_id, persona_id, choice, arm, probability, policy_version, mode, decided_at)
-     SELECT $1, $2, $3, d.choice, d.arm, d.probability, $4, d.mode, $5
-       FROM jsonb_to_recordset($6::jsonb) AS d(choice text, arm text, probability real, mode text)
-     ON CONFLICT (post_id, choice) WHERE post_id IS NOT NULL DO NOTHING`,
-    [
-      input.postId,
-      input.taskId,
-      input.personaId,
-      input.policyVersion,
-      input.decidedAt.toISOString(),
-      JSON.stringify(input.decisions),
-    ],
-  );
+  await q.query(INSERT_DECISIONS, paramsOf(input));
 }
 
 /**
@@ -36,33 +36,11 @@ export async function insertDecisions(
  * now naming it, in one statement. The UPDATE sees the table as it was before the statement, so it
  * touches only the earlier rows, as when it ran after the INSERT.
  */
-export async function insertPostDecisions(
-  q: Queryable,
-  input: {
-    postId: string;
-    taskId: string;
-    personaId: string;
-    policyVersion: string;
-    decidedAt: Date;
-    decisions: Decision[];
-  },
-): Promise<void> {
+export async function insertPostDecisions(q: Queryable, input: DecisionRows & { postId: string }): Promise<void> {
   await q.query(
-    `WITH linked AS (
-       UPDATE learning_decisions SET post_id = $1 WHERE task_id = $2 AND post_id IS NULL
-     )
-     INSERT INTO learning_decisions (post_id, task_id, persona_id, choice, arm, probability, policy_version, mode, decided_at)
-     SELECT $1, $2, $3, d.choice, d.arm, d.probability, $4, d.mode, $5
-       FROM jsonb_to_recordset($6::jsonb) AS d(choice text, arm text, probability real, mode text)
-     ON CONFLICT (post_id, choice) WHERE post_id IS NOT NULL DO NOTHING`,
-    [
-      input.postId,
-      input.taskId,
-      input.personaId,
-      input.policyVersion,
-      input.decidedAt.toISOString(),
-      JSON.stringify(input.decisions),
-    ],
+    `WITH linked AS (UPDATE learning_decisions SET post_id = $1 WHERE task_id = $2 AND post_id IS NULL)
+     ${INSERT_DECISIONS}`,
+    paramsOf(input),
   );
 }
 
