@@ -1,6 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { phoneWidths, seriousViolations } from '../support/dashboard-checks.ts';
 import { launchChromium, type RunningProduct, signIn, startProduct } from '../support/product.ts';
 
 interface Persona {
@@ -201,25 +201,8 @@ describe('the dashboard: what the loop learned, server-sorted tables, revenue pe
 
   it('has no serious accessibility violations and fits a phone with the panel and the tables shown', async () => {
     const paths = [`/personas/?id=${persona.id}`, '/revenue/'];
-    for (const path of paths) {
-      await page.goto(`${product.url}${path}`);
-      await page.getByRole('heading', { level: 1 }).waitFor();
-      await page.waitForLoadState('networkidle');
-      const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-      const serious = violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(serious).toEqual([]);
-    }
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const small = await phone.newPage();
-    await signIn(small, product.url, product.token);
-    for (const path of paths) {
-      await small.goto(`${product.url}${path}`);
-      await small.getByRole('heading', { level: 1 }).waitFor();
-      await small.waitForLoadState('networkidle');
-      expect(await small.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
-    }
-    await phone.close();
+    expect(await seriousViolations(page, product.url, paths)).toEqual([]);
+    const widths = await phoneWidths(browser, product, paths);
+    for (const path of paths) expect(widths[path], path).toBeLessThanOrEqual(390);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/child-process.ts';
+import { phoneWidths, seriousViolations } from '../support/dashboard-checks.ts';
 import { launchChromium, type RunningProduct, signIn, startProduct } from '../support/product.ts';
 
 interface Persona {
@@ -235,29 +236,12 @@ describe('the dashboard, in Chromium, against the real product', () => {
   });
 
   it('has no serious or critical accessibility violations on any page', async () => {
-    for (const path of PAGES) {
-      await page.goto(`${product.url}${path}`);
-      await page.getByRole('heading', { level: 1 }).waitFor();
-      await page.waitForLoadState('networkidle');
-      const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-      const serious = violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(serious).toEqual([]);
-    }
+    expect(await seriousViolations(page, product.url, PAGES)).toEqual([]);
   }, 90_000);
 
   it('fits every page in a phone-width screen without sideways scrolling', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const small = await phone.newPage();
-    await signIn(small, product.url, product.token);
-    for (const path of PAGES) {
-      await small.goto(`${product.url}${path}`);
-      await small.getByRole('heading', { level: 1 }).waitFor();
-      await small.waitForLoadState('networkidle');
-      expect(await small.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
-    }
-    await phone.close();
+    const widths = await phoneWidths(browser, product, PAGES);
+    for (const path of PAGES) expect(widths[path], path).toBeLessThanOrEqual(390);
   }, 60_000);
 
   it('shows the approved draft published, with its permalink and publish history', async () => {
