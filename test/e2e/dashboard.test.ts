@@ -186,8 +186,8 @@ describe('the dashboard, in Chromium, against the real product', () => {
     const score = answer.quality_score!.toFixed(2);
     await expect.poll(() => card.getByTestId('edit-saved').textContent()).toContain(`score ${score}`);
     expect(await card.locator('.post-text').first().textContent()).toBe(text);
-    // Focus is on Approve, so the keyboard finishes the job.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
+    // Focus moves to Approve (in the next animation frame), so the keyboard finishes the job.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
     await page.keyboard.press('Enter');
     await card.waitFor({ state: 'detached' });
     expect((await product.api<Post>(`/v1/posts/${draft.id}`)).text).toBe(text);

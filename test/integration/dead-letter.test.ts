@@ -24,7 +24,8 @@ describe.each(DATABASE_KINDS)('failing jobs on %s', (kind) => {
       },
       body: () => 'unused',
     });
-    t = await startTestApp(kind, { env: { JOB_RETRY_LIMIT: '1' }, overrides: { model } });
+    // One candidate per attempt: the learning loop writes its candidates at once, so three would fail together.
+    t = await startTestApp(kind, { env: { JOB_RETRY_LIMIT: '1', LEARNING_CANDIDATES: '1' }, overrides: { model } });
     const persona = await t.createPersona();
     const { id } = (await (
       await t.api('/v1/tasks', { method: 'POST', body: JSON.stringify({ persona_id: persona.id }) })
