@@ -29,11 +29,7 @@ describe.each(DATABASE_KINDS)('API tokens on %s', (kind) => {
   });
   afterAll(() => t?.close());
 
-  const as = (token: string, route: string, init: RequestInit = {}) =>
-    fetch(`${t.url}${route}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
-    });
+  const as = (token: string, route: string, init?: RequestInit) => t.apiAs(token, route, init);
 
   async function create(body: unknown): Promise<Created> {
     const response = await t.api('/v1/tokens', { method: 'POST', body: JSON.stringify(body) });

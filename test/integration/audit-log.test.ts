@@ -25,11 +25,7 @@ describe.each(DATABASE_KINDS)('audit log on %s', (kind) => {
   });
   afterAll(() => t?.close());
 
-  const as = (token: string, route: string, init: RequestInit = {}) =>
-    fetch(`${t.url}${route}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
-    });
+  const as = (token: string, route: string, init?: RequestInit) => t.apiAs(token, route, init);
 
   async function audit(): Promise<AuditRow[]> {
     // Rows are written as each answer goes out; wait until the last call's row is there.

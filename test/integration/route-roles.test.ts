@@ -44,11 +44,7 @@ describe.each(DATABASE_KINDS)('route × role matrix on %s', (kind) => {
     // Unknown ids: a role that may call the route gets a 400 or 404, never a change to real data.
     const url = path.replaceAll(/\{[^}]+\}/g, () => randomUUID());
     const hasBody = !['GET', 'DELETE'].includes(method);
-    return fetch(`${t.url}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
-      body: hasBody ? '{}' : undefined,
-    });
+    return t.apiAs(token, url, { method, body: hasBody ? '{}' : undefined });
   }
 
   it('finds every /v1 route in the OpenAPI document, the admin-only ones included', () => {

@@ -19,6 +19,8 @@ export interface TestApp {
   createPersona(overrides?: Parameters<typeof personaFields>[0]): Promise<Persona>;
   /** fetch against the app with the bearer token. */
   api(path: string, init?: RequestInit): Promise<Response>;
+  /** The same with another bearer token (a role's, a revoked one, a guess). */
+  apiAs(token: string, path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,15 @@ export async function startTestApp(
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const token = await createApiToken(deps.db, 'test');
+  const apiAs = (bearer: string, path: string, init: RequestInit = {}) =>
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
   return {
     deps,
     app,
@@ -53,15 +64,8 @@ export async function startTestApp(
     token,
     dbUrl: testDb.url,
     createPersona: (overrides) => insertPersona(deps.db, personaFields(overrides), 'user'),
-    api: (path, init = {}) =>
-      fetch(`${url}${path}`, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(init.body ? { 'content-type': 'application/json' } : {}),
-          ...(init.headers as Record<string, string> | undefined),
-        },
-      }),
+    api: (path, init) => apiAs(token, path, init),
+    apiAs,
     async close() {
       stopTicker();
       await app.close();
