@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -16,8 +16,31 @@ const stateFileSchema = z.looseObject({
   media: record,
 });
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A simulator killed between writing its temporary file and renaming it leaves that file behind. */
+function removeAbandonedTemporaryFiles(file: string): void {
+  const dir = path.dirname(file);
+  if (!existsSync(dir)) return;
+  const prefix = `${path.basename(file)}.`;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isRunning(pid))
+      rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 /** The saved state, or null when there is no file yet; a file from something else is an error, not a reset. */
 export function loadStateFile(file: string): SimState | null {
+  removeAbandonedTemporaryFiles(file);
   if (!existsSync(file)) return null;
   const parsed = stateFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success)

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,6 +118,23 @@ describe('simulator state file', () => {
     await import('node:fs/promises').then((fs) => fs.writeFile(file, '{"hello":"world"}'));
     await expect(start(file)).rejects.toThrow(/not a threads-sim state file/);
     expect(readFileSync(file, 'utf8')).toBe('{"hello":"world"}');
+  });
+
+  it('removes the temporary file a killed simulator left, and no other', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'threads-sim-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'sim-state.json');
+    // A pid above the kernel's pid_max is never a running process.
+    const abandoned = `${file}.4194305.tmp`;
+    const live = `${file}.${process.ppid}.tmp`;
+    const unrelated = path.join(dir, 'other.json.4194305.tmp');
+    for (const f of [abandoned, live, unrelated]) writeFileSync(f, '{');
+    await start(file);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.tmp'))
+        .sort(),
+    ).toEqual([path.basename(live), 'other.json.4194305.tmp'].sort());
   });
 });
 
