@@ -148,6 +148,8 @@ describe.each(DATABASE_KINDS)('API tokens on %s', (kind) => {
     const otherTask = await t.deps.tasks.createTask({ persona_id: other.id });
     expect((await as(scoped.token, `/v1/tasks/${otherTask.task.id}`)).status).toBe(404);
     expect((await as(scoped.token, `/v1/posts/${minePost.id}`)).status).toBe(200);
+    // Its neighbours may be any persona's posts: the route spans personas, so a limited token may not use it.
+    expect((await as(scoped.token, `/v1/posts/${minePost.id}/similar`)).status).toBe(403);
     expect((await as(scoped.token, `/v1/posts/${otherPost.id}`)).status).toBe(404);
     expect((await as(scoped.token, `/v1/posts/${otherPost.id}/reject`, { method: 'POST', body: '{}' })).status).toBe(
       404,
