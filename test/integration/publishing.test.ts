@@ -274,24 +274,23 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
   it('reschedules instead of failing when the quota is used up, and publishes the rest a day later', async () => {
     const persona = await t.createPersona();
     const user = await linkSimAccount(t.deps, sim.url, persona.id);
-    const ids = [];
+    const settled = [];
+    // One gap apart, as the schedule would space them; the quota is two posts a day.
     for (let i = 0; i < 3; i++) {
+      if (i > 0) clock.advance(60 * MINUTE);
       const draft = await insertDraft(t.deps.db, persona.id);
       await post(draft.id, 'schedule', { at: now().toISOString() });
-      ids.push(draft.id);
-    }
-    await t.deps.publishing.schedulePosts();
-    const settled = await Promise.all(
-      ids.map((id) =>
-        waitForPost(
+      await t.deps.publishing.schedulePosts();
+      settled.push(
+        await waitForPost(
           t.deps.db,
-          id,
+          draft.id,
           (p) => p.status === 'published' || (p.status === 'scheduled' && p.publish_error !== null),
         ),
-      ),
-    );
+      );
+    }
     const held = settled.filter((p) => p.status === 'scheduled');
-    expect(held).toHaveLength(1);
+    expect(held.map((p) => p.id)).toEqual([settled[2]!.id]);
     expect(held[0]!.publish_error).toMatch(/quota|throttled/);
     expect(Date.parse(held[0]!.scheduled_at!)).toBeGreaterThan(clock.now());
     expect(await published(persona, 'throttled')).toBe(1);
@@ -301,6 +300,29 @@ describe.each(DATABASE_KINDS)('publishing on %s', (kind) => {
     await waitForPost(t.deps.db, held[0]!.id, (p) => p.status === 'published');
     const state = await simUserState(sim.url, user.user_id);
     expect(state.published_posts).toBe(3);
+  });
+
+  it('keeps the gap at publish time: a post due soon after one that went out waits one gap after it', async () => {
+    const persona = await t.createPersona();
+    const user = await linkSimAccount(t.deps, sim.url, persona.id);
+    const first = await insertDraft(t.deps.db, persona.id);
+    await post(first.id, 'schedule');
+    await t.deps.publishing.schedulePosts();
+    const out = await waitForPost(t.deps.db, first.id, (p) => p.status === 'published');
+    // As if its slot had been given before the first went out late: due ten minutes after it.
+    const next = await insertDraft(t.deps.db, persona.id);
+    await post(next.id, 'schedule', { at: new Date(clock.now() + 10 * MINUTE).toISOString() });
+    clock.advance(10 * MINUTE);
+    await t.deps.publishing.schedulePosts();
+    const held = await waitForPost(t.deps.db, next.id, (p) => p.publish_error !== null);
+    expect(held).toMatchObject({ status: 'scheduled', publish_error: expect.stringMatching(/spaced 60 min/) });
+    expect(Date.parse(held.scheduled_at!)).toBe(Date.parse(out.published_at!) + 60 * MINUTE);
+    expect((await simUserState(sim.url, user.user_id)).published_posts).toBe(1);
+
+    clock.advance(50 * MINUTE);
+    await t.deps.publishing.schedulePosts();
+    const done = await waitForPost(t.deps.db, next.id, (p) => p.status === 'published');
+    expect(Date.parse(done.published_at!) - Date.parse(out.published_at!)).toBeGreaterThanOrEqual(60 * MINUTE);
   });
 
   it('resumes a throttled publish with the container it stored, never creating a second one', async () => {

@@ -1,4 +1,4 @@
-export { lockForTransaction } from './advisory-lock.ts';
+export { lockForTransaction, lockItemForTransaction } from './advisory-lock.ts';
 export { lockDataDir } from './data-dir-lock.ts';
 export { type Database, type Listener, type Queryable, toBossDb } from './database.ts';
 export { instrumentDatabase } from './instrumented-database.ts';

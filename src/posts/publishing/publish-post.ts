@@ -96,8 +96,14 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function publishPost(deps: PublishDeps, postId: string, run: PublishRun): Promise<PublishOutcome> {
   const { db, threads, metrics } = deps;
   const sleep = deps.sleep ?? defaultSleep;
-  const post = await claimPost(db, postId, run.claim, deps.now());
-  if (!post) return 'skipped';
+  const claimed = await claimPost(db, postId, run.claim, deps.now(), deps.minGapMinutes);
+  if (!claimed) return 'skipped';
+  if ('heldUntil' in claimed) {
+    const reason = `spaced ${deps.minGapMinutes} min after the persona's previous post`;
+    await deferPersonaQueue(db, claimed.personaId, claimed.heldUntil, deps.minGapMinutes, reason);
+    return 'waiting';
+  }
+  const { post } = claimed;
 
   const account = await credentialsFor(db, deps.vault, post.persona_id);
   if (!account) {

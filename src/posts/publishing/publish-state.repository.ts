@@ -1,5 +1,6 @@
 import { POST_TRANSITIONS } from '../post-lifecycle.ts';
-import { type Queryable, toIsoOrNull } from '../../platform/db/index.ts';
+import { type Database, lockItemForTransaction, type Queryable, toIsoOrNull } from '../../platform/db/index.ts';
+import { nextFreeSlot } from './publish-slots.ts';
 
 const T = POST_TRANSITIONS;
 
@@ -17,25 +18,63 @@ export interface PublishTarget {
   permalink: string | null;
 }
 
+/** A claim: the post taken, or the time its persona may publish again. */
+export type Claim = { post: PublishTarget } | { heldUntil: Date; personaId: string };
+
 /**
- * Takes the post for this run: a due `scheduled` post, or a `publishing` one that is free or already
- * this run's (a retry of the same job). Null when it is not due, is done, or another run holds it.
+ * When a persona's next post may go out, if not now: minGap after its latest published post, and one
+ * gap on while another of its posts is on its way out. Slots were spaced when assigned, but a post
+ * that went out late (retries, a busy worker) would otherwise be followed at once by the next.
  */
-export async function claimPost(q: Queryable, id: string, claim: string, now: Date): Promise<PublishTarget | null> {
-  const [row] = await q.query<
-    Omit<PublishTarget, 'threads_container_created_at'> & { threads_container_created_at: unknown }
-  >(
-    `UPDATE posts p SET status = '${T.claim.to}', publish_claim = $2, publish_claimed_at = $3, updated_at = now()
-      WHERE p.id = $1
-        AND ((p.status = 'scheduled' AND p.scheduled_at <= $3)
-          OR (p.status = 'publishing' AND (p.publish_claim IS NULL OR p.publish_claim = $2)))
-     RETURNING p.id, p.persona_id, p.text, p.threads_container_id, p.threads_container_created_at, p.threads_account_id, p.threads_media_id,
-       p.permalink, (SELECT slug FROM personas WHERE id = p.persona_id) AS persona_slug`,
-    [id, claim, now],
+async function spacingHold(q: Queryable, post: { id: string; persona_id: string }, now: Date, minGapMinutes: number) {
+  const [row] = await q.query<{ latest: unknown; in_flight: boolean | null }>(
+    `SELECT max(published_at) AS latest, bool_or(status = 'publishing' AND id <> $2) AS in_flight
+       FROM posts WHERE persona_id = $1 AND status IN ('publishing', 'published')`,
+    [post.persona_id, post.id],
   );
-  if (!row) return null;
-  const createdAt = toIsoOrNull(row.threads_container_created_at);
-  return { ...row, threads_container_created_at: createdAt ? new Date(createdAt) : null };
+  const latest = toIsoOrNull(row?.latest);
+  const free = nextFreeSlot({ latest: row?.in_flight ? now : latest ? new Date(latest) : null, now, minGapMinutes });
+  return free.getTime() > now.getTime() ? free : null;
+}
+
+/**
+ * Takes the post for this run: a due `scheduled` post whose persona's gap has passed, or a
+ * `publishing` one that is free or already this run's (a retry of the same job). Null when it is not
+ * due, is done, or another run holds it.
+ */
+export async function claimPost(
+  db: Database,
+  id: string,
+  claim: string,
+  now: Date,
+  minGapMinutes: number,
+): Promise<Claim | null> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.query<{ id: string; persona_id: string; status: string }>(
+      'SELECT id, persona_id, status FROM posts WHERE id = $1',
+      [id],
+    );
+    if (!current) return null;
+    if (current.status === 'scheduled') {
+      await lockItemForTransaction(tx, 'personaPublishing', current.persona_id);
+      const heldUntil = await spacingHold(tx, current, now, minGapMinutes);
+      if (heldUntil) return { heldUntil, personaId: current.persona_id };
+    }
+    const [row] = await tx.query<
+      Omit<PublishTarget, 'threads_container_created_at'> & { threads_container_created_at: unknown }
+    >(
+      `UPDATE posts p SET status = '${T.claim.to}', publish_claim = $2, publish_claimed_at = $3, updated_at = now()
+        WHERE p.id = $1
+          AND ((p.status = 'scheduled' AND p.scheduled_at <= $3)
+            OR (p.status = 'publishing' AND (p.publish_claim IS NULL OR p.publish_claim = $2)))
+       RETURNING p.id, p.persona_id, p.text, p.threads_container_id, p.threads_container_created_at, p.threads_account_id, p.threads_media_id,
+         p.permalink, (SELECT slug FROM personas WHERE id = p.persona_id) AS persona_slug`,
+      [id, claim, now],
+    );
+    if (!row) return null;
+    const createdAt = toIsoOrNull(row.threads_container_created_at);
+    return { post: { ...row, threads_container_created_at: createdAt ? new Date(createdAt) : null } };
+  });
 }
 
 /** Every write below holds only while the run still owns the claim; false means another run took over. */
