@@ -8,11 +8,11 @@ export interface CachedVector {
 }
 
 /**
- * Vectors already read from post_embeddings, keyed by post id, least recently used
- * out. A post has one stored vector per model and never changes persona (re-embedding under
- * another model is a different entry's model and is not served), so an entry never goes stale; the
- * database still says which posts are the latest at every search, so posts written by other
- * processes are always seen. A hit only stamps the entry: a search touches thousands, and moving
+ * Vectors already read from post_embeddings, keyed by post id and row version, least recently used
+ * out. A rewritten vector has a new version, so an entry never goes stale (the old one ages out);
+ * re-embedding under another model is a different entry's model and is not served; the database
+ * still says which posts are the latest at every search, so posts written by other processes are
+ * always seen. A hit only stamps the entry: a search touches thousands, and moving
  * each to the end of a Map's order cost more than the comparisons; beyond the bound, the tenth
  * least recently used go at once.
  */
@@ -35,14 +35,13 @@ export function createVectorCache(maxEntries: number) {
       entry.used = ++clock;
       return entry;
     },
-    set(model: string, key: string, personaId: string, vector: Float32Array): void {
+    set(model: string, key: string, personaId: string, vector: Float32Array): CachedVector {
       let sum = 0;
       for (let i = 0; i < vector.length; i++) sum += vector[i]! * vector[i]!;
-      entries.set(key, { model, personaId, vector, norm: Math.sqrt(sum), used: ++clock });
+      const entry = { model, personaId, vector, norm: Math.sqrt(sum), used: ++clock };
+      entries.set(key, entry);
       evict();
-    },
-    forget(key: string): void {
-      entries.delete(key);
+      return entry;
     },
     get size() {
       return entries.size;

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { type Database, lockForTransaction, type Queryable } from '../platform/db/index.ts';
-import { createVectorCache } from './vector-cache.ts';
+import { type CachedVector, createVectorCache } from './vector-cache.ts';
 
 export type VectorStoreMode = 'pgvector' | 'portable';
 
@@ -85,7 +85,6 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
        ON CONFLICT (post_id) DO UPDATE SET model = excluded.model, embedding = excluded.embedding`,
       [entry.postId, entry.personaId, entry.model, entry.vector],
     );
-    cache.forget(entry.postId);
   }
 
   async function nearest(query: NearestQuery): Promise<Neighbour[]> {
@@ -99,29 +98,31 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
         [...params, `[${query.vector.join(',')}]`, query.limit],
       );
     }
-    // Which posts are the latest comes from the database every time, as one text of 36-character ids
-    // (thousands of rows cost more to parse than to find; PGlite parses a bytea slowly); only their
-    // vectors are cached.
-    const [latest] = await db.query<{ ids: string | null }>(
-      `SELECT string_agg(post_id::text, '') AS ids FROM (${recent('1')}) recent`,
+    // Which posts are the latest comes from the database every time, as one text (thousands of rows
+    // cost more to parse than to find; PGlite parses a bytea slowly); only their vectors are cached.
+    // Each is keyed by its id and row version (xmin): a vector another process rewrote, after a draft
+    // edit, is a new key, never a stale hit.
+    const [latest] = await db.query<{ keys: string | null }>(
+      `SELECT string_agg(post_id::text || v, ',') AS keys FROM (${recent('xmin::text')}) recent`,
       params,
     );
-    const ids = latest?.ids ?? '';
-    const keys: string[] = [];
-    for (let at = 0; at + UUID_CHARS <= ids.length; at += UUID_CHARS) keys.push(ids.slice(at, at + UUID_CHARS));
+    const keys = latest?.keys ? latest.keys.split(',') : [];
     const found = keys.map((key) => cache.get(query.model, key));
-    const missing = keys.filter((_, i) => !found[i]);
+    const missing = keys.filter((_, i) => !found[i]).map((key) => key.slice(0, UUID_CHARS));
     if (missing.length > 0) {
-      const read = await db.query<{ post_id: string; persona_id: string; embedding_bytes: Uint8Array }>(
-        `SELECT post_id, persona_id, embedding_bytes FROM post_embeddings
+      const read = await db.query<{ key: string; persona_id: string; embedding_bytes: Uint8Array }>(
+        `SELECT post_id::text || xmin::text AS key, persona_id, embedding_bytes FROM post_embeddings
           WHERE post_id = ANY($1::uuid[]) AND model = $2`,
         [missing, query.model],
       );
+      const current = new Map<string, CachedVector>();
       for (const row of read) {
-        cache.set(query.model, row.post_id, row.persona_id, decodeFloat4s(row.embedding_bytes));
+        const entry = cache.set(query.model, row.key, row.persona_id, decodeFloat4s(row.embedding_bytes));
+        current.set(row.key.slice(0, UUID_CHARS), entry);
       }
+      // A vector rewritten between the two reads is compared as it is now.
       keys.forEach((key, i) => {
-        found[i] ??= cache.get(query.model, key);
+        found[i] ??= current.get(key.slice(0, UUID_CHARS));
       });
     }
     const probe = Float32Array.from(query.vector);
@@ -134,7 +135,11 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
       const worst = best[query.limit - 1];
       if (worst && score <= worst.score) return;
       const at = best.findIndex((n) => n.score < score);
-      best.splice(at === -1 ? best.length : at, 0, { post_id: keys[i]!, persona_id: entry.personaId, score });
+      best.splice(at === -1 ? best.length : at, 0, {
+        post_id: keys[i]!.slice(0, UUID_CHARS),
+        persona_id: entry.personaId,
+        score,
+      });
       if (best.length > query.limit) best.pop();
     });
     return best;

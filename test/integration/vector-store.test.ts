@@ -90,4 +90,19 @@ describe.each(DATABASE_KINDS)('vector store on %s', (kind) => {
       }
     }
   });
+
+  it('sees a vector another process rewrote (a draft edit), never its own cached copy', async () => {
+    const searcher = createVectorStore({ db: testDb.db, mode: 'portable' });
+    const writer = createVectorStore({ db: testDb.db, mode: 'portable' });
+    const target = postIds[6]!;
+    const search = async (vector: number[]) =>
+      (await searcher.nearest({ vector, model: 'm1', limit: 1, scanLimit: 1000 }))[0]!;
+    expect(await search(vectors[6]!)).toMatchObject({ post_id: target });
+    const rewritten = vectors[6]!.map((v) => -v);
+    await writer.upsert(testDb.db, { postId: target, personaId: personaA, model: 'm1', vector: rewritten });
+    const found = await search(rewritten);
+    expect(found.post_id).toBe(target);
+    expect(found.score).toBeGreaterThan(0.99);
+    expect((await search(vectors[6]!)).post_id).not.toBe(target);
+  });
 });
