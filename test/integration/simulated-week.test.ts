@@ -11,7 +11,7 @@ const DAY = 24 * HOUR;
 const QUOTA = 2;
 const MIN_GAP_MINUTES = 60;
 const PERSONAS = 3;
-const DRAFTS_PER_DAY = 4;
+const DRAFTS_PER_DAY = 6;
 
 /** Snapshots a post of this age has had by the cadence: hourly on day 1, every 6 h to day 7, daily after. */
 function expectedSnapshots(ageMs: number): number {
@@ -22,8 +22,8 @@ function expectedSnapshots(ageMs: number): number {
 
 /**
  * The embedded product (PGlite, in-process worker, the Threads simulator) over a simulated week:
- * three auto-approving personas get four drafts a day (about three survive the quality and duplicate
- * checks) against a quota of two posts per 24 h; time
+ * three auto-approving personas get six drafts a day (two or three survive the quality and duplicate
+ * checks: the personas share a niche) against a quota of two posts per 24 h, so some always wait; time
  * moves an hour at a time, and at each hour the product's own jobs run — the scheduling tick and the
  * queued publish-post jobs (through pg-boss), then the insights and follower collectors. The week is
  * placed in the recent past, so the KPI windows (relative to real time) see it.
