@@ -13,7 +13,7 @@ import { createPricing } from '../src/platform/llm/pricing.ts';
 import { createMetrics } from '../src/platform/observability/metrics.ts';
 import { insertPersona } from '../src/personas/persona.repository.ts';
 import type { Draft } from '../src/generation/workflow/draft-state.ts';
-import { meteredCall } from '../src/generation/workflow/metered-call.ts';
+import { meteredCalls } from '../src/generation/workflow/metered-call.ts';
 import { insertTask } from '../src/generation/tasks/task.repository.ts';
 import { personaFields } from '../test/support/factories.ts';
 import { startFakeOpenAiServer } from '../test/support/fake-openai-server.ts';
@@ -76,7 +76,7 @@ async function variantsOn(db: Database): Promise<Record<string, () => Promise<un
     'gateway, cache miss': () => withCache.complete(request()),
     'metered call, cache miss': () => {
       const input: WriteHookInput = { persona, topic: 'pricing experiments', hookPattern: 'question', seed: seed++ };
-      return meteredCall(metered, draft, 'hook', input, () => model.writeHook(input));
+      return meteredCalls(metered, draft, 'hook', [input], (one) => model.writeHook(one));
     },
   };
 }

@@ -44,24 +44,32 @@ export async function insertPostDecisions(q: Queryable, input: DecisionRows & { 
   );
 }
 
-/** The group an autopilot slot put its task in, so every choice of the post is made in that group. */
-export async function findTaskMode(q: Queryable, taskId: string): Promise<DecisionMode | null> {
-  const [row] = await q.query<{ mode: DecisionMode }>(
-    `SELECT mode FROM learning_decisions WHERE task_id = $1 AND post_id IS NULL LIMIT 1`,
-    [taskId],
-  );
-  return row?.mode ?? null;
+export interface PlanContext {
+  /** The group an autopilot slot put the task in, so every choice of the post is made in that group. */
+  mode: DecisionMode | null;
+  /** The persona's latest accepted openings, newest first (what its audience saw or is about to see). */
+  recentPatterns: string[];
+  /** The persona's best-rewarded posts among its latest rewarded ones, best first. */
+  examples: string[];
 }
 
-/** The persona's latest accepted openings, newest first (what its audience saw or is about to see). */
-export async function listRecentPatterns(q: Queryable, personaId: string, limit: number): Promise<string[]> {
-  const rows = await q.query<{ hook_pattern: string }>(
-    `SELECT hook_pattern FROM posts
-      WHERE persona_id = $1 AND status IN ('approved', 'scheduled', 'publishing', 'published')
-      ORDER BY coalesce(published_at, scheduled_at, approved_at, created_at) DESC LIMIT $2`,
-    [personaId, limit],
+/** What planning a post reads, in one statement: each statement is a round trip the post waits for. */
+export async function readPlanContext(
+  q: Queryable,
+  input: { taskId: string; personaId: string; patterns: number; examples: number },
+): Promise<PlanContext> {
+  const [row] = await q.query<{ mode: DecisionMode | null; patterns: string[]; examples: string[] }>(
+    `SELECT (SELECT mode FROM learning_decisions WHERE task_id = $1 AND post_id IS NULL LIMIT 1) AS mode,
+            ARRAY(SELECT hook_pattern FROM posts
+                   WHERE persona_id = $2 AND status IN ('approved', 'scheduled', 'publishing', 'published')
+                   ORDER BY coalesce(published_at, scheduled_at, approved_at, created_at) DESC LIMIT $3) AS patterns,
+            ARRAY(SELECT text FROM (
+                    SELECT p.text, r.reward FROM learning_rewards r JOIN posts p ON p.id = r.post_id
+                     WHERE r.persona_id = $2 ORDER BY r.published_at DESC LIMIT 50) latest
+                   ORDER BY reward DESC LIMIT $4) AS examples`,
+    [input.taskId, input.personaId, input.patterns, input.examples],
   );
-  return rows.map((r) => r.hook_pattern);
+  return { mode: row?.mode ?? null, recentPatterns: row?.patterns ?? [], examples: row?.examples ?? [] };
 }
 
 /** Rewarded decisions of every persona published after `since`, for the bandit's posterior. */
@@ -207,16 +215,4 @@ export async function countPulls(q: Queryable, personaId: string | null) {
     [personaId],
   );
   return new Map(rows.map((r) => [`${r.choice}|${r.arm}`, r.n]));
-}
-
-/** The persona's best-rewarded posts among its latest rewarded ones, best first. */
-export async function listBestRecentTexts(q: Queryable, personaId: string, limit: number): Promise<string[]> {
-  const rows = await q.query<{ text: string }>(
-    `SELECT text FROM (
-       SELECT p.text, r.reward FROM learning_rewards r JOIN posts p ON p.id = r.post_id
-        WHERE r.persona_id = $1 ORDER BY r.published_at DESC LIMIT 50) latest
-      ORDER BY reward DESC LIMIT $2`,
-    [personaId, limit],
-  );
-  return rows.map((r) => r.text);
 }

@@ -1,17 +1,11 @@
 import type { Config } from '../platform/config.ts';
 import type { Database } from '../platform/db/index.ts';
-import type { ContentPolicy, DraftPlan, PlanInput } from '../generation/index.ts';
+import type { ContentPolicy, DecisionMode, DraftPlan, PlanInput } from '../generation/index.ts';
 import type { Metrics } from '../platform/observability/index.ts';
 import type { Persona } from '../personas/index.ts';
 import { createSeededRandom, deriveSeed } from '../platform/seeded-random.ts';
 import { type BanditModel, fitBandit } from './bandit.ts';
-import {
-  findTaskMode,
-  insertPostDecisions,
-  listObservations,
-  listBestRecentTexts,
-  listRecentPatterns,
-} from './learning.repository.ts';
+import { insertPostDecisions, listObservations, readPlanContext } from './learning.repository.ts';
 import { groupOf, planDraft, type PostGroup, SATURATION } from './plan.ts';
 import { predictReward } from './predictor/predictor.ts';
 import { findLatestPredictor, type StoredPredictor } from './predictor/train-predictor.ts';
@@ -55,9 +49,8 @@ export function createLearningPolicy(deps: LearningPolicyDeps) {
   const predictor = cached<StoredPredictor | null>(() => findLatestPredictor(db));
 
   /** The group of the post being planned: the one its autopilot slot drew, else drawn now. */
-  async function groupFor(persona: Persona, taskId: string, postSeed: number): Promise<PostGroup> {
+  function groupFor(persona: Persona, mode: DecisionMode | null, postSeed: number): PostGroup {
     if (!isLearningOn(settings, persona)) return 'off';
-    const mode = await findTaskMode(db, taskId);
     if (mode === 'control' || mode === 'off') return mode;
     if (mode) return 'learned';
     return groupOf({
@@ -69,16 +62,26 @@ export function createLearningPolicy(deps: LearningPolicyDeps) {
 
   async function planDrafts(input: PlanInput): Promise<DraftPlan[]> {
     const { persona } = input;
-    const group = await groupFor(persona, input.taskId, input.postSeed);
+    const on = isLearningOn(settings, persona);
+    // Read together, and the reads in one statement: each is a round trip the post waits for. A model
+    // sees what the audience rewarded (the examples); the offline composer ignores them.
+    const [read, posterior] = await Promise.all([
+      on
+        ? readPlanContext(db, {
+            taskId: input.taskId,
+            personaId: persona.id,
+            patterns: SATURATION.window,
+            examples: EXAMPLES,
+          })
+        : null,
+      on ? model() : null,
+    ]);
+    const group = groupFor(persona, read?.mode ?? null, input.postSeed);
     const rng = createSeededRandom(deriveSeed(input.seed, 'learning'));
     const learned = group === 'learned';
-    // Read together: each is a round trip the post waits for. A model sees what the audience rewarded
-    // (the examples); the offline composer ignores them.
-    const [bandit, recentPatterns, examples] = await Promise.all([
-      learned ? model() : fitBandit([], { now: 0, halfLifeDays: 1 }),
-      learned ? listRecentPatterns(db, persona.id, SATURATION.window) : [],
-      learned ? listBestRecentTexts(db, persona.id, EXAMPLES) : [],
-    ]);
+    const bandit = learned && posterior ? posterior : fitBandit([], { now: 0, halfLifeDays: 1 });
+    const recentPatterns = learned ? (read?.recentPatterns ?? []) : [];
+    const examples = learned ? (read?.examples ?? []) : [];
     const context = {
       model: bandit,
       persona,

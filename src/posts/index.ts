@@ -1,8 +1,8 @@
 export {
-  countAcceptedPostsOfTask,
   findVariantsDone,
   insertPost,
   listPostIdsOfTask,
+  listPostOutcomesOfTask,
   listRecentTexts,
   listRejectionDetailsOfTask,
 } from './post.repository.ts';

@@ -125,12 +125,15 @@ export async function listRecentTexts(
   return rows.map((r) => r.text);
 }
 
-export async function countAcceptedPostsOfTask(q: Queryable, taskId: string): Promise<number> {
-  const rows = await q.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM posts WHERE task_id = $1 AND status <> 'rejected'",
+/** A task's posts in variant order, each with whether it was accepted (any status but rejected). */
+export async function listPostOutcomesOfTask(
+  q: Queryable,
+  taskId: string,
+): Promise<{ id: string; accepted: boolean }[]> {
+  return q.query<{ id: string; accepted: boolean }>(
+    "SELECT id, status <> 'rejected' AS accepted FROM posts WHERE task_id = $1 ORDER BY variant",
     [taskId],
   );
-  return rows[0]?.n ?? 0;
 }
 
 /** Why each rejected draft of a task was rejected, for the task's failure message. */

@@ -59,6 +59,31 @@ describe.each(DATABASE_KINDS)('queued task events on %s', (kind) => {
     expect(inserts).toBeLessThanOrEqual(3);
   });
 
+  it('sends what one turn of the event loop queues in one INSERT, and what a later turn queues in the next', async () => {
+    let inserts = 0;
+    const events = createTaskEvents({
+      query: (sql, params) => {
+        if (sql.includes('INSERT INTO task_events')) inserts += 1;
+        return db.query(sql, params);
+      },
+      exec: (sql) => db.exec(sql),
+    });
+    const task = await newTask();
+    // A node's end and the next node's start are queued in the same turn, a microtask apart.
+    await events.enqueue({ task_id: task, type: 'node_finished', node: 'write_hook', variant: 0, attempt: 1 });
+    await events.enqueue({ task_id: task, type: 'node_started', node: 'write_body', variant: 0, attempt: 1 });
+    await events.flush(task);
+    expect(inserts).toBe(1);
+    await events.enqueue({ task_id: task, type: 'node_finished', node: 'write_body', variant: 0, attempt: 1 });
+    await events.flush(task);
+    expect(inserts).toBe(2);
+    expect((await listTaskEvents(db, task)).map((e) => `${e.type} ${e.node}`)).toEqual([
+      'node_finished write_hook',
+      'node_started write_body',
+      'node_finished write_body',
+    ]);
+  });
+
   it('a failed write makes that task flush throw, and only that task', async () => {
     const events = createTaskEvents(db);
     const good = await newTask();

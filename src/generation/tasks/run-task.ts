@@ -4,12 +4,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { PermanentError, errorMessage } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/observability/index.ts';
 import { findPersonaById } from '../../personas/index.ts';
-import {
-  countAcceptedPostsOfTask,
-  findVariantsDone,
-  listPostIdsOfTask,
-  listRejectionDetailsOfTask,
-} from '../../posts/index.ts';
+import { findVariantsDone, listPostOutcomesOfTask, listRejectionDetailsOfTask } from '../../posts/index.ts';
 import type { JobContext } from '../../platform/queue/index.ts';
 import { initialDraft } from '../workflow/draft-state.ts';
 import { recursionLimitFor, type PersonaGraph } from '../workflow/persona-graph.ts';
@@ -51,17 +46,14 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       }
       // The node events go out in the background; they are all stored before the task says it is done.
       await events.flush(task.id);
-      const [postIds, accepted] = await Promise.all([
-        listPostIdsOfTask(db, task.id),
-        countAcceptedPostsOfTask(db, task.id),
-      ]);
-      if (accepted === 0) {
+      const outcomes = await listPostOutcomesOfTask(db, task.id);
+      if (!outcomes.some((post) => post.accepted)) {
         // Nothing usable came out: the task says why instead of "succeeding" with rejected drafts only.
         const reasons = await listRejectionDetailsOfTask(db, task.id);
         throw new PermanentError(`no acceptable draft for this topic after every attempt: ${reasons.join(' | ')}`);
       }
       await finishTask(db, task.id, { status: 'succeeded' });
-      await events.record({ task_id: task.id, type: 'done', data: { post_ids: postIds } });
+      await events.record({ task_id: task.id, type: 'done', data: { post_ids: outcomes.map((post) => post.id) } });
     } catch (error) {
       const message = errorMessage(error);
       metrics.postsGenerated.inc({ persona: personaSlug, outcome: 'failed' });

@@ -11,8 +11,9 @@ const MAX_BATCH = 500;
  *
  * `record` stores one event and waits for it. `enqueue` hands a progress event to a background
  * writer and returns at once: the workflow does not wait a round trip per node event. The writer
- * stores what is queued in order, in one multi-row INSERT whenever it is free (so events leave
- * within one round trip of being queued and streams stay live), and `flush(taskId)` waits until
+ * stores what is queued in order, in one multi-row INSERT whenever it is free, from the end of the
+ * turn of the event loop that queued the first (so events leave within one round trip of being
+ * queued and streams stay live), and `flush(taskId)` waits until
  * that task's queued events are stored, throwing if storing any of them failed.
  */
 export function createTaskEvents(db: Queryable) {
@@ -46,9 +47,13 @@ export function createTaskEvents(db: Queryable) {
 
   function enqueue(event: NewTaskEvent): Promise<void> {
     queued.push(event);
-    writing ??= drain().finally(() => {
-      writing = null;
-    });
+    // The writer starts once this turn of the event loop ends, so what the same turn queues (a
+    // node's end and the next node's start) goes in the same INSERT.
+    writing ??= endOfTurn()
+      .then(drain)
+      .finally(() => {
+        writing = null;
+      });
     return Promise.resolve();
   }
 
@@ -66,6 +71,10 @@ export function createTaskEvents(db: Queryable) {
   }
 
   return { record, enqueue, flush, subscribe };
+}
+
+function endOfTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export type TaskEvents = ReturnType<typeof createTaskEvents>;

@@ -1,5 +1,5 @@
-import type { ModelOutput, WriteHookInput } from '../model/content-model.ts';
-import { insertLlmCall } from '../../platform/llm/index.ts';
+import type { ContentModel, ModelOutput, WriteHookInput } from '../model/content-model.ts';
+import { insertLlmCalls, type NewLlmCall } from '../../platform/llm/index.ts';
 import { inLlmSpan } from '../../platform/observability/index.ts';
 import type { Draft } from './draft-state.ts';
 import type { GraphDeps } from './graph-deps.ts';
@@ -28,29 +28,83 @@ export function addUsage(a: CallUsage, b: CallUsage): CallUsage {
   };
 }
 
+/** One call as it settled: the row to store and the hold to release once it is stored (none when refused). */
+type Made = { row: NewLlmCall; release: () => Promise<void> } & ({ output: ModelOutput } | { error: unknown });
+type Settled = Made | { refused: unknown };
+
 /**
- * The one place a model call is checked and recorded: the daily budgets first (a call that
- * could exceed one is not made; its most is held while it runs), then one llm_calls row (tokens,
- * dollars, latency, cache hit, outcome; the post is attributed when it is persisted) and the
- * llm_* metrics.
+ * The one place model calls are checked and recorded: for each input at once, the daily budgets
+ * first (a call that could exceed one is not made; its most is held while it runs), then the call;
+ * once every call has settled, their llm_calls rows (tokens, dollars, latency, cache hit, outcome;
+ * the post is attributed when it is persisted) in one statement, then the holds released. The
+ * results are in input order; the first failure, in input order, is thrown.
  */
-export async function meteredCall(
+export async function meteredCalls<I extends WriteHookInput>(
   deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget'>,
   draft: Draft,
   service: Service,
-  input: WriteHookInput,
-  call: () => Promise<ModelOutput>,
-): Promise<{ output: ModelOutput; update: CallUsage }> {
-  const plan = deps.model.planCall(service, input);
-  const releaseBudget = await deps.reserveBudget(draft.persona, plan.maxUsd);
-  const started = performance.now();
-  const base = { service, persona_id: draft.persona.id, task_id: draft.taskId };
+  inputs: readonly I[],
+  call: (input: I) => Promise<ModelOutput>,
+): Promise<{ output: ModelOutput; update: CallUsage }[]> {
+  const settled = await Promise.all(inputs.map((input) => settle(deps, draft, service, input, call)));
+  const made = settled.filter((s): s is Made => !('refused' in s));
+  let ids: number[];
   try {
-    const output = await inLlmSpan(service, deps.model.provider, call, (o) => o);
+    ids = await insertLlmCalls(
+      deps.db,
+      made.map((s) => s.row),
+    );
+  } finally {
+    await Promise.all(made.map((s) => s.release()));
+  }
+  for (const s of settled) {
+    if ('refused' in s) throw s.refused;
+    if ('error' in s) throw s.error;
+  }
+  return made.map((s, i) => {
+    const { row, output } = s as Extract<Made, { output: ModelOutput }>;
+    return {
+      output,
+      update: {
+        models: { [service]: output.model, provider: output.provider },
+        promptTokens: row.prompt_tokens,
+        completionTokens: row.completion_tokens,
+        costUsd: output.costUsd,
+        llmCallIds: [ids[i]!],
+      },
+    };
+  });
+}
+
+async function settle<I extends WriteHookInput>(
+  deps: Pick<GraphDeps, 'model' | 'metrics' | 'reserveBudget'>,
+  draft: Draft,
+  service: Service,
+  input: I,
+  call: (input: I) => Promise<ModelOutput>,
+): Promise<Settled> {
+  let plan: ReturnType<ContentModel['planCall']>;
+  let release: () => Promise<void>;
+  try {
+    plan = deps.model.planCall(service, input);
+    release = await deps.reserveBudget(draft.persona, plan.maxUsd);
+  } catch (refused) {
+    return { refused };
+  }
+  const base = { service, persona_id: draft.persona.id, task_id: draft.taskId };
+  const started = performance.now();
+  try {
+    const output = await inLlmSpan(
+      service,
+      deps.model.provider,
+      () => call(input),
+      (o) => o,
+    );
     const latencyMs = performance.now() - started;
     // A cache hit used no tokens: the call, its post and the metrics all say so.
     const billed = output.cacheHit ? { promptTokens: 0, completionTokens: 0 } : output.usage;
-    const id = await insertLlmCall(deps.db, {
+    observe(deps, service, output, latencyMs);
+    const row: NewLlmCall = {
       ...base,
       provider: output.provider,
       model: output.model,
@@ -62,21 +116,12 @@ export async function meteredCall(
       latency_ms: Math.round(latencyMs),
       outcome: 'ok',
       error: null,
-    });
-    observe(deps, service, output, latencyMs);
-    return {
-      output,
-      update: {
-        models: { [service]: output.model, provider: output.provider },
-        promptTokens: billed.promptTokens,
-        completionTokens: billed.completionTokens,
-        costUsd: output.costUsd,
-        llmCallIds: [id],
-      },
     };
+    return { row, release, output };
   } catch (error) {
     const latencyMs = performance.now() - started;
-    await insertLlmCall(deps.db, {
+    deps.metrics.llmRequestDuration.observe({ model: plan.model, outcome: 'error' }, latencyMs / 1000);
+    const row: NewLlmCall = {
       ...base,
       provider: deps.model.provider,
       model: plan.model,
@@ -88,11 +133,8 @@ export async function meteredCall(
       latency_ms: Math.round(latencyMs),
       outcome: 'error',
       error: error instanceof Error ? error.message.slice(0, 500) : String(error),
-    });
-    deps.metrics.llmRequestDuration.observe({ model: plan.model, outcome: 'error' }, latencyMs / 1000);
-    throw error;
-  } finally {
-    await releaseBudget();
+    };
+    return { row, release, error };
   }
 }
 
@@ -103,19 +145,6 @@ function observe(deps: Pick<GraphDeps, 'metrics'>, service: Service, output: Mod
   deps.metrics.llmTokens.inc({ model, service, type: 'prompt' }, output.usage.promptTokens);
   deps.metrics.llmTokens.inc({ model, service, type: 'completion' }, output.usage.completionTokens);
   deps.metrics.llmCost.inc({ model, service }, output.costUsd);
-}
-
-/**
- * Runs one call per candidate at once (a node's candidates are independent: the wait is the slowest
- * call, not their sum) and returns them in candidate order. Every call is settled before the node
- * goes on, so each has its llm_calls row and its budget hold released; the first failure, in
- * candidate order, is thrown.
- */
-export async function callEach<T, R>(items: readonly T[], call: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const settled = await Promise.allSettled(items.map(call));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
 }
 
 export function feedbackOf(draft: Draft): string | undefined {

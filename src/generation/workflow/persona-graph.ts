@@ -76,7 +76,11 @@ function routeAfterCheck(next: GraphNodeName) {
   };
 }
 
-/** The persona workflow: choose hook pattern → hook → body → score → dedup → guardrails → persist. */
+/**
+ * The persona workflow: choose hook pattern → hook → body → score → dedup → guardrails → persist.
+ * It keeps no checkpoints (a retried job runs the variants not stored yet, never resumes a run), so
+ * LangGraph builds none after each step.
+ */
 export function createPersonaGraph(deps: GraphDeps) {
   return new StateGraph(DraftState)
     .addNode('choose_hook_pattern', timed(deps, 'choose_hook_pattern', createChooseHookPatternNode(deps)))
@@ -102,7 +106,7 @@ export function createPersonaGraph(deps: GraphDeps) {
     ])
     .addConditionalEdges('guardrails', routeAfterCheck('persist'), ['persist', 'choose_hook_pattern'])
     .addEdge('persist', END)
-    .compile();
+    .compile({ checkpointer: false });
 }
 
 export type PersonaGraph = ReturnType<typeof createPersonaGraph>;

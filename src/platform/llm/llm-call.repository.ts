@@ -16,28 +16,40 @@ export interface NewLlmCall {
   error: string | null;
 }
 
-export async function insertLlmCall(q: Queryable, call: NewLlmCall): Promise<number> {
-  const [row] = await q.query<{ id: number }>(
+/**
+ * Stores calls in one statement and returns their ids in the calls' order: the rows are numbered
+ * from one sequence in the order given, so the ids sorted are in that order.
+ */
+export async function insertLlmCalls(q: Queryable, calls: readonly NewLlmCall[]): Promise<number[]> {
+  if (calls.length === 0) return [];
+  const rows = await q.query<{ id: number }>(
     `INSERT INTO llm_calls (provider, model, service, persona_id, task_id, prompt_tokens, completion_tokens,
        cost_usd, cache_hit, priced, latency_ms, outcome, error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id::int AS id`,
+     SELECT c.provider, c.model, c.service, c.persona_id, c.task_id, c.prompt_tokens, c.completion_tokens,
+            c.cost_usd, c.cache_hit, c.priced, c.latency_ms, c.outcome, c.error
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::int[],
+                   $8::numeric[], $9::bool[], $10::bool[], $11::int[], $12::text[], $13::text[]) WITH ORDINALITY
+              AS c (provider, model, service, persona_id, task_id, prompt_tokens, completion_tokens,
+                    cost_usd, cache_hit, priced, latency_ms, outcome, error, n)
+      ORDER BY c.n
+     RETURNING id::int AS id`,
     [
-      call.provider,
-      call.model,
-      call.service,
-      call.persona_id,
-      call.task_id,
-      call.prompt_tokens,
-      call.completion_tokens,
-      call.cost_usd,
-      call.cache_hit,
-      call.priced,
-      call.latency_ms,
-      call.outcome,
-      call.error,
+      calls.map((c) => c.provider),
+      calls.map((c) => c.model),
+      calls.map((c) => c.service),
+      calls.map((c) => c.persona_id),
+      calls.map((c) => c.task_id),
+      calls.map((c) => c.prompt_tokens),
+      calls.map((c) => c.completion_tokens),
+      calls.map((c) => c.cost_usd),
+      calls.map((c) => c.cache_hit),
+      calls.map((c) => c.priced),
+      calls.map((c) => c.latency_ms),
+      calls.map((c) => c.outcome),
+      calls.map((c) => c.error),
     ],
   );
-  return row!.id;
+  return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
 /** Calls are made before their post exists; this attributes them once it does. */

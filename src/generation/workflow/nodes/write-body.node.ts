@@ -2,7 +2,7 @@ import { deriveSeed } from '../../../platform/seeded-random.ts';
 import type { WriteBodyInput } from '../../model/content-model.ts';
 import type { Candidate, Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
-import { addUsage, callEach, meteredCall, NO_USAGE } from '../metered-call.ts';
+import { addUsage, meteredCalls, NO_USAGE } from '../metered-call.ts';
 import { hookInputOf } from './write-hook.node.ts';
 
 export const THREADS_MAX_CHARS = 500;
@@ -15,15 +15,15 @@ const SEPARATOR = '\n\n';
  */
 export function createWriteBodyNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metrics' | 'reserveBudget' | 'policy'>) {
   return async (draft: Draft): Promise<DraftUpdate> => {
-    const calls = await callEach(draft.candidates, (candidate, index) => {
-      const input: WriteBodyInput = {
+    const inputs = draft.candidates.map(
+      (candidate, index): WriteBodyInput => ({
         ...hookInputOf(draft, candidate, index),
         hook: candidate.hook,
         maxChars: Math.max(0, THREADS_MAX_CHARS - [...candidate.hook].length - SEPARATOR.length),
         seed: deriveSeed(draft.seed, 'body', String(draft.attempt), ...(index > 0 ? [String(index)] : [])),
-      };
-      return meteredCall(deps, draft, 'body', input, () => deps.model.writeBody(input));
-    });
+      }),
+    );
+    const calls = await meteredCalls(deps, draft, 'body', inputs, (input) => deps.model.writeBody(input));
     const written: Candidate[] = draft.candidates.map((candidate, i) => {
       const body = calls[i]!.output.text;
       return { ...candidate, body, text: body ? `${candidate.hook}${SEPARATOR}${body}` : candidate.hook };

@@ -4,7 +4,7 @@ import { SENTENCE_WINDOW } from '../../writing/checks.ts';
 import type { WriteHookInput } from '../../model/content-model.ts';
 import type { Candidate, Draft, DraftUpdate } from '../draft-state.ts';
 import type { GraphDeps } from '../graph-deps.ts';
-import { addUsage, callEach, feedbackOf, meteredCall, NO_USAGE } from '../metered-call.ts';
+import { addUsage, feedbackOf, meteredCalls, NO_USAGE } from '../metered-call.ts';
 
 /** The one writer input for a candidate: the policy's pattern and arms, and the persona's recent texts. */
 export function hookInputOf(draft: Draft, candidate: Candidate, index: number): WriteHookInput {
@@ -28,10 +28,8 @@ export function createWriteHookNode(deps: Pick<GraphDeps, 'db' | 'model' | 'metr
     // Read on every attempt: an earlier variant of the same task may have been accepted meanwhile.
     const recentTexts = await listRecentTexts(deps.db, draft.persona.id, SENTENCE_WINDOW);
     const current = { ...draft, recentTexts };
-    const calls = await callEach(draft.candidates, (candidate, index) => {
-      const input = hookInputOf(current, candidate, index);
-      return meteredCall(deps, draft, 'hook', input, () => deps.model.writeHook(input));
-    });
+    const inputs = draft.candidates.map((candidate, index) => hookInputOf(current, candidate, index));
+    const calls = await meteredCalls(deps, draft, 'hook', inputs, (input) => deps.model.writeHook(input));
     const candidates: Candidate[] = draft.candidates.map((candidate, i) => ({
       ...candidate,
       hook: calls[i]!.output.text,
