@@ -18,7 +18,11 @@ interface Post {
 }
 
 const product = await startProduct();
-const browser = await launchChromium();
+// A browser that cannot start (no Chromium) must not leave the product running.
+const browser = await launchChromium().catch(async (error: unknown) => {
+  await product.stop();
+  throw error;
+});
 try {
   const { data: personas } = await product.api<{ data: Persona[] }>('/v1/personas?limit=2');
   const [auto, manual] = personas as [Persona, Persona];
