@@ -15,7 +15,7 @@ import { insertPersona } from '../src/personas/persona.repository.ts';
 import type { Draft } from '../src/generation/workflow/draft-state.ts';
 import { meteredCalls } from '../src/generation/workflow/metered-call.ts';
 import { insertTask } from '../src/generation/tasks/task.repository.ts';
-import { personaFields } from '../test/support/factories.ts';
+import { personaFields, taskFields } from '../test/support/factories.ts';
 import { startFakeOpenAiServer } from '../test/support/fake-openai-server.ts';
 import { DATABASE_KINDS, createTestDatabase, type DatabaseKind } from '../test/support/test-database.ts';
 import { numberArg, reportBench, type BenchRow } from './bench-result.ts';
@@ -55,14 +55,7 @@ async function variantsOn(db: Database): Promise<Record<string, () => Promise<un
 
   // What a workflow node pays: the budget check, the gateway, and the llm_calls row with its metrics.
   const persona = await insertPersona(db, personaFields({ daily_budget_usd: 1_000_000 }), 'user');
-  const task = await insertTask(db, {
-    persona_id: persona.id,
-    topic: null,
-    variants: 1,
-    seed: 1,
-    idempotency_key: null,
-    request_hash: null,
-  });
+  const task = await insertTask(db, taskFields(persona.id));
   const model = createOpenAiCompatibleModel({ gateway: withCache, hookModel: 'gpt-4o', bodyModel: 'gpt-4o-mini' });
   const metered = { db, model, metrics, reserveBudget: createBudgets({ db, globalDailyUsd: 1_000_000 }) };
   const draft = { persona, taskId: task.id } as Draft;

@@ -7,7 +7,7 @@ import { insertPersona } from '../../src/personas/persona.repository.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { createMetrics } from '../../src/platform/observability/metrics.ts';
-import { personaFields } from '../support/factories.ts';
+import { personaFields, taskFields } from '../support/factories.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/test-database.ts';
 
 /** Answers each input with the model named by its seed, after a delay that makes the first input finish last. */
@@ -46,14 +46,7 @@ describe.each(DATABASE_KINDS)('metered calls on %s', (kind) => {
 
   const newDraft = async () => {
     const persona = await insertPersona(db, personaFields(), 'user');
-    const task = await insertTask(db, {
-      persona_id: persona.id,
-      topic: null,
-      variants: 1,
-      seed: 1,
-      idempotency_key: null,
-      request_hash: null,
-    });
+    const task = await insertTask(db, taskFields(persona.id));
     return { persona, taskId: task.id } as Draft;
   };
 

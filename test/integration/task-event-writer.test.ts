@@ -5,7 +5,7 @@ import { insertTask } from '../../src/generation/tasks/task.repository.ts';
 import { insertPersona } from '../../src/personas/persona.repository.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
-import { personaFields } from '../support/factories.ts';
+import { personaFields, taskFields } from '../support/factories.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/test-database.ts';
 
 describe.each(DATABASE_KINDS)('queued task events on %s', (kind) => {
@@ -20,27 +20,24 @@ describe.each(DATABASE_KINDS)('queued task events on %s', (kind) => {
 
   const newTask = async () => {
     const persona = await insertPersona(db, personaFields(), 'user');
-    return (
-      await insertTask(db, {
-        persona_id: persona.id,
-        topic: null,
-        variants: 1,
-        seed: 1,
-        idempotency_key: null,
-        request_hash: null,
-      })
-    ).id;
+    return (await insertTask(db, taskFields(persona.id))).id;
   };
 
-  it('stores them in order, in few statements, announcing each without waiting for a flush', async () => {
-    let inserts = 0;
+  /** A writer over the test database that counts its INSERTs into task_events. */
+  const countingInserts = () => {
+    let count = 0;
     const events = createTaskEvents({
       query: (sql, params) => {
-        if (sql.includes('INSERT INTO task_events')) inserts += 1;
+        if (sql.includes('INSERT INTO task_events')) count += 1;
         return db.query(sql, params);
       },
       exec: (sql) => db.exec(sql),
     });
+    return { events, inserts: () => count };
+  };
+
+  it('stores them in order, in few statements, announcing each without waiting for a flush', async () => {
+    const { events, inserts } = countingInserts();
     const [a, b] = [await newTask(), await newTask()];
     const heard: TaskEvent[] = [];
     events.subscribe(a, (event) => heard.push(event));
@@ -56,27 +53,20 @@ describe.each(DATABASE_KINDS)('queued task events on %s', (kind) => {
     expect((await listTaskEvents(db, a)).map((e) => e.node)).toEqual(heard.map((e) => e.node));
     expect((await listTaskEvents(db, b)).map((e) => e.node)).toEqual(Array.from({ length: 15 }, (_, i) => `n${2 * i}`));
     // The first event goes alone (the writer was idle); the rest wait for it and go together.
-    expect(inserts).toBeLessThanOrEqual(3);
+    expect(inserts()).toBeLessThanOrEqual(3);
   });
 
   it('sends what one turn of the event loop queues in one INSERT, and what a later turn queues in the next', async () => {
-    let inserts = 0;
-    const events = createTaskEvents({
-      query: (sql, params) => {
-        if (sql.includes('INSERT INTO task_events')) inserts += 1;
-        return db.query(sql, params);
-      },
-      exec: (sql) => db.exec(sql),
-    });
+    const { events, inserts } = countingInserts();
     const task = await newTask();
     // A node's end and the next node's start are queued in the same turn, a microtask apart.
     await events.enqueue({ task_id: task, type: 'node_finished', node: 'write_hook', variant: 0, attempt: 1 });
     await events.enqueue({ task_id: task, type: 'node_started', node: 'write_body', variant: 0, attempt: 1 });
     await events.flush(task);
-    expect(inserts).toBe(1);
+    expect(inserts()).toBe(1);
     await events.enqueue({ task_id: task, type: 'node_finished', node: 'write_body', variant: 0, attempt: 1 });
     await events.flush(task);
-    expect(inserts).toBe(2);
+    expect(inserts()).toBe(2);
     expect((await listTaskEvents(db, task)).map((e) => `${e.type} ${e.node}`)).toEqual([
       'node_finished write_hook',
       'node_started write_body',

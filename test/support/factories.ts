@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { insertTask } from '../../src/generation/tasks/task.repository.ts';
 import { personaFieldsSchema, type PersonaFields } from '../../src/personas/persona.schema.ts';
 
 export function uniqueSlug(prefix = 'persona'): string {
@@ -20,4 +21,9 @@ export function personaFields(overrides: Partial<PersonaFields> = {}): PersonaFi
     hook_patterns: ['question', 'number_list', 'statistic', 'how_to'],
     ...overrides,
   });
+}
+
+/** A one-variant task for the persona, as a caller with no topic and no idempotency key asks for it. */
+export function taskFields(personaId: string): Parameters<typeof insertTask>[1] {
+  return { persona_id: personaId, topic: null, variants: 1, seed: 1, idempotency_key: null, request_hash: null };
 }
