@@ -64,6 +64,8 @@ export function decodeFloat4s(bytes: Uint8Array): Float32Array {
 const CACHED_VECTORS = 50_000;
 
 const UUID_CHARS = 36;
+/** A cache key is the post id followed by its row version. */
+const postIdOf = (key: string): string => key.slice(0, UUID_CHARS);
 
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
@@ -108,7 +110,7 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
     );
     const keys = latest?.keys ? latest.keys.split(',') : [];
     const found = keys.map((key) => cache.get(query.model, key));
-    const missing = keys.filter((_, i) => !found[i]).map((key) => key.slice(0, UUID_CHARS));
+    const missing = keys.filter((_, i) => !found[i]).map(postIdOf);
     if (missing.length > 0) {
       const read = await db.query<{ key: string; persona_id: string; embedding_bytes: Uint8Array }>(
         `SELECT post_id::text || xmin::text AS key, persona_id, embedding_bytes FROM post_embeddings
@@ -118,11 +120,11 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
       const current = new Map<string, CachedVector>();
       for (const row of read) {
         const entry = cache.set(query.model, row.key, row.persona_id, decodeFloat4s(row.embedding_bytes));
-        current.set(row.key.slice(0, UUID_CHARS), entry);
+        current.set(postIdOf(row.key), entry);
       }
       // A vector rewritten between the two reads is compared as it is now.
       keys.forEach((key, i) => {
-        found[i] ??= current.get(key.slice(0, UUID_CHARS));
+        found[i] ??= current.get(postIdOf(key));
       });
     }
     const probe = Float32Array.from(query.vector);
@@ -136,7 +138,7 @@ export function createVectorStore(deps: { db: Database; mode: VectorStoreMode; l
       if (worst && score <= worst.score) return;
       const at = best.findIndex((n) => n.score < score);
       best.splice(at === -1 ? best.length : at, 0, {
-        post_id: keys[i]!.slice(0, UUID_CHARS),
+        post_id: postIdOf(keys[i]!),
         persona_id: entry.personaId,
         score,
       });
