@@ -50,15 +50,13 @@ describe('the dashboard, in Chromium, against the real product', () => {
   let page: Page;
   let autoPersona: Persona;
   let manualPersona: Persona;
-  /** Its own persona, with no earlier posts: a one-variant draft of a persona that has posted may be refused as its own duplicate. */
-  let editPersona: Persona;
   let approvedId: string;
   let edited: { id: string; text: string };
 
   beforeAll(async () => {
     [product, browser] = await Promise.all([startProduct(), launchChromium()]);
-    const { data } = await product.api<{ data: Persona[] }>('/v1/personas?limit=3');
-    [autoPersona, manualPersona, editPersona] = data as [Persona, Persona, Persona];
+    const { data } = await product.api<{ data: Persona[] }>('/v1/personas?limit=2');
+    [autoPersona, manualPersona] = data as [Persona, Persona];
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   }, 150_000);
@@ -150,13 +148,12 @@ describe('the dashboard, in Chromium, against the real product', () => {
   it("edits a draft's text in the review queue, sees it checked and re-scored, then approves it by keyboard", async () => {
     const { id } = await product.api<{ id: string }>('/v1/tasks', {
       method: 'POST',
-      body: { persona_id: editPersona.id, variants: 1 },
+      body: { persona_id: manualPersona.id, variants: 1 },
     });
     const task = await waitFor(async () => {
       const t = await product.api<Task>(`/v1/tasks/${id}`);
-      return ['succeeded', 'failed'].includes(t.status) ? t : undefined;
+      return t.status === 'succeeded' ? t : undefined;
     }, 60_000);
-    expect(task).toMatchObject({ status: 'succeeded' });
     const draft = await product.api<Post>(`/v1/posts/${task.post_ids[0]}`);
     expect(draft.status).toBe('draft');
     await page.goto(`${product.url}/review/`);
