@@ -63,14 +63,21 @@ async function load(url: string, token: string): Promise<Round> {
   };
 }
 
-/** Answers every path it was given with the captured bytes and headers, and nothing else. */
-async function startBareServer(answers: Map<string, { body: Buffer; type: string }>): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
+type Answers = Map<string, { body: Buffer; type: string; read: () => Promise<unknown> }>;
+
+/**
+ * Answers every path it was given with the captured bytes and headers, and nothing else. With
+ * `withRead`, it first makes the service call the route makes (its SQL through the product's pool):
+ * the most a read that goes to the database could reach without the API's layers.
+ */
+async function startBareServer(answers: Answers, withRead: boolean): Promise<http.Server> {
+  const server = http.createServer(async (req, res) => {
     const answer = answers.get(req.url ?? '');
     if (!answer) {
       res.writeHead(404).end();
       return;
     }
+    if (withRead) await answer.read();
     res.writeHead(200, { 'content-type': answer.type, 'content-length': answer.body.length });
     res.end(answer.body);
   });
@@ -97,37 +104,52 @@ for (const kind of DATABASE_KINDS) {
   for (let i = 0; i < 25; i++) personas.push(await insertPersona(deps.db, personaFields(), 'user'));
   const post = await insertDraft(deps.db, personas[0]!.id);
 
-  const paths = [`/v1/posts/${post.id}`, '/v1/personas?limit=20'];
-  const answers = new Map<string, { body: Buffer; type: string }>();
+  const reads: Record<string, () => Promise<unknown>> = {
+    [`/v1/posts/${post.id}`]: () => deps.posts.getPost(post.id),
+    '/v1/personas?limit=20': () => deps.personas.listPage({ sort: 'slug', order: 'asc', limit: 20 }),
+  };
+  const paths = Object.keys(reads);
+  const answers: Answers = new Map();
   const apiUrl = `http://127.0.0.1:${portOf(app.server)}`;
   for (const path of paths) {
     const res = await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-    answers.set(path, { body: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type')! });
+    answers.set(path, {
+      body: Buffer.from(await res.arrayBuffer()),
+      type: res.headers.get('content-type')!,
+      read: reads[path]!,
+    });
   }
-  const bare = await startBareServer(answers);
-  const bareUrl = `http://127.0.0.1:${portOf(bare)}`;
+  const bare = await startBareServer(answers, false);
+  const withRead = await startBareServer(answers, true);
+  const urls = {
+    api: apiUrl,
+    bare: `http://127.0.0.1:${portOf(bare)}`,
+    read: `http://127.0.0.1:${portOf(withRead)}`,
+  };
   for (const path of paths) {
-    const same = Buffer.from(await (await fetch(`${bareUrl}${path}`)).arrayBuffer());
-    if (!same.equals(answers.get(path)!.body)) throw new Error(`the bare server does not answer ${path} alike`);
+    for (const url of [urls.bare, urls.read]) {
+      const same = Buffer.from(await (await fetch(`${url}${path}`)).arrayBuffer());
+      if (!same.equals(answers.get(path)!.body)) throw new Error(`the bare server does not answer ${path} alike`);
+    }
   }
 
   for (const path of paths) {
     // A short warm-up each: JIT, connection pools, PGlite's first touch of the pages.
-    await load(`${apiUrl}${path}`, token);
-    await load(`${bareUrl}${path}`, token);
-    const api: Round[] = [];
-    const raw: Round[] = [];
+    for (const url of Object.values(urls)) await load(`${url}${path}`, token);
+    const rounds: Record<keyof typeof urls, Round[]> = { api: [], bare: [], read: [] };
+    const sides = Object.keys(urls) as (keyof typeof urls)[];
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternating which goes first keeps a slow patch of the machine from favouring one side.
-      const order = round % 2 === 0 ? ['api', 'bare'] : ['bare', 'api'];
-      for (const side of order) {
-        if (side === 'api') api.push(await load(`${apiUrl}${path}`, token));
-        else raw.push(await load(`${bareUrl}${path}`, token));
+      // Rotating which goes first keeps a slow patch of the machine from favouring one side.
+      for (let i = 0; i < sides.length; i++) {
+        const side = sides[(round + i) % sides.length]!;
+        rounds[side].push(await load(`${urls[side]}${path}`, token));
       }
     }
+    const { api, bare: raw } = rounds;
     const apiRps = median(api.map((r) => r.rps));
     const bareRps = median(raw.map((r) => r.rps));
+    const readRps = median(rounds.read.map((r) => r.rps));
     const ratio = apiRps / bareRps;
     const p97_5 = median(api.map((r) => r.p97_5));
     const statuses: Record<string, number> = {};
@@ -158,6 +180,15 @@ for (const kind of DATABASE_KINDS) {
       target,
       met,
     });
+    benchRows.push({
+      figure: `bare node:http + the route's service call, GET ${route}, ${kind} (the API reaches ${(apiRps / readRps).toFixed(2)} of it)`,
+      value: Math.round(readRps),
+      unit: 'req/s',
+      baseline: `bare node:http ${bareRps.toFixed(0)} req/s`,
+      ratio: Number((readRps / bareRps).toFixed(3)),
+      target: null,
+      met: null,
+    });
     rows.push(
       [
         kind.padEnd(8),
@@ -165,6 +196,7 @@ for (const kind of DATABASE_KINDS) {
         apiRps.toFixed(0).padStart(7),
         p97_5.toFixed(1).padStart(7),
         bareRps.toFixed(0).padStart(8),
+        readRps.toFixed(0).padStart(10),
         median(raw.map((r) => r.p97_5))
           .toFixed(1)
           .padStart(8),
@@ -175,7 +207,7 @@ for (const kind of DATABASE_KINDS) {
       ].join(' | '),
     );
   }
-  await new Promise((resolve) => bare.close(resolve));
+  for (const server of [bare, withRead]) await new Promise((resolve) => server.close(resolve));
   await app.close();
   await deps.close();
   await testDb.drop().catch(() => {});
@@ -185,7 +217,7 @@ console.error(
   `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds per side, interleaved; medians of the rounds\n`,
 );
 console.error(
-  'database | route                      | api rps | p97.5ms | bare rps | bare p97.5 | ratio | errors | target                   | met',
+  'database | route                      | api rps | p97.5ms | bare rps | + read rps | bare p97.5 | ratio | errors | target                   | met',
 );
 for (const row of rows) console.error(row);
 reportBench('api', benchRows);

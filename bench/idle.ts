@@ -6,8 +6,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { numberArg, reportBench } from './bench-result.ts';
 
-const WINDOW_S = Number(process.argv[2] ?? 60);
+const WINDOW_S = numberArg(60);
 const SETTLE_S = 30;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const PORT = 4601;
@@ -79,6 +80,26 @@ try {
     `bare node:http server (baseline) | ${b.cpuPercent.toFixed(2).padStart(6)} | ${b.rss.toFixed(0).padStart(6)}`,
   );
   console.log(`\ntarget ≤ 0.5%: ${p.cpuPercent <= 0.5 ? 'met' : 'not met'}`);
+  reportBench('idle', [
+    {
+      figure: `npm start idle CPU over ${WINDOW_S} s, PGlite`,
+      value: p.cpuPercent,
+      unit: '% of a core',
+      baseline: `bare node:http ${b.cpuPercent.toFixed(2)} %`,
+      ratio: b.cpuPercent > 0 ? p.cpuPercent / b.cpuPercent : null,
+      target: '≤ 0.5 %',
+      met: p.cpuPercent <= 0.5,
+    },
+    {
+      figure: `npm start idle RSS after ${WINDOW_S} s, PGlite`,
+      value: p.rss,
+      unit: 'MB',
+      baseline: `bare node:http ${b.rss.toFixed(0)} MB`,
+      ratio: p.rss / b.rss,
+      target: '≤ 300 MB',
+      met: p.rss <= 300,
+    },
+  ]);
 } finally {
   product.kill('SIGTERM');
   bare.kill('SIGTERM');

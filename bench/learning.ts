@@ -45,9 +45,12 @@ import { type Persona, personaFieldsSchema } from '../src/personas/index.ts';
 import { loadPersonaLibrary } from '../src/personas/library.ts';
 import { createSeededRandom, deriveSeed } from '../src/platform/seeded-random.ts';
 import { accountSeedOf, countAt, judgePost, type SimProfile } from '../src/sim/index.ts';
+import { reportBench } from './bench-result.ts';
 
-const POSTS = Number(process.argv[2] ?? 300);
-const SEEDS = (process.argv[3] ?? '11,12,13,14,15').split(',').map(Number);
+// `npm run bench` passes --scale through; this bench has one size.
+const [POSTS_ARG, SEEDS_ARG] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const POSTS = Number(POSTS_ARG ?? 300);
+const SEEDS = (SEEDS_ARG ?? '11,12,13,14,15').split(',').map(Number);
 const PERSONAS = 10;
 const POSTS_PER_DAY = 5;
 const CANDIDATES = 3;
@@ -365,7 +368,30 @@ for (const name of POLICIES) {
   );
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const spearmanLearned = mean(spearmans.map((s) => s.learned));
+const spearmanBaseline = mean(spearmans.map((s) => s.baseline));
 console.log(
-  `predictor hold-out spearman ${f(mean(spearmans.map((s) => s.learned)))} vs baseline ${f(mean(spearmans.map((s) => s.baseline)))} (Δ ${f(mean(spearmans.map((s) => s.learned - s.baseline)))})`,
+  `predictor hold-out spearman ${f(spearmanLearned)} vs baseline ${f(spearmanBaseline)} (Δ ${f(spearmanLearned - spearmanBaseline)})`,
 );
 console.log(`wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const learnedRatio = totals.get('learning')!.rate / uniformAll;
+reportBench('learning', [
+  {
+    figure: `learning policy, ER of the last ${LAST} posts (× uniform), seeds ${SEEDS.join(',')}`,
+    value: totals.get('learning')!.rate,
+    unit: 'ER',
+    baseline: `uniform ${f(uniformAll, 4)}`,
+    ratio: learnedRatio,
+    target: '≥ 1.3× uniform',
+    met: learnedRatio >= 1.3,
+  },
+  {
+    figure: 'predictor hold-out Spearman',
+    value: spearmanLearned,
+    unit: 'ρ',
+    baseline: `recent mean + length ${f(spearmanBaseline)}`,
+    ratio: spearmanBaseline === 0 ? null : spearmanLearned / spearmanBaseline,
+    target: '≥ baseline + 0.1',
+    met: spearmanLearned >= spearmanBaseline + 0.1,
+  },
+]);

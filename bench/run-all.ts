@@ -17,16 +17,12 @@ const scale = flags.includes('--scale');
 // A bench that hangs must not hold the whole run; the million-row seeding takes minutes.
 const timeoutMs = (scale ? 90 : 20) * 60_000;
 
-// A file that never prints a result (neither reportBench nor the prefix appears in it) is a helper.
-const printsResult = (f: string) => /reportBench\(|BENCH_RESULT/.test(fs.readFileSync(path.join(HERE, f), 'utf8'));
-const candidates = fs
+// Helpers start with `_`; every other file is a benchmark, and one that prints no result is a failed row.
+const benches = fs
   .readdirSync(HERE)
   .filter((f) => f.endsWith('.ts') && !NOT_BENCHES.has(f) && !f.startsWith('_'))
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')))
   .sort();
-for (const f of candidates.filter((f) => !printsResult(f)))
-  process.stderr.write(`skipped ${f}: prints no BENCH_RESULT (a helper)\n`);
-const benches = candidates.filter(printsResult);
 
 interface Outcome {
   file: string;

@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/sim-taste.ts [posts-per-account] [seeds]      # defaults 300 and 1,2,3,4,5
  *
- * Posts come from the template generator in bench/sim-posts.ts, judged with the simulator's judgePost,
+ * Posts come from the template generator in bench/_sim-posts.ts, judged with the simulator's judgePost,
  * without HTTP. SHOW_MISREAD=1 prints the template openings the simulator reads as another form.
  */
 import { performance } from 'node:perf_hooks';
@@ -32,7 +32,8 @@ import {
   type Band,
   type Choice,
   type Policy,
-} from './sim-posts.ts';
+} from './_sim-posts.ts';
+import { reportBench } from './bench-result.ts';
 
 /**
  * Brute force: every fixed choice, scored by its mean expected rate at every 10th post of the schedule
@@ -124,8 +125,10 @@ function misclassified(): number {
 }
 
 function main() {
-  const n = Number(process.argv[2] ?? 300);
-  const seeds = (process.argv[3] ?? '1,2,3,4,5').split(',').map(Number);
+  // `npm run bench` passes --scale through; this bench has one size.
+  const [postsArg, seedsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const n = Number(postsArg ?? 300);
+  const seeds = (seedsArg ?? '1,2,3,4,5').split(',').map(Number);
   const lastN = Math.min(100, n);
   const started = performance.now();
   console.log(
@@ -186,6 +189,27 @@ function main() {
     `overall: oracle/uniform ${(mean(totals.oracle) / mean(totals.uniform)).toFixed(2)} (target ≥ 1.5), per account min ${sorted[0]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}, max ${sorted.at(-1)!.toFixed(2)}; reference learner, last ${lastN}: ${(mean(totals.learnerLast) / mean(totals.uniformLast)).toFixed(2)}× uniform`,
   );
   console.log(`wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const oracleRatio = mean(totals.oracle) / mean(totals.uniform);
+  reportBench('sim-taste', [
+    {
+      figure: `best fixed choice per account, mean ER (× uniform), seeds ${seeds.join(',')}`,
+      value: mean(totals.oracle),
+      unit: 'ER',
+      baseline: `uniform ${mean(totals.uniform).toFixed(4)}`,
+      ratio: oracleRatio,
+      target: '≥ 1.5× uniform',
+      met: oracleRatio >= 1.5,
+    },
+    {
+      figure: `reference learner, last ${lastN} posts (× uniform)`,
+      value: mean(totals.learnerLast),
+      unit: 'ER',
+      baseline: `uniform ${mean(totals.uniformLast).toFixed(4)}`,
+      ratio: mean(totals.learnerLast) / mean(totals.uniformLast),
+      target: null,
+      met: null,
+    },
+  ]);
   // What a learning benchmark pays per judged post: 3,000 posts of one account, taste drawn once.
   const profile = ACCOUNTS[0]!;
   const accountSeed = accountSeedOf(1, 'timing');

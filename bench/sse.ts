@@ -12,8 +12,9 @@ import { loadConfig } from '../src/platform/config.ts';
 import { insertPersona } from '../src/personas/persona.repository.ts';
 import { personaFields } from '../test/support/factories.ts';
 import { DATABASE_KINDS, createTestDatabase } from '../test/support/test-database.ts';
+import { type BenchRow, numberArg, reportBench } from './bench-result.ts';
 
-const STREAMS = Number(process.argv[2] ?? 1000);
+const STREAMS = numberArg(1000);
 const PER_TOKEN = 20;
 const TASKS = 100;
 const SECONDS = 5;
@@ -50,6 +51,7 @@ function openStream(url: string, token: string, received: { events: number }): P
 }
 
 const rows: string[] = [];
+const results: BenchRow[] = [];
 for (const kind of DATABASE_KINDS) {
   const testDb = await createTestDatabase(kind);
   const config = loadConfig({ LOG_LEVEL: 'silent' });
@@ -90,6 +92,15 @@ for (const kind of DATABASE_KINDS) {
   await app.close();
   await deps.close();
   await testDb.drop().catch(() => {});
+  results.push({
+    figure: `/health p95 with ${STREAMS} open event streams, ${kind}`,
+    value: busy.p95,
+    unit: 'ms',
+    baseline: `no streams ${idle.p95.toFixed(1)} ms`,
+    ratio: busy.p95 / idle.p95,
+    target: `< ${TARGET_P95_MS} ms, 0 errors`,
+    met: busy.p95 < TARGET_P95_MS && busy.errors === 0,
+  });
   rows.push(
     [
       kind.padEnd(8),
@@ -110,4 +121,5 @@ console.log(
   'database | idle p95 ms  | streams p95 ms | ratio | health rps | events delivered | stream 1001 | target        | met',
 );
 for (const row of rows) console.log(row);
+reportBench('sse', results);
 process.exit(0);

@@ -18,9 +18,12 @@ import { sentenceKey, splitSentences } from '../src/generation/writing/sentences
 import { loadMaterialLibrary, loadPersonaLibrary, type PersonaFields } from '../src/personas/index.ts';
 import { createSeededRandom, deriveSeed, shuffle } from '../src/platform/seeded-random.ts';
 import { accountSeedOf, engagementRate, judgePost } from '../src/sim/index.ts';
+import { reportBench } from './bench-result.ts';
 
-const PERSONAS = Number(process.argv[2] ?? 30);
-const TOPICS = Number(process.argv[3] ?? 10);
+// `npm run bench` passes --scale through; this bench has one size.
+const [PERSONAS_ARG, TOPICS_ARG] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const PERSONAS = Number(PERSONAS_ARG ?? 30);
+const TOPICS = Number(TOPICS_ARG ?? 10);
 const MAX_ATTEMPTS = 3;
 const QUALITY_MIN = 0.45;
 
@@ -214,7 +217,16 @@ function withinPersona(posts: Draft[], rates: number[]): number {
 
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
 
-function report(label: string, o: Outcome, personas: number): void {
+interface Summary {
+  posts: number;
+  accepted: number;
+  firstDraftsRejected: number;
+  crossPersonaShared: number;
+  repeatedWithinPersona: number;
+  invented: number;
+}
+
+function report(label: string, o: Outcome, personas: number): Summary {
   const n = o.firstDrafts.length;
   console.log(`\n## ${label}: ${personas} personas, ${n} posts`);
   console.log(
@@ -235,8 +247,10 @@ function report(label: string, o: Outcome, personas: number): void {
   }
   const rejected = o.firstDrafts.filter((d) => d.verdict === 'reject').length;
   console.log(`  ${'any (first draft)'.padEnd(22)} ${String(rejected).padStart(4)}  ${pct(rejected, n)}`);
-  console.log(`cross-persona shared sentences (accepted): ${crossPersonaShared(o.accepted).length}`);
-  console.log(`repeated sentences within a persona's posts (accepted): ${repeatedWithinPersona(o.accepted)}`);
+  const shared = crossPersonaShared(o.accepted).length;
+  const repeated = repeatedWithinPersona(o.accepted);
+  console.log(`cross-persona shared sentences (accepted): ${shared}`);
+  console.log(`repeated sentences within a persona's posts (accepted): ${repeated}`);
   const invented = inventedStatistics(o.accepted);
   console.log(`invented statistics (accepted): ${invented.length}${invented.length ? ` e.g. "${invented[0]}"` : ''}`);
   const review = o.accepted.filter((d) => d.verdict === 'review').length;
@@ -249,6 +263,14 @@ function report(label: string, o: Outcome, personas: number): void {
     return `[${lo.toFixed(1)},${Math.min(hi, 1).toFixed(1)}${hi > 1 ? ']' : ')'}: ${scores.filter((s) => s >= lo && s < hi).length}`;
   });
   console.log(`  ${buckets.join('  ')}`);
+  return {
+    posts: n,
+    accepted: o.accepted.length,
+    firstDraftsRejected: rejected,
+    crossPersonaShared: shared,
+    repeatedWithinPersona: repeated,
+    invented: invented.length,
+  };
 }
 
 function main(): void {
@@ -260,11 +282,11 @@ function main(): void {
   const started = performance.now();
   const main = run(withMaterial, TOPICS);
   const ms = performance.now() - started;
-  report('personas with library material', main, withMaterial.length);
+  const summary = report('personas with library material', main, withMaterial.length);
   console.log(`(${(ms / main.firstDrafts.length).toFixed(1)} ms per post including the gate)`);
 
   const baseline = run(without, TOPICS);
-  report('baseline: personas without material (vocabulary only)', baseline, without.length);
+  const baselineSummary = report('baseline: personas without material (vocabulary only)', baseline, without.length);
 
   const long = run(withMaterial.slice(0, 3), 8, 50);
   console.log(
@@ -294,6 +316,52 @@ function main(): void {
     ).toFixed(3)}`,
   );
   console.log(`mean within-persona Spearman, all first drafts: ${withinPersona(all, engagement).toFixed(3)}`);
+
+  const zero = (figure: string, value: number, baseline: number) => ({
+    figure,
+    value,
+    unit: 'count',
+    baseline: `vocabulary only ${baseline}`,
+    ratio: null,
+    target: '0',
+    met: value === 0,
+  });
+  reportBench('writing', [
+    {
+      figure: `accepted after up to ${MAX_ATTEMPTS} attempts, ${summary.posts} posts`,
+      value: summary.accepted,
+      unit: 'posts',
+      baseline: `vocabulary only ${baselineSummary.accepted}/${baselineSummary.posts}`,
+      ratio: summary.accepted / Math.max(1, summary.posts),
+      target: null,
+      met: null,
+    },
+    {
+      figure: 'first drafts rejected by any check',
+      value: summary.firstDraftsRejected,
+      unit: 'drafts',
+      baseline: `vocabulary only ${baselineSummary.firstDraftsRejected}`,
+      ratio: null,
+      target: null,
+      met: null,
+    },
+    zero('cross-persona shared sentences', summary.crossPersonaShared, baselineSummary.crossPersonaShared),
+    zero(
+      "repeated sentences within a persona's posts",
+      summary.repeatedWithinPersona,
+      baselineSummary.repeatedWithinPersona,
+    ),
+    zero('invented statistics', summary.invented, baselineSummary.invented),
+    {
+      figure: '50 posts in a row × 3 personas: repeated sentences',
+      value: repeatedWithinPersona(long.accepted),
+      unit: 'count',
+      baseline: null,
+      ratio: null,
+      target: '0',
+      met: repeatedWithinPersona(long.accepted) === 0,
+    },
+  ]);
 
   console.log('\n## 10 random accepted posts');
   for (const d of shuffle(createSeededRandom(12), main.accepted).slice(0, 10)) {

@@ -62,7 +62,7 @@ export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
 }
 
 export async function findPostById(q: Queryable, id: string): Promise<Post | null> {
-  const [row] = await q.query(`SELECT ${POST_COLUMNS} FROM posts WHERE id = $1`, [id]);
+  const [row] = await q.query(`SELECT ${POST_COLUMNS} FROM posts WHERE id = $1`, [id], { prepared: true });
   return row ? toPost(row) : null;
 }
 
