@@ -191,7 +191,7 @@ describe('the dashboard, in Chromium, against the real product', () => {
     const score = answer.quality_score!.toFixed(2);
     await expect.poll(() => card.getByTestId('edit-saved').textContent()).toContain(`score ${score}`);
     expect(await card.locator('.post-text').first().textContent()).toBe(text);
-    // Focus moves to Approve (in the next animation frame), so the keyboard finishes the job.
+    // Focus moves to Approve once the toolbar is back, so the keyboard finishes the job.
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
     await page.keyboard.press('Enter');
     await card.waitFor({ state: 'detached' });

@@ -47,6 +47,14 @@ function Actions({
   const [saved, setSaved] = useState<string | null>(null);
   const approveButton = useRef<HTMLButtonElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  // The button to focus once the editor has closed. In an effect, because the toolbar exists only once
+  // React has committed `editing = false`: a frame callback could run first and find no button.
+  const [refocus, setRefocus] = useState<'approve' | 'edit' | null>(null);
+  useEffect(() => {
+    if (editing || refocus === null) return;
+    (refocus === 'approve' ? approveButton : editButton).current?.focus();
+    setRefocus(null);
+  }, [editing, refocus]);
   const id = post.id.slice(0, 8);
   const act = async (path: string, body: unknown, message: string) => {
     try {
@@ -58,7 +66,7 @@ function Actions({
   };
   const closeEditor = () => {
     setEditing(false);
-    requestAnimationFrame(() => editButton.current?.focus());
+    setRefocus('edit');
   };
   const edited = (next: Post) => {
     const was = post.quality_score === null ? '—' : post.quality_score.toFixed(2);
@@ -67,7 +75,7 @@ function Actions({
     setEditing(false);
     onEdited(next);
     // What usually comes next: approving the text just saved.
-    requestAnimationFrame(() => approveButton.current?.focus());
+    setRefocus('approve');
   };
   if (editing) return <DraftTextEditor post={post} onSaved={edited} onClose={closeEditor} />;
   return (
