@@ -5,9 +5,10 @@ import { KPI_ROLLUP_REFRESH_AFTER_MS, computeKpiGauges, readKpiRollup } from './
 /**
  * Sets the business metrics from the database at scrape time, so every replica reports the same
  * numbers and a restart loses nothing: from the roll-up the worker's `refresh-kpis` job stores (one
- * row), or, when there is no recent one, computed from the tables (a few indexed queries). A roll-up
- * older than 10 s asks for a new one (`requestRefresh`), so scraped gauges lag the tables by about
- * that, plus one scrape interval. Label sets are rebuilt each time: an undefined KPI (no views, no new followers) and a
+ * row), or, when there is no recent one, computed from the tables (a few indexed queries). A scrape
+ * that finds no roll-up younger than 10 s asks for a new one (`requestRefresh`): scrapes drive the
+ * refreshes, so nothing is computed while nobody scrapes, and scraped gauges lag the tables by about
+ * 10 s plus one scrape interval. Label sets are rebuilt each time: an undefined KPI (no views, no new followers) and a
  * deleted persona are absent, not 0.
  */
 export async function refreshKpiMetrics(deps: {
@@ -18,7 +19,7 @@ export async function refreshKpiMetrics(deps: {
 }): Promise<void> {
   const now = deps.now();
   const rollup = await readKpiRollup(deps.db, now);
-  if (rollup && rollup.ageMs > KPI_ROLLUP_REFRESH_AFTER_MS) await deps.requestRefresh?.();
+  if (!rollup || rollup.ageMs > KPI_ROLLUP_REFRESH_AFTER_MS) await deps.requestRefresh?.();
   const gauges = rollup?.gauges ?? (await computeKpiGauges(deps.db, now));
   const { postsEngagementRate, costPerFollow, followersTotal, viralPosts, revenueProjectionMonthly } = deps.metrics;
   // Nothing is awaited from here on, so a concurrent scrape never sees a half-rebuilt set.

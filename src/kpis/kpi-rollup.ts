@@ -15,10 +15,10 @@ export interface KpiGauges {
 }
 
 /**
- * The worker's `refresh-kpis` job stores the gauges here (each minute, and when a scrape finds them
- * older than KPI_ROLLUP_REFRESH_AFTER_MS), so a scrape reads one row instead of recomputing them
- * from the tables; a roll-up older than KPI_ROLLUP_MAX_AGE_MS is not trusted (no worker running, or
- * it is stuck) and the scrape computes the gauges itself.
+ * The worker's `refresh-kpis` job stores the gauges here when a scrape finds none younger than
+ * KPI_ROLLUP_REFRESH_AFTER_MS, so a scrape reads one row instead of recomputing them from the
+ * tables; a roll-up older than KPI_ROLLUP_MAX_AGE_MS is not trusted (no worker running, it is stuck,
+ * or nobody scraped for a while) and the scrape computes the gauges itself.
  */
 export const KPI_ROLLUP_MAX_AGE_MS = 3 * 60_000;
 export const KPI_ROLLUP_REFRESH_AFTER_MS = 10_000;

@@ -62,5 +62,7 @@ export async function installQueues(db: Database, settings: QueueSettings): Prom
       await boss.updateQueue(name, options);
     }
     for (const [name, cron] of Object.entries(SCHEDULES)) await boss.schedule(name, cron, {}, { tz: 'UTC' });
+    // A schedule an earlier version made and this one dropped (refresh-kpis, now sent by scrapes) must not keep firing.
+    for (const { name } of await boss.getSchedules()) if (!(name in SCHEDULES)) await boss.unschedule(name);
   });
 }

@@ -14,6 +14,7 @@ export const JOBS = {
   'learning-update': z.object({}).strict(),
   'train-predictor': z.object({}).strict(),
   // Stores the business gauges that /metrics serves, so a scrape reads one row (src/kpis/kpi-rollup.ts).
+  // Sent by scrapes that find them older than 10 s, not on a clock: with nobody scraping nothing reads them.
   'refresh-kpis': z.object({}).strict(),
 } as const;
 
@@ -32,7 +33,6 @@ export const SCHEDULES: Partial<Record<JobName, string>> = {
   autopilot: '* * * * *',
   'learning-update': '*/10 * * * *',
   'train-predictor': '23 */6 * * *',
-  'refresh-kpis': '* * * * *',
 };
 
 /**
@@ -49,7 +49,6 @@ export const SCALED_INTERVALS_MS: Partial<Record<JobName, number>> = {
   // Followers are kept as one snapshot a day: four captures a product day are plenty.
   'collect-followers': 6 * 60 * 60_000,
   'train-predictor': 6 * 60 * 60_000,
-  'refresh-kpis': 60_000,
 };
 
 /** pg-boss queue policies besides `standard`: `short` keeps at most one waiting job per singletonKey. */
