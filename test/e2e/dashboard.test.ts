@@ -135,7 +135,9 @@ describe('the dashboard, in Chromium, against the real product', () => {
       const t = await product.api<Task>(`/v1/tasks/${id}`);
       return t.status === 'succeeded' ? t : undefined;
     }, 60_000);
-    approvedId = task.post_ids[0]!;
+    // A task succeeds with one accepted variant; the other may have been refused (a duplicate of its sibling).
+    const posts = await Promise.all(task.post_ids.map((postId) => product.api<Post>(`/v1/posts/${postId}`)));
+    approvedId = posts.find((post) => post.status === 'draft')!.id;
     await page.goto(`${product.url}/review/`);
     const card = page.locator(`article[data-post="${approvedId}"]`);
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
