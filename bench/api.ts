@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import pino from 'pino';
-import { type BenchRow, median, reportBench } from './bench-result.ts';
+import { type BenchRow, median, positionalArgs, reportBench } from './bench-result.ts';
 import { createDeps } from '../src/app/create-deps.ts';
 import { buildApiServer } from '../src/app/http/api-server.ts';
 import { createApiToken } from '../src/auth/api-tokens.ts';
@@ -18,10 +18,7 @@ import { insertDraft } from '../test/support/publishing-fixtures.ts';
 import { DATABASE_KINDS, createTestDatabase } from '../test/support/test-database.ts';
 
 // `npm run bench` passes --scale through; this bench has one size.
-const [SECONDS = 5, ROUNDS = 3] = process.argv
-  .slice(2)
-  .filter((a) => !a.startsWith('--'))
-  .map(Number);
+const [SECONDS = 5, ROUNDS = 3] = positionalArgs().map(Number);
 const BENCH_TOKEN_LIMIT = process.env.RATE_LIMIT_PER_TOKEN ?? '1000000000';
 const CONNECTIONS = 50;
 const TARGET_RATIO = 0.4;

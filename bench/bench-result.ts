@@ -30,9 +30,12 @@ export function reportBench(bench: string, rows: BenchRow[]): void {
 /** True when the run asks for the full (million-row) sizes: `npm run bench -- --scale`. */
 export const isScaleRun = (argv = process.argv) => argv.includes('--scale');
 
-/** The first positional argument as a number (flags such as --scale are skipped). */
+/** The command-line arguments that are not flags (`npm run bench` passes --scale to every benchmark). */
+export const positionalArgs = (argv = process.argv) => argv.slice(2).filter((a) => !a.startsWith('--'));
+
+/** The first positional argument as a number. */
 export function numberArg(fallback: number, argv = process.argv): number {
-  const positional = argv.slice(2).find((a) => !a.startsWith('--'));
+  const [positional] = positionalArgs(argv);
   return positional === undefined ? fallback : Number(positional);
 }
 

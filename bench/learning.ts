@@ -45,10 +45,10 @@ import { type Persona, personaFieldsSchema } from '../src/personas/index.ts';
 import { loadPersonaLibrary } from '../src/personas/library.ts';
 import { createSeededRandom, deriveSeed } from '../src/platform/seeded-random.ts';
 import { accountSeedOf, countAt, judgePost, type SimProfile } from '../src/sim/index.ts';
-import { reportBench } from './bench-result.ts';
+import { positionalArgs, reportBench } from './bench-result.ts';
 
-// `npm run bench` passes --scale through; this bench has one size.
-const [POSTS_ARG, SEEDS_ARG] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// This bench has one size: --scale changes nothing.
+const [POSTS_ARG, SEEDS_ARG] = positionalArgs();
 const POSTS = Number(POSTS_ARG ?? 300);
 const SEEDS = (SEEDS_ARG ?? '11,12,13,14,15').split(',').map(Number);
 const PERSONAS = 10;

@@ -33,7 +33,7 @@ import {
   type Choice,
   type Policy,
 } from './_sim-posts.ts';
-import { reportBench } from './bench-result.ts';
+import { positionalArgs, reportBench } from './bench-result.ts';
 
 /**
  * Brute force: every fixed choice, scored by its mean expected rate at every 10th post of the schedule
@@ -125,8 +125,8 @@ function misclassified(): number {
 }
 
 function main() {
-  // `npm run bench` passes --scale through; this bench has one size.
-  const [postsArg, seedsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  // This bench has one size: --scale changes nothing.
+  const [postsArg, seedsArg] = positionalArgs();
   const n = Number(postsArg ?? 300);
   const seeds = (seedsArg ?? '1,2,3,4,5').split(',').map(Number);
   const lastN = Math.min(100, n);

@@ -18,10 +18,10 @@ import { sentenceKey, splitSentences } from '../src/generation/writing/sentences
 import { loadMaterialLibrary, loadPersonaLibrary, type PersonaFields } from '../src/personas/index.ts';
 import { createSeededRandom, deriveSeed, shuffle } from '../src/platform/seeded-random.ts';
 import { accountSeedOf, engagementRate, judgePost } from '../src/sim/index.ts';
-import { reportBench } from './bench-result.ts';
+import { positionalArgs, reportBench } from './bench-result.ts';
 
-// `npm run bench` passes --scale through; this bench has one size.
-const [PERSONAS_ARG, TOPICS_ARG] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// This bench has one size: --scale changes nothing.
+const [PERSONAS_ARG, TOPICS_ARG] = positionalArgs();
 const PERSONAS = Number(PERSONAS_ARG ?? 30);
 const TOPICS = Number(TOPICS_ARG ?? 10);
 const MAX_ATTEMPTS = 3;
@@ -289,15 +289,14 @@ function main(): void {
   const baselineSummary = report('baseline: personas without material (vocabulary only)', baseline, without.length);
 
   const long = run(withMaterial.slice(0, 3), 8, 50);
+  const repeatedInARow = repeatedWithinPersona(long.accepted);
   console.log(
     `\n## 50 posts in a row for ${withMaterial
       .slice(0, 3)
       .map((p) => p.slug)
       .join(', ')}`,
   );
-  console.log(
-    `accepted: ${long.accepted.length}/150; repeated sentences within a persona: ${repeatedWithinPersona(long.accepted)}`,
-  );
+  console.log(`accepted: ${long.accepted.length}/150; repeated sentences within a persona: ${repeatedInARow}`);
 
   const all = [...main.firstDrafts];
   const engagement = all.map(simulatedEngagement);
@@ -354,12 +353,12 @@ function main(): void {
     zero('invented statistics', summary.invented, baselineSummary.invented),
     {
       figure: '50 posts in a row × 3 personas: repeated sentences',
-      value: repeatedWithinPersona(long.accepted),
+      value: repeatedInARow,
       unit: 'count',
       baseline: null,
       ratio: null,
       target: '0',
-      met: repeatedWithinPersona(long.accepted) === 0,
+      met: repeatedInARow === 0,
     },
   ]);
 
