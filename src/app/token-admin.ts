@@ -10,6 +10,7 @@ import {
 import type { Queryable } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { findPersonaById, findPersonaBySlug } from '../personas/index.ts';
+import { isUuid } from '../platform/uuid.ts';
 
 /** What `token create` and POST /v1/tokens accept: personas by slug or id, expiry in the future. */
 export const tokenRequestSchema = z
@@ -51,12 +52,10 @@ function view(r: TokenRecord): TokenView {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function resolvePersonas(db: Queryable, refs: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const ref of refs) {
-    const persona = UUID.test(ref) ? await findPersonaById(db, ref) : await findPersonaBySlug(db, ref);
+    const persona = isUuid(ref) ? await findPersonaById(db, ref) : await findPersonaBySlug(db, ref);
     if (!persona)
       throw new AppError('unprocessable', `personas: no persona "${ref}" (give slugs or ids of existing personas)`);
     ids.push(persona.id);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lockForTransaction, type Database, type Queryable } from '../platform/db/index.ts';
 import type { Role } from './roles.ts';
+import { isUuid } from '../platform/uuid.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -63,14 +64,12 @@ export async function listApiTokens(q: Queryable): Promise<TokenRecord[]> {
   return q.query<TokenRecord>(`SELECT ${RECORD_COLUMNS} FROM api_tokens ORDER BY created_at, id`);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Revokes by id, or by name when exactly one live token has it. Returns the revoked tokens (empty:
  * nothing matched); the row is kept, so the audit log's token ids still resolve.
  */
 export async function revokeApiToken(q: Queryable, idOrName: string, now: Date): Promise<TokenRecord[]> {
-  const where = UUID.test(idOrName) ? 'id = $1::uuid' : 'name = $1';
+  const where = isUuid(idOrName) ? 'id = $1::uuid' : 'name = $1';
   const live = await q.query<{ id: string }>(`SELECT id FROM api_tokens WHERE ${where} AND revoked_at IS NULL`, [
     idOrName,
   ]);

@@ -4,8 +4,7 @@ import { findPersonaById, findPersonaBySlug } from '../personas/index.ts';
 import { computeRevenueProjection, BASE_CURRENCY } from '../revenue/index.ts';
 import { ALL_PERSONAS, computeKpis, type PersonaKpis } from './compute-kpis.ts';
 import type { TimeWindow } from '../platform/time-window.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../platform/uuid.ts';
 
 const windowView = (w: TimeWindow) => ({ window_days: w.days, from: w.from.toISOString(), to: w.to.toISOString() });
 
@@ -31,9 +30,7 @@ function kpisView(k: PersonaKpis, engagement: TimeWindow, cost: TimeWindow) {
 export function createKpiService(deps: { db: Database; now: () => Date }) {
   async function resolvePersona(persona: string | undefined): Promise<{ id: string; slug: string } | null> {
     if (!persona || persona === ALL_PERSONAS) return null;
-    const found = UUID.test(persona)
-      ? await findPersonaById(deps.db, persona)
-      : await findPersonaBySlug(deps.db, persona);
+    const found = isUuid(persona) ? await findPersonaById(deps.db, persona) : await findPersonaBySlug(deps.db, persona);
     if (!found) throw new AppError('not_found', `persona ${persona} does not exist`);
     return found;
   }

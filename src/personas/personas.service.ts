@@ -1,4 +1,4 @@
-import { type Database, type Queryable, isUniqueViolation } from '../platform/db/index.ts';
+import { batchedRead, type Database, type Queryable, isUniqueViolation } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { decodeKeysetCursor, splitKeysetPage } from '../platform/page-cursor.ts';
 import {
@@ -27,6 +27,13 @@ function viewOf(listing: Omit<PersonaListQuery, 'after' | 'limit'>): string {
 
 export function createPersonasService(deps: { db: Database; onDelete?: readonly OnPersonaDeleted[] }) {
   const { db } = deps;
+  // The dashboard's and clients' most repeated listing: identical requests at the same time share one statement.
+  const keyOf = (query: PersonaListQuery) => JSON.stringify(query);
+  const listShared = batchedRead(
+    async (queries: PersonaListQuery[]) =>
+      new Map(await Promise.all(queries.map(async (query) => [keyOf(query), await listPersonas(db, query)] as const))),
+    keyOf,
+  );
 
   async function getPersona(id: string): Promise<Persona> {
     const persona = await findPersonaById(db, id);
@@ -76,7 +83,8 @@ export function createPersonasService(deps: { db: Database; onDelete?: readonly 
     const { cursor, limit, ...listing } = query;
     const view = viewOf(listing);
     const after = cursor ? decodeKeysetCursor(cursor, view) : undefined;
-    const { page, next_cursor } = splitKeysetPage(await listPersonas(db, { ...query, after }), limit, view);
+    const rows = (await listShared({ ...query, after }))!;
+    const { page, next_cursor } = splitKeysetPage(rows, limit, view);
     return { data: page, next_cursor };
   }
 

@@ -1,6 +1,7 @@
 import { type PageCursor, splitPage } from '../platform/page-cursor.ts';
 import { type Queryable, toIso, toIsoOrNull } from '../platform/db/index.ts';
 import type { NewPost, Post, PostStatus } from './post-lifecycle.ts';
+import { isUuid } from '../platform/uuid.ts';
 
 export const POST_COLUMNS = `id, persona_id, task_id, variant, status, topic, hook_pattern, hook, body, text, quality_score,
   score_breakdown, rejection_reason, rejection_detail, attempts, models, prompt_tokens, completion_tokens,
@@ -64,6 +65,16 @@ export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
 export async function findPostById(q: Queryable, id: string): Promise<Post | null> {
   const [row] = await q.query(`SELECT ${POST_COLUMNS} FROM posts WHERE id = $1`, [id], { prepared: true });
   return row ? toPost(row) : null;
+}
+
+/** Ids that are not UUIDs are left out: they name no post, and one must not fail the others' read. */
+export async function findPostsByIds(q: Queryable, ids: string[]): Promise<Post[]> {
+  const valid = ids.filter((id) => isUuid(id));
+  if (valid.length === 0) return [];
+  const rows = await q.query(`SELECT ${POST_COLUMNS} FROM posts WHERE id = ANY($1::uuid[])`, [valid], {
+    prepared: true,
+  });
+  return rows.map(toPost);
 }
 
 export async function listPostIdsOfTask(q: Queryable, taskId: string): Promise<string[]> {

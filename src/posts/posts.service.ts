@@ -1,17 +1,21 @@
 import type { Post, PostStatus } from './post-lifecycle.ts';
-import type { Database } from '../platform/db/index.ts';
+import { batchedRead, type Database } from '../platform/db/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { VectorStore } from './vector-store.ts';
 import { decodeCursor, encodeCursor } from '../platform/page-cursor.ts';
-import { findPostById, findPostTexts, listPosts } from './post.repository.ts';
+import { findPostsByIds, findPostTexts, listPosts } from './post.repository.ts';
 
 const SIMILAR_SCAN = 5000;
 
 export function createPostsService(deps: { db: Database; vectors: VectorStore }) {
   const { db, vectors } = deps;
+  // The API's most frequent read: under load, requests for posts share statements.
+  const findPost = batchedRead(
+    async (ids: string[]) => new Map((await findPostsByIds(db, ids)).map((post) => [post.id, post])),
+  );
 
   async function getPost(id: string): Promise<Post> {
-    const post = await findPostById(db, id);
+    const post = await findPost(id);
     if (!post) throw new AppError('not_found', `post ${id} does not exist`);
     return post;
   }

@@ -41,6 +41,7 @@ describe.each(DATABASE_KINDS)('security headers and CORS on %s', (kind) => {
 
   it('CORS is closed by default: no origin is allowed', async () => {
     const response = await preflight(`${closed.url}/v1/personas`, ALLOWED);
+    expect(response.status).toBe(404);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     const simple = await fetch(`${closed.url}/v1/personas`, {
       headers: { origin: ALLOWED, authorization: `Bearer ${closed.token}` },

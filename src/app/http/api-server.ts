@@ -81,12 +81,13 @@ export async function buildApiServer(deps: ApiServerDeps) {
 
   // First of the request hooks, so the auth check and everything after it run inside the request's span.
   registerHttpTracing(app);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.httpRequestDuration.observe(
       { method: request.method, route, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   await registerSecurityHeaders(app, deps.config.security.corsOrigins);

@@ -17,24 +17,31 @@ function resourceId(request: FastifyRequest, location: string | undefined): stri
  * 403 is worth seeing). Only the route pattern, the id and the outcome: never bodies or headers.
  */
 export function registerAuditLog(app: HttpServer, deps: { db: Queryable; now: () => Date }) {
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url;
-    if (READS.has(request.method) || !route?.startsWith('/v1/')) return;
-    const location = reply.getHeader('location');
-    const principal = request.principal;
-    await recordAudit(
-      deps.db,
-      {
-        token_id: principal?.tokenId ?? null,
-        token_name: principal?.name ?? null,
-        method: request.method,
-        route,
-        resource_id: resourceId(request, typeof location === 'string' ? location : undefined),
-        ip: request.ip,
-        status: reply.statusCode,
-        request_id: String(request.id).slice(0, 100),
+  // On the mutating /v1 routes only, as they are added: a read carries no audit hook at all.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    if (!route.url.startsWith('/v1/') || methods.every((method) => READS.has(method))) return;
+    route.onResponse = [
+      ...[route.onResponse ?? []].flat(),
+      async (request, reply) => {
+        if (READS.has(request.method)) return;
+        const location = reply.getHeader('location');
+        const principal = request.principal;
+        await recordAudit(
+          deps.db,
+          {
+            token_id: principal?.tokenId ?? null,
+            token_name: principal?.name ?? null,
+            method: request.method,
+            route: route.url,
+            resource_id: resourceId(request, typeof location === 'string' ? location : undefined),
+            ip: request.ip,
+            status: reply.statusCode,
+            request_id: String(request.id).slice(0, 100),
+          },
+          deps.now(),
+        ).catch((error: unknown) => request.log.error({ err: error }, 'audit log write failed'));
       },
-      deps.now(),
-    ).catch((error: unknown) => request.log.error({ err: error }, 'audit log write failed'));
+    ];
   });
 }

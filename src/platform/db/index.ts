@@ -1,4 +1,5 @@
 export { lockForTransaction, lockItemForTransaction } from './advisory-lock.ts';
+export { batchedRead } from './batched-read.ts';
 export { lockDataDir } from './data-dir-lock.ts';
 export { type Database, type Listener, type Queryable, toBossDb } from './database.ts';
 export { instrumentDatabase } from './instrumented-database.ts';
