@@ -164,13 +164,20 @@ describe('a simulated week of the embedded product', () => {
   });
 
   it('stores follower counts once per UTC day for each account, and the KPIs read them', async () => {
+    const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
     const days = new Set<string>();
-    for (let at = start + HOUR; at <= clock.now(); at += HOUR) days.add(new Date(at).toISOString().slice(0, 10));
-    const rows = await t.deps.db.query<{ persona_id: string; n: number; last: number }>(
-      `SELECT persona_id, count(*)::int AS n, max(followers_count) AS last FROM follower_snapshots GROUP BY persona_id`,
+    for (let at = start + HOUR; at <= clock.now(); at += HOUR) days.add(dayOf(at));
+    const rows = await t.deps.db.query<{ persona_id: string; days: string[]; last: number }>(
+      `SELECT persona_id, array_agg(captured_on::text ORDER BY captured_on) AS days, max(followers_count) AS last
+         FROM follower_snapshots GROUP BY persona_id`,
     );
     expect(rows.map((r) => r.persona_id).sort()).toEqual([...personaIds].sort());
-    for (const row of rows) expect(row.n).toBe(days.size);
+    // Linking captures a baseline at the start: a day of its own when the week starts in a day's last hour.
+    const allowed = new Set([...days, dayOf(start)]);
+    for (const row of rows) {
+      expect(row.days.filter((day) => !allowed.has(day))).toEqual([]);
+      expect([...days].filter((day) => !row.days.includes(day))).toEqual([]);
+    }
 
     const { kpis } = (await (await t.api('/v1/kpis')).json()) as {
       kpis: { engagement: { rate: number | null; views: number }; followers_total: number | null };
