@@ -62,11 +62,6 @@ export async function insertPost(q: Queryable, post: NewPost): Promise<Post> {
   return toPost(existing!);
 }
 
-export async function findPostById(q: Queryable, id: string): Promise<Post | null> {
-  const [row] = await q.query(`SELECT ${POST_COLUMNS} FROM posts WHERE id = $1`, [id], { prepared: true });
-  return row ? toPost(row) : null;
-}
-
 /** Ids that are not UUIDs are left out: they name no post, and one must not fail the others' read. */
 export async function findPostsByIds(q: Queryable, ids: string[]): Promise<Post[]> {
   const valid = ids.filter((id) => isUuid(id));

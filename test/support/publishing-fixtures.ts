@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkAccount } from '../../src/accounts/account.repository.ts';
 import type { TokenVault } from '../../src/accounts/token-vault.ts';
 import type { Database } from '../../src/platform/db/database.ts';
-import { findPostById, insertPost } from '../../src/posts/post.repository.ts';
+import { findPostsByIds, insertPost } from '../../src/posts/post.repository.ts';
 import type { Post } from '../../src/posts/index.ts';
 import { waitFor } from './child-process.ts';
 
@@ -82,7 +82,7 @@ export function waitForPost(
   timeoutMs = 20_000,
 ): Promise<Post> {
   return waitFor(async () => {
-    const post = await findPostById(db, id);
+    const [post] = await findPostsByIds(db, [id]);
     return post && done(post) ? post : undefined;
   }, timeoutMs);
 }
