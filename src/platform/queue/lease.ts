@@ -5,6 +5,15 @@ import { JOBS_CHANNEL } from './install.ts';
 
 /** pg-boss's maintenance (expire, archive, drop), which its supervisor ran on a clock blind to our leases. */
 const MAINTENANCE_MS = 120_000;
+/**
+ * On PGlite one process holds the data directory (it is locked), so no other worker's claim can run
+ * out while this one runs: what it left when it last stopped is taken back at start, and after that
+ * only a job whose outcome this process failed to write can be orphaned, for which every twelfth tick
+ * (a minute at the default 15 s lease) is soon enough. The other ticks look for ready jobs alone: the
+ * whole statement plans pgboss.job's partitions three times, ~9 ms on PGlite, which every 5 s was
+ * 70 % of an idle `npm start`'s time in the database (bench/README.md › idle.ts).
+ */
+const SINGLE_PROCESS_TAKE_BACK_TICKS = 12;
 
 /**
  * A claimed job's expiry is a lease: every third of it, each worker pushes the expiry of the jobs it
@@ -25,7 +34,9 @@ export function createLeaseKeeper(
 ) {
   const { boss, db, logger } = deps;
   const tickMs = (options.leaseSeconds * 1000) / 3;
+  const takeBackEveryMs = db.kind === 'pglite' ? SINGLE_PROCESS_TAKE_BACK_TICKS * tickMs : 0;
   let connectedSince: number | null = null;
+  let lastTakeBack = Number.NEGATIVE_INFINITY;
   let lastMaintenance = Date.now();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | null = null;
@@ -43,7 +54,8 @@ export function createLeaseKeeper(
 
   /**
    * One statement per tick: jobs ready that nobody announced (pg-boss's cron, another process's
-   * retries), and, once the connection is trusted, the orphans it takes back and those out of retries.
+   * retries), and, on a take-back tick once the connection is trusted, the orphans it takes back and
+   * those out of retries.
    */
   async function look(withTakeBack: boolean): Promise<void> {
     const readySql = `SELECT DISTINCT name, 'ready' AS kind FROM pgboss.job
@@ -88,8 +100,10 @@ export function createLeaseKeeper(
       await renew();
       const now = Date.now();
       const trusted = connectedSince !== null && now - connectedSince >= 2 * tickMs;
+      const takeBack = trusted && now - lastTakeBack >= takeBackEveryMs;
       // Also the probe that tells the database is back.
-      await look(trusted);
+      await look(takeBack);
+      if (takeBack) lastTakeBack = now;
       connectedSince ??= now;
       if (trusted && now - lastMaintenance >= MAINTENANCE_MS) {
         lastMaintenance = now;
@@ -98,6 +112,7 @@ export function createLeaseKeeper(
     } catch (error) {
       if (connectedSince !== null) logger.warn({ err: error }, 'queue lost the database; renewing claims when back');
       connectedSince = null;
+      lastTakeBack = Number.NEGATIVE_INFINITY;
     }
   }
 
