@@ -71,6 +71,12 @@ describe('a simulated week of the embedded product', () => {
       },
       overrides: { now: () => new Date(clock.now()) },
     });
+    // The collectors run at each simulated hour, from tick(). The product's own wall-clock crons for
+    // them would race the manual clock: a run that claims posts at hour T and stamps their capture
+    // after the clock moved on takes the next slot's place, and the post ends a snapshot short.
+    const collectors = ['collect-insights', 'collect-followers'];
+    await t.deps.db.query('DELETE FROM pgboss.schedule WHERE name = ANY($1)', [collectors]);
+    await t.deps.db.query(`DELETE FROM pgboss.job WHERE name = ANY($1) AND state < 'active'`, [collectors]);
     for (let i = 0; i < PERSONAS; i++) {
       const persona = await t.createPersona();
       const res = await t.api(`/v1/personas/${persona.id}`, {
