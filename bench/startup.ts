@@ -1,6 +1,8 @@
 // Start and memory: `threads-agent --help` against `node -e 0` (the floor any CLI pays), and the
-// resident memory of `npm start` (the `all` role: API, worker, embedded simulator, PGlite) once idle,
-// on its first start and on a restart of the same data directory, against an idle bare node.
+// resident memory of `npm start` (the `all` role: API, worker, embedded simulator, PGlite) 20 s after
+// it is ready, on its first start and on a restart of the same data directory, against an idle bare
+// node. That is before V8 compacts the start's garbage (~45 s after start): the idle targets
+// (RSS ≤ 300 MB, CPU ≤ 0.5 %) are measured once the process is idle, by idle.ts.
 // Run: npx tsx bench/startup.ts [runs] [--scale]   (dist/ must be built: npm install, or npm run build)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -80,7 +82,7 @@ try {
   const first = await idle([BIN, 'all'], env, /threads-agent started/);
   const again = await idle([BIN, 'all'], env, /threads-agent started/);
   console.log(
-    `idle RSS: bare node ${base.rss.toFixed(0)} MB; npm start ${first.rss.toFixed(0)} MB first start, ${again.rss.toFixed(0)} MB restarted; idle CPU ${(first.cpu * 100).toFixed(2)} % / ${(again.cpu * 100).toFixed(2)} % of a core`,
+    `RSS 20 s after ready: bare node ${base.rss.toFixed(0)} MB; npm start ${first.rss.toFixed(0)} MB first start, ${again.rss.toFixed(0)} MB restarted; CPU 5-20 s after ready ${(first.cpu * 100).toFixed(2)} % / ${(again.cpu * 100).toFixed(2)} % of a core`,
   );
   rows.push(
     {
@@ -108,22 +110,22 @@ try {
   ] as const) {
     rows.push(
       {
-        figure: `npm start idle RSS, PGlite, ${label}`,
+        figure: `npm start RSS 20 s after ready, PGlite, ${label} (idle: idle.ts)`,
         value: run.rss,
         unit: 'MB',
         baseline: `idle node ${base.rss.toFixed(0)} MB`,
         ratio: run.rss / base.rss,
-        target: '≤ 300 MB',
-        met: run.rss <= 300,
+        target: null,
+        met: null,
       },
       {
-        figure: `npm start idle CPU, PGlite, ${label}`,
+        figure: `npm start CPU 5-20 s after ready, PGlite, ${label} (idle: idle.ts)`,
         value: run.cpu * 100,
         unit: '% of a core',
         baseline: `idle node ${(base.cpu * 100).toFixed(2)} %`,
         ratio: null,
-        target: '≤ 0.5 %',
-        met: run.cpu <= 0.005,
+        target: null,
+        met: null,
       },
     );
   }
