@@ -13,7 +13,7 @@ import { isScaleRun, numberArg, reportBench } from './bench-result.ts';
 const WINDOW_S = numberArg(isScaleRun() ? 600 : 180);
 /**
  * A first start leaves work behind for about a minute: V8's memory reducer compacts the start's
- * garbage (~45 s after start, ~110 ms of CPU, the heap 90 → 50 MB) and the lease keeper's first
+ * garbage (50–75 s after the process starts, ~110 ms of CPU, the heap 90 → 52 MB) and the lease keeper's first
  * whole look runs. Idle is what follows; the aftermath is reported apart.
  */
 const AFTERMATH_S = 90;
@@ -89,7 +89,7 @@ try {
   const [p, b] = await Promise.all([measure(product.pid!, WINDOW_S), measure(bare.pid!, WINDOW_S)]);
   const line = (name: string, m: { cpuPercent: number; peakRss: number }) =>
     `${name.padEnd(40)} | ${m.cpuPercent.toFixed(2).padStart(6)} | ${m.peakRss.toFixed(0).padStart(11)}`;
-  console.log('% of one core; RSS: the largest seen, sampled every 5 s\n');
+  console.log(`% of one core; RSS: the largest seen, sampled every ${SAMPLE_S} s\n`);
   console.log(`${'process, stretch'.padEnd(40)} | CPU %  | peak RSS MB`);
   console.log(line(`npm start, first ${AFTERMATH_S} s after ready`, aftermath));
   console.log(line(`bare node:http, the same ${AFTERMATH_S} s`, bareAftermath));

@@ -1,7 +1,7 @@
 // Start and memory: `threads-agent --help` against `node -e 0` (the floor any CLI pays), and the
 // resident memory of `npm start` (the `all` role: API, worker, embedded simulator, PGlite) 20 s after
 // it is ready, on its first start and on a restart of the same data directory, against an idle bare
-// node. That is before V8 compacts the start's garbage (~45 s after start): the idle targets
+// node. That is before V8 compacts the start's garbage (about a minute after start): the idle targets
 // (RSS ≤ 300 MB, CPU ≤ 0.5 %) are measured once the process is idle, by idle.ts.
 // Run: npx tsx bench/startup.ts [runs] [--scale]   (dist/ must be built: npm install, or npm run build)
 import { spawn, spawnSync } from 'node:child_process';
