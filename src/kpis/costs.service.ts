@@ -17,44 +17,72 @@ export interface CostRow {
 const GROUP_COLUMN: Record<CostGroup, string> = { model: 'model', service: 'service', persona: 'persona_id' };
 
 const DAY_MS = 86_400_000;
-const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
-const ceilDay = (ms: number) => Math.ceil(ms / DAY_MS) * DAY_MS;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-05, a Monday: UTC weeks start there, as PostgreSQL's date_trunc('week') does. */
+const FIRST_MONDAY_MS = 4 * DAY_MS;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Calls read one by one from llm_calls, added (1) or taken off (-1) the whole days summed. */
-interface CallRange {
+/** Where a part of the window is summed from: the roll-ups llm_calls' triggers keep, or the calls. */
+export type CostSource = 'llm_costs_weekly' | 'llm_costs_daily' | 'llm_calls';
+export interface CostSpan {
+  source: CostSource;
   from: number;
   to: number;
+  /** Added (1), or taken off (-1) a coarser span that covers more than the window. */
   sign: 1 | -1;
 }
 
+const WEEK = { source: 'llm_costs_weekly', ms: WEEK_MS, origin: FIRST_MONDAY_MS } as const;
+const UNITS = [WEEK, { source: 'llm_costs_daily', ms: DAY_MS, origin: 0 }] as const;
+const floorTo = (ms: number, unit: { ms: number; origin: number }) =>
+  unit.origin + Math.floor((ms - unit.origin) / unit.ms) * unit.ms;
+
 /**
- * Which of [from, to) comes from llm_costs_daily (whole UTC days) and which from llm_calls: each
- * partial day at an end is read as its calls within the window, or as its whole day less its
- * calls outside, whichever is the shorter half. Open-ended (`to` not given), today's row counts
- * whole: no call is recorded after now.
+ * Spans of whole weeks, whole days and single calls that add up to [from, to). A part of the
+ * window inside one unit is read from finer spans, or, when it is more than half the unit, as the
+ * whole unit less the finer spans outside the window.
  */
-export function planCostWindow(from: number, to: number, openEnded: boolean) {
-  const end = openEnded ? floorDay(to) + DAY_MS : to;
-  if (end - from <= DAY_MS) return { days: { from: 0, to: 0 }, calls: [{ from, to: end, sign: 1 }] as CallRange[] };
-  const days = { from: ceilDay(from), to: floorDay(end) };
-  const calls: CallRange[] = [];
-  if (days.from - from > DAY_MS / 2) {
-    days.from -= DAY_MS;
-    calls.push({ from: days.from, to: from, sign: -1 });
-  } else if (days.from > from) calls.push({ from, to: days.from, sign: 1 });
-  if (end - days.to > DAY_MS / 2) {
-    calls.push({ from: end, to: days.to + DAY_MS, sign: -1 });
-    days.to += DAY_MS;
-  } else if (end > days.to) calls.push({ from: days.to, to: end, sign: 1 });
-  return { days, calls };
+export function planCostWindow(from: number, to: number, level = 0, sign: 1 | -1 = 1): CostSpan[] {
+  if (from >= to) return [];
+  const unit = UNITS[level];
+  if (!unit) return [{ source: 'llm_calls', from, to, sign }];
+  const first = floorTo(from, unit);
+  if (to <= first + unit.ms) {
+    if (to - from <= unit.ms / 2) return planCostWindow(from, to, level + 1, sign);
+    const less = -sign as 1 | -1;
+    return [
+      { source: unit.source, from: first, to: first + unit.ms, sign },
+      ...planCostWindow(first, from, level + 1, less),
+      ...planCostWindow(to, first + unit.ms, level + 1, less),
+    ];
+  }
+  const start = first === from ? from : first + unit.ms;
+  const end = floorTo(to, unit);
+  return [
+    ...(start < end ? [{ source: unit.source, from: start, to: end, sign }] : []),
+    ...planCostWindow(from, start, level, sign),
+    ...planCostWindow(end, to, level, sign),
+  ];
 }
 
-const NO_CALLS: CallRange = { from: 0, to: 0, sign: 1 };
+/** One span's rows as (group, calls, cache hits, tokens, dollars), negated when it is taken off. */
+function spanSql(span: CostSpan, column: string, fromParam: number): string {
+  const neg = span.sign < 0 ? '-' : '';
+  const where = (key: string, cast: string) => `${key} >= $${fromParam}${cast} AND ${key} < $${fromParam + 1}${cast}`;
+  if (span.source === 'llm_calls') {
+    return `SELECT ${column} AS g, ${span.sign} AS calls, ${neg}cache_hit::int AS cache_hits, ${neg}prompt_tokens AS prompt_tokens,
+                   ${neg}completion_tokens AS completion_tokens, ${neg}cost_usd AS cost_usd
+              FROM llm_calls WHERE ${where('created_at', '::timestamptz')}`;
+  }
+  return `SELECT ${column} AS g, ${neg}calls AS calls, ${neg}cache_hits AS cache_hits, ${neg}prompt_tokens AS prompt_tokens,
+                 ${neg}completion_tokens AS completion_tokens, ${neg}cost_usd AS cost_usd
+            FROM ${span.source} WHERE ${where(span.source === 'llm_costs_weekly' ? 'week' : 'day', '::date')}`;
+}
 
 /**
- * Model spend and tokens, grouped by model, service or persona: whole UTC days from the roll-up
- * llm_calls' triggers keep (migration 015), the partial days at the window's ends from llm_calls.
+ * Model spend and tokens, grouped by model, service or persona: whole UTC weeks and days from the
+ * roll-ups llm_calls' triggers keep (migrations 015 and 019), what is left at the window's ends
+ * from llm_calls.
  */
 export function createCostsService(deps: { db: Queryable; now: () => Date }) {
   return async function reportCosts(query: { from?: string; to?: string; group_by: CostGroup }) {
@@ -62,40 +90,32 @@ export function createCostsService(deps: { db: Queryable; now: () => Date }) {
     const to = query.to ? new Date(query.to) : now;
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from > to) throw new AppError('bad_request', '`from` must be before `to`');
-    const plan = planCostWindow(from.getTime(), to.getTime(), query.to === undefined);
-    const [first = NO_CALLS, second = NO_CALLS] = plan.calls;
+    // Open-ended, the window may run to the end of this week: no call is recorded after now.
+    const end = query.to === undefined ? floorTo(to.getTime(), WEEK) + WEEK_MS : to.getTime();
+    const spans = planCostWindow(from.getTime(), end);
     const column = GROUP_COLUMN[query.group_by];
-    const calls = (n: number) =>
-      `SELECT ${column} AS g, $${n + 2}::int AS calls, $${n + 2}::int * cache_hit::int AS cache_hits,
-              $${n + 2}::int * prompt_tokens AS prompt_tokens, $${n + 2}::int * completion_tokens AS completion_tokens,
-              $${n + 2}::int * cost_usd AS cost_usd
-         FROM llm_calls WHERE created_at >= $${n} AND created_at < $${n + 1}`;
-    const rows = await deps.db.query<CostRow>(
-      `WITH grouped AS (
-         SELECT g, sum(calls) AS calls, sum(cache_hits) AS cache_hits, sum(prompt_tokens) AS prompt_tokens,
-                sum(completion_tokens) AS completion_tokens, sum(cost_usd) AS cost_usd
-           FROM (SELECT ${column} AS g, calls, cache_hits, prompt_tokens, completion_tokens, cost_usd
-                   FROM llm_costs_daily WHERE day >= $1::date AND day < $2::date
-                 UNION ALL ${calls(3)}
-                 UNION ALL ${calls(6)}) parts
-          GROUP BY g)
-       SELECT ${query.group_by === 'persona' ? "coalesce(p.slug, 'unattributed')" : 'g'} AS key,
-              sum(calls)::int AS calls, sum(cache_hits)::int AS cache_hits,
-              sum(prompt_tokens)::int AS prompt_tokens, sum(completion_tokens)::int AS completion_tokens,
-              sum(cost_usd)::float8 AS cost_usd
-         FROM grouped ${query.group_by === 'persona' ? 'LEFT JOIN personas p ON p.id = grouped.g' : ''}
-        GROUP BY 1 HAVING sum(calls) > 0 ORDER BY cost_usd DESC, key`,
-      [
-        iso(plan.days.from).slice(0, 10),
-        iso(plan.days.to).slice(0, 10),
-        iso(first.from),
-        iso(first.to),
-        first.sign,
-        iso(second.from),
-        iso(second.to),
-        second.sign,
-      ],
+    const params = spans.flatMap((span) =>
+      span.source === 'llm_calls'
+        ? [iso(span.from), iso(span.to)]
+        : [iso(span.from).slice(0, 10), iso(span.to).slice(0, 10)],
     );
+    const rows =
+      spans.length === 0
+        ? []
+        : await deps.db.query<CostRow>(
+            `WITH grouped AS (
+               SELECT g, sum(calls) AS calls, sum(cache_hits) AS cache_hits, sum(prompt_tokens) AS prompt_tokens,
+                      sum(completion_tokens) AS completion_tokens, sum(cost_usd) AS cost_usd
+                 FROM (${spans.map((span, i) => spanSql(span, column, 2 * i + 1)).join(' UNION ALL ')}) parts
+                GROUP BY g)
+             SELECT ${query.group_by === 'persona' ? "coalesce(p.slug, 'unattributed')" : 'g'} AS key,
+                    sum(calls)::int AS calls, sum(cache_hits)::int AS cache_hits,
+                    sum(prompt_tokens)::int AS prompt_tokens, sum(completion_tokens)::int AS completion_tokens,
+                    sum(cost_usd)::float8 AS cost_usd
+               FROM grouped ${query.group_by === 'persona' ? 'LEFT JOIN personas p ON p.id = grouped.g' : ''}
+              GROUP BY 1 HAVING sum(calls) > 0 ORDER BY cost_usd DESC, key`,
+            params,
+          );
     const total = rows.reduce(
       (sum, r) => ({
         calls: sum.calls + r.calls,

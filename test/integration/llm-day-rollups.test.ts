@@ -21,16 +21,17 @@ describe.each(DATABASE_KINDS)("llm_calls' day roll-ups on %s", (kind) => {
       (await insertPersona(testDb.db, personaFields(), 'user')).id,
       null,
     ];
-    // One call every 5 hours over the 4 days before `now`, then one multi-row statement of a few more.
-    const calls = Array.from({ length: 20 }, (_, i) => ({
-      at: new Date(now.getTime() - 4 * DAY + i * 5 * HOUR + 7 * 60_000).toISOString(),
+    // One call every 5 hours over the 4 days before `now`, one every 31 hours in the 5 weeks before
+    // those, then one multi-row statement of a few more.
+    const calls = Array.from({ length: 48 }, (_, i) => ({
+      at: new Date(now.getTime() - 4 * DAY + (i < 20 ? i * 5 : (i - 48) * 31) * HOUR + 7 * 60_000).toISOString(),
       persona: personas[i % 3],
       model: i % 2 ? 'm-a' : 'm-b',
       service: i % 4 < 2 ? 'hook' : 'body',
       cost: (i + 1) / 1000,
       cacheHit: i % 5 === 0,
     }));
-    for (const c of calls.slice(0, 15)) {
+    for (const c of calls.slice(0, 15).concat(calls.slice(20))) {
       await testDb.db.query(
         `INSERT INTO llm_calls (provider, model, service, persona_id, prompt_tokens, completion_tokens, cost_usd,
                                 cache_hit, latency_ms, outcome, created_at)
@@ -44,7 +45,7 @@ describe.each(DATABASE_KINDS)("llm_calls' day roll-ups on %s", (kind) => {
        SELECT 'p', c->>'model', c->>'service', (c->>'persona')::uuid, 7, 3, (c->>'cost')::numeric,
               (c->>'cacheHit')::boolean, 1, 'ok', (c->>'at')::timestamptz
          FROM jsonb_array_elements($1::jsonb) c`,
-      [JSON.stringify(calls.slice(15))],
+      [JSON.stringify(calls.slice(15, 20))],
     );
     // Rewritten and deleted calls leave the roll-ups as if they had been written that way.
     await testDb.db.query(`UPDATE llm_calls SET cost_usd = cost_usd * 2, prompt_tokens = 5 WHERE id % 3 = 0`);
@@ -67,6 +68,21 @@ describe.each(DATABASE_KINDS)("llm_calls' day roll-ups on %s", (kind) => {
     expect(rows.filter((r) => r.spent !== 0)).toEqual(expected);
   });
 
+  it('keeps calls, tokens and dollars per UTC week equal to the days of each week', async () => {
+    const sums = `sum(calls)::int AS calls, sum(cache_hits)::int AS cache_hits, sum(prompt_tokens)::int AS prompt_tokens,
+                  sum(completion_tokens)::int AS completion_tokens, sum(cost_usd)::float8 AS cost_usd`;
+    const weeks = await testDb.db.query(
+      `SELECT week::text, model, service, persona_id, ${sums} FROM llm_costs_weekly
+        GROUP BY 1, 2, 3, 4 HAVING sum(calls) <> 0 ORDER BY 1, 2, 3, 4`,
+    );
+    const days = await testDb.db.query(
+      `SELECT date_trunc('week', day)::date::text AS week, model, service, persona_id, ${sums} FROM llm_costs_daily
+        GROUP BY 1, 2, 3, 4 HAVING sum(calls) <> 0 ORDER BY 1, 2, 3, 4`,
+    );
+    expect(new Set(weeks.map((w) => (w as { week: string }).week)).size).toBeGreaterThanOrEqual(5);
+    expect(weeks).toEqual(days);
+  });
+
   it('reports costs for any window, from whole days and partial ends, exactly as summing llm_calls would', async () => {
     const report = createCostsService({ db: testDb.db, now: () => now });
     const at = (hoursBeforeNow: number) => new Date(now.getTime() - hoursBeforeNow * HOUR).toISOString();
@@ -80,6 +96,10 @@ describe.each(DATABASE_KINDS)("llm_calls' day roll-ups on %s", (kind) => {
       { from: at(80), to: at(43) },
       { from: at(50), to: at(40) },
       { from: at(36), to: at(12) },
+      { from: at(24 * 10 + 5) },
+      { from: at(24 * 17 + 13), to: at(24 * 3 + 1) },
+      { from: at(24 * 34), to: at(24 * 9 + 20) },
+      { from: at(24 * 40), to: at(24 * 36 + 2) },
     ];
     for (const window of windows) {
       for (const group_by of ['model', 'service', 'persona'] as CostGroup[]) {
