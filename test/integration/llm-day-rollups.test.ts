@@ -71,7 +71,7 @@ describe.each(DATABASE_KINDS)("llm_calls' day roll-ups on %s", (kind) => {
   it('keeps calls, tokens and dollars per UTC week equal to the days of each week', async () => {
     const sums = `sum(calls)::int AS calls, sum(cache_hits)::int AS cache_hits, sum(prompt_tokens)::int AS prompt_tokens,
                   sum(completion_tokens)::int AS completion_tokens, sum(cost_usd)::float8 AS cost_usd`;
-    const weeks = await testDb.db.query(
+    const weeks = await testDb.db.query<{ week: string }>(
       `SELECT week::text, model, service, persona_id, ${sums} FROM llm_costs_weekly
         GROUP BY 1, 2, 3, 4 HAVING sum(calls) <> 0 ORDER BY 1, 2, 3, 4`,
     );
@@ -79,7 +79,7 @@ describe.each(DATABASE_KINDS)("llm_calls' day roll-ups on %s", (kind) => {
       `SELECT date_trunc('week', day)::date::text AS week, model, service, persona_id, ${sums} FROM llm_costs_daily
         GROUP BY 1, 2, 3, 4 HAVING sum(calls) <> 0 ORDER BY 1, 2, 3, 4`,
     );
-    expect(new Set(weeks.map((w) => (w as { week: string }).week)).size).toBeGreaterThanOrEqual(5);
+    expect(new Set(weeks.map((w) => w.week)).size).toBeGreaterThanOrEqual(5);
     expect(weeks).toEqual(days);
   });
 
